@@ -1,0 +1,92 @@
+import { ConflictError } from '../../errors/errors.js';
+import type { Decision } from '../../policy/decision.js';
+import type { AppState, Lease, LeaseResult, StateStore } from '../../ports/state-store.js';
+import type { JournalEntry, RunRecord } from '../../runbook/run.js';
+
+/** How many decisions per application are kept in memory. */
+const DECISIONS_KEPT = 500;
+
+/**
+ * StateStore in process memory, with the same conditional semantics as the
+ * DynamoDB adapter (sequence-checked journal appends, fenced leases). For
+ * tests and for this first slice of local mode; values are copied in and out
+ * so that callers cannot mutate stored state by accident.
+ */
+export class MemoryStateStore implements StateStore {
+  private readonly apps = new Map<string, AppState>();
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly journals = new Map<string, JournalEntry[]>();
+  private readonly decisions = new Map<string, Decision[]>();
+  private readonly leases = new Map<string, Lease>();
+  private tokens = 0;
+
+  async getAppState(app: string): Promise<AppState | undefined> {
+    return copy(this.apps.get(app));
+  }
+
+  async putAppState(state: AppState): Promise<void> {
+    this.apps.set(state.app, copy(state));
+  }
+
+  async putRun(run: RunRecord): Promise<void> {
+    this.runs.set(run.id, copy(run));
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return copy(this.runs.get(id));
+  }
+
+  async listRuns(filter: { app?: string; limit: number }): Promise<RunRecord[]> {
+    return [...this.runs.values()]
+      .filter((r) => filter.app === undefined || r.app === filter.app)
+      .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id))
+      .slice(0, filter.limit)
+      .map(copy);
+  }
+
+  async appendJournal(entry: JournalEntry): Promise<void> {
+    const journal = this.journals.get(entry.runId) ?? [];
+    if (entry.seq !== journal.length + 1) {
+      throw new ConflictError(`journal of ${entry.runId}: expected seq ${journal.length + 1}, got ${entry.seq}`);
+    }
+    journal.push(copy(entry));
+    this.journals.set(entry.runId, journal);
+  }
+
+  async readJournal(runId: string): Promise<JournalEntry[]> {
+    return (this.journals.get(runId) ?? []).map(copy);
+  }
+
+  async putDecision(decision: Decision): Promise<void> {
+    const list = this.decisions.get(decision.app) ?? [];
+    list.push(copy(decision));
+    if (list.length > DECISIONS_KEPT) list.splice(0, list.length - DECISIONS_KEPT);
+    this.decisions.set(decision.app, list);
+  }
+
+  async listDecisions(filter: { app?: string; limit: number }): Promise<Decision[]> {
+    const lists = filter.app === undefined ? [...this.decisions.values()] : [this.decisions.get(filter.app) ?? []];
+    return lists
+      .flat()
+      .sort((a, b) => b.at - a.at)
+      .slice(0, filter.limit)
+      .map(copy);
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number, now: number): Promise<LeaseResult> {
+    const held = this.leases.get(name);
+    if (held && held.expiresAt > now && held.owner !== owner) return { acquired: false, holder: { ...held } };
+    const lease: Lease = { name, owner, token: ++this.tokens, expiresAt: now + ttlMs };
+    this.leases.set(name, lease);
+    return { acquired: true, lease: { ...lease } };
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    const held = this.leases.get(lease.name);
+    if (held && held.owner === lease.owner && held.token === lease.token) this.leases.delete(lease.name);
+  }
+}
+
+function copy<T>(value: T): T {
+  return value === undefined ? value : structuredClone(value);
+}

@@ -1,0 +1,140 @@
+import { PermanentError, TransientError } from '../../errors/errors.js';
+import type { Clock } from '../../ports/clock.js';
+
+/** Scaled-down but realistic durations of cloud operations, in ms of clock time. */
+export interface SimDelays {
+  /** A replica promotion (RDS: 'modifying' → available writer). */
+  promoteMs: number;
+  /** A new cross-region read replica. */
+  replicaCreateMs: number;
+  /** An instance from Pending to InService. */
+  instanceBootMs: number;
+  /** A DNS change from PENDING to INSYNC. */
+  dnsPropagationMs: number;
+}
+
+/** The delays `npm start` uses: promotion ~5 s, boot ~3 s, DNS ~2 s. */
+export const DEFAULT_SIM_DELAYS: SimDelays = { promoteMs: 5_000, replicaCreateMs: 6_000, instanceBootMs: 3_000, dnsPropagationMs: 2_000 };
+
+/** One API call the simulated cloud received, in order. Tests assert on this log. */
+export interface SimCall {
+  seq: number;
+  at: number;
+  service: 'route53' | 'rds' | 'autoscaling' | 'cloudwatch';
+  /** The AWS operation it stands for, e.g. PromoteReadReplica. */
+  operation: string;
+  region?: string;
+  target: string;
+  outcome: 'ok' | 'error';
+  error?: string;
+}
+
+/** A fault to inject into matching calls. */
+export interface FaultRule {
+  /** AWS operation name, or '*' for every call. */
+  operation: string;
+  kind: 'transient' | 'permanent';
+  /** Only calls for this region. */
+  region?: string;
+  /** Fail this many matching calls, then stop (default: unlimited). */
+  times?: number;
+  /** Fail a matching call with this probability (default 1). */
+  probability?: number;
+}
+
+/** Where a call log goes; the in-memory array by default. A file sink makes it survive a crash. */
+export type CallSink = (call: SimCall) => void;
+
+/**
+ * The shared core of the simulated cloud: its clock and delays, region
+ * availability, injected faults and the log of every call. The per-service
+ * adapters (sim-dns, sim-database, sim-compute) route every operation
+ * through `call`, so faults and the log apply to all of them alike.
+ */
+export class SimCloud {
+  readonly calls: SimCall[] = [];
+  private readonly faults: (FaultRule & { id: number; used: number })[] = [];
+  private readonly down = new Set<string>();
+  private nextFault = 1;
+
+  constructor(
+    readonly clock: Clock,
+    readonly delays: SimDelays = DEFAULT_SIM_DELAYS,
+    private readonly random: () => number = Math.random,
+    private readonly sink?: CallSink,
+  ) {}
+
+  /** Make a region's control plane unreachable (a regional outage) or reachable again. */
+  setRegionAvailable(region: string, available: boolean): void {
+    if (available) this.down.delete(region);
+    else this.down.add(region);
+  }
+
+  /** Whether a region's control plane answers. */
+  regionAvailable(region: string): boolean {
+    return !this.down.has(region);
+  }
+
+  /** Add a fault rule; returns its id for `clearFault`. */
+  injectFault(rule: FaultRule): number {
+    const id = this.nextFault++;
+    this.faults.push({ ...rule, id, used: 0 });
+    return id;
+  }
+
+  /** Remove one fault rule, or all of them. */
+  clearFault(id?: number): void {
+    if (id === undefined) this.faults.length = 0;
+    else this.faults.splice(this.faults.findIndex((f) => f.id === id) >>> 0, 1);
+  }
+
+  /** Calls of one operation that succeeded, e.g. to prove an act was not issued twice. */
+  succeeded(operation: string): SimCall[] {
+    return this.calls.filter((c) => c.operation === operation && c.outcome === 'ok');
+  }
+
+  /**
+   * Perform one simulated API call: apply region availability and faults,
+   * run `fn`, and log the outcome. Async like the real thing, so callers
+   * cannot depend on it completing synchronously.
+   */
+  async call<T>(service: SimCall['service'], operation: string, region: string | undefined, target: string, fn: () => T): Promise<T> {
+    await Promise.resolve();
+    const record = (outcome: SimCall['outcome'], error?: string) => {
+      const entry: SimCall = { seq: this.calls.length + 1, at: this.clock.now(), service, operation, target, outcome };
+      if (region !== undefined) entry.region = region;
+      if (error !== undefined) entry.error = error;
+      this.calls.push(entry);
+      this.sink?.(entry);
+    };
+    try {
+      if (region !== undefined && this.down.has(region)) {
+        throw new TransientError(`${operation}: ${region} is not answering (simulated regional outage)`);
+      }
+      const fault = this.matchFault(operation, region);
+      if (fault) {
+        throw fault.kind === 'transient'
+          ? new TransientError(`${operation}: Throttling: Rate exceeded (injected fault)`)
+          : new PermanentError(`${operation}: AccessDenied (injected fault)`);
+      }
+      const result = fn();
+      record('ok');
+      return result;
+    } catch (err) {
+      record('error', err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  }
+
+  private matchFault(operation: string, region: string | undefined): FaultRule | undefined {
+    for (const fault of this.faults) {
+      if (fault.operation !== '*' && fault.operation !== operation) continue;
+      if (fault.region !== undefined && fault.region !== region) continue;
+      if (fault.times !== undefined && fault.used >= fault.times) continue;
+      if (fault.probability !== undefined && this.random() >= fault.probability) continue;
+      fault.used++;
+      return fault;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Config } from '../../config/types.js';
+import { ownerRecordName, ownerValue } from '../../dns/record-switch.js';
+import type { CloudProviders } from '../../ports/providers.js';
+import type { Clock } from '../../ports/clock.js';
+import { type CallSink, DEFAULT_SIM_DELAYS, SimCloud, type SimDelays } from './sim-cloud.js';
+import { SimCompute } from './sim-compute.js';
+import { SimDatabase } from './sim-database.js';
+import { SimDns } from './sim-dns.js';
+
+/** The simulated cloud with its three services, seeded or not. */
+export interface SimProviders extends CloudProviders {
+  cloud: SimCloud;
+  dns: SimDns;
+  database: SimDatabase;
+  compute: SimCompute;
+}
+
+/** Build the simulated cloud's services over one shared core. */
+export function createSimProviders(options: { clock: Clock; delays?: Partial<SimDelays>; random?: () => number; sink?: CallSink }): SimProviders {
+  const cloud = new SimCloud(options.clock, { ...DEFAULT_SIM_DELAYS, ...options.delays }, options.random, options.sink);
+  return { cloud, dns: new SimDns(cloud), database: new SimDatabase(cloud), compute: new SimCompute(cloud) };
+}
+
+/**
+ * Lay out every application as its config describes the steady state: the
+ * primary's database is the writer and the standbys' are its replicas; the
+ * primary runs at active capacity and the standbys at standby capacity; the
+ * DNS record points at the primary and carries this controller's ownership mark.
+ */
+export function seedSimWorld(sim: SimProviders, config: Config): void {
+  for (const app of config.applications) {
+    const [primary, ...standbys] = app.regions;
+    if (!primary) continue;
+    sim.database.seed(primary.database, 'writer');
+    sim.compute.seed({ region: primary.name, groupName: primary.compute.autoScalingGroup }, primary.compute.activeCapacity, primary.compute.activeCapacity);
+    for (const standby of standbys) {
+      sim.database.seed(standby.database, 'replica', primary.database);
+      sim.compute.seed({ region: standby.name, groupName: standby.compute.autoScalingGroup }, standby.compute.standbyCapacity, standby.compute.activeCapacity);
+    }
+    const { hostedZoneId, recordName, type, value, ttl } = primary.dns;
+    sim.dns.seed(hostedZoneId, [
+      { name: recordName, type, ttl, values: [value] },
+      { name: ownerRecordName(recordName), type: 'TXT', ttl: 300, values: [ownerValue(app.name)] },
+    ]);
+  }
+}

@@ -1,0 +1,49 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TSchema } from 'typebox';
+import { formatIssue } from '../config/config-error.js';
+import { schemaIssues } from '../config/schema-errors.js';
+import { ConflictError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
+
+type Part = 'body' | 'querystring' | 'params' | 'headers';
+
+/**
+ * Map errors to answers: a user's mistake is a 4xx that names the field;
+ * only our own faults are 500s, and those never show internals.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (err.validation) {
+      const part = (err.validationContext ?? 'body') as Part;
+      return reply.code(400).send({ error: 'Bad Request', message: validationMessage(request, part, err) });
+    }
+    if (err instanceof RunInProgressError) {
+      return reply.code(409).send({ error: 'Conflict', message: err.message, runId: err.runId });
+    }
+    if (err instanceof ConflictError) return reply.code(409).send({ error: 'Conflict', message: err.message });
+    if (err instanceof NotFoundError) return reply.code(404).send({ error: 'Not Found', message: err.message });
+    if (err instanceof UserInputError) return reply.code(400).send({ error: 'Bad Request', message: err.message });
+    // Fastify's own client errors: bad JSON, wrong content type, body too large.
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: httpName(err.statusCode), message: err.message });
+    }
+    request.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: 'Internal Server Error', message: 'internal error; the controller log has the details' });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+}
+
+/** Re-validate with the route's schema to name every bad field the way config errors do. */
+function validationMessage(request: FastifyRequest, part: Part, err: FastifyError): string {
+  const schema = (request.routeOptions.schema as Record<string, TSchema | undefined> | undefined)?.[part];
+  const value = part === 'querystring' ? request.query : (request as unknown as Record<string, unknown>)[part];
+  const issues = schema ? schemaIssues(schema, value ?? {}) : [];
+  const label = part === 'querystring' ? 'query' : part;
+  if (issues.length === 0) return `${label}: ${err.message}`;
+  return issues.map((i) => `${label}${i.path ? '.' : ''}${formatIssue(i)}`).join('; ');
+}
+
+function httpName(code: number): string {
+  return ({ 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 415: 'Unsupported Media Type' } as Record<number, string>)[code] ?? 'Client Error';
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { Static } from 'typebox';
+import type { SimWorld } from '../../sim/sim-world.js';
+import { OutageBody, RegionParams } from '../schemas.js';
+
+/** Simulation only: break and heal a region of the simulated world. */
+export function registerSimRoutes(app: FastifyInstance, world: SimWorld): void {
+  app.post<{ Params: Static<typeof RegionParams>; Body: Static<typeof OutageBody> | undefined }>(
+    '/sim/regions/:region/outage',
+    { schema: { params: RegionParams, body: OutageBody } },
+    async (request) => {
+      const mode = request.body?.mode ?? 'down';
+      await world.outage(request.params.region, mode);
+      return { region: request.params.region, mode };
+    },
+  );
+
+  app.post<{ Params: Static<typeof RegionParams> }>('/sim/regions/:region/heal', { schema: { params: RegionParams } }, async (request) => {
+    await world.heal(request.params.region);
+    return { region: request.params.region, mode: 'healthy' };
+  });
+
+  app.get('/sim/regions', async () => ({ regions: world.regions() }));
+}

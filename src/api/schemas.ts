@@ -1,0 +1,45 @@
+import Type from 'typebox';
+
+/**
+ * Request schemas of the API. Bodies refuse unknown properties: a typo in an
+ * operator's request must fail loudly, not be ignored.
+ */
+
+const AppName = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z][A-Za-z0-9-]*$', 'x-message': 'must be an application name from the config' });
+const RegionName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$', 'x-message': 'must be a region name such as eu-west-1' });
+const Reason = Type.String({ minLength: 1, maxLength: 1000, 'x-message': 'must say why, in 1 to 1000 characters' });
+
+export const FailoverBody = Type.Object({ app: Type.Optional(AppName), to: RegionName, reason: Reason }, { additionalProperties: false });
+
+export const FailbackBody = Type.Object({ app: Type.Optional(AppName), reason: Reason }, { additionalProperties: false });
+
+export const DrillBody = Type.Object(
+  {
+    mode: Type.Literal('plan', { 'x-message': 'must be plan (game days come with the drill reports)' }),
+    app: Type.Optional(AppName),
+    kind: Type.Optional(Type.Union([Type.Literal('failover'), Type.Literal('failback')], { default: 'failover', 'x-message': 'must be failover or failback' })),
+    to: Type.Optional(RegionName),
+  },
+  { additionalProperties: false },
+);
+
+export const RunsQuery = Type.Object(
+  {
+    app: Type.Optional(AppName),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const RunParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9-]+$', 'x-message': 'must be a run id' }) }, { additionalProperties: false });
+
+export const RegionParams = Type.Object({ region: RegionName }, { additionalProperties: false });
+
+export const OutageBody = Type.Object(
+  {
+    mode: Type.Optional(
+      Type.Union([Type.Literal('down'), Type.Literal('slow'), Type.Literal('http503'), Type.Literal('flapping')], { default: 'down', 'x-message': 'must be down, slow, http503 or flapping' }),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import Value from 'typebox/value';
+import { parseDocument } from 'yaml';
+import type { DatabaseRef } from '../ports/database-provider.js';
+import { ConfigError, type ConfigIssue } from './config-error.js';
+import { ConfigSchema, type ConfigInput } from './schema.js';
+import { schemaIssues } from './schema-errors.js';
+import type { AppConfig, Config } from './types.js';
+import { semanticIssues } from './semantic-checks.js';
+
+/** Read, parse and validate a failover.yaml. Throws ConfigError listing every problem. */
+export async function loadConfig(path: string): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(path, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})` }]);
+  }
+  return parseConfig(text, path);
+}
+
+/** Parse and validate configuration text (YAML or JSON). */
+export function parseConfig(text: string, source = 'failover.yaml'): Config {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      doc.errors.map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+    );
+  }
+  return validateConfig(doc.toJS(), source);
+}
+
+/** Validate an already parsed configuration object and fill in the defaults. */
+export function validateConfig(input: unknown, source = 'config'): Config {
+  const structural = schemaIssues(ConfigSchema, input);
+  if (structural.length > 0) throw new ConfigError(source, structural);
+  const withDefaults = Value.Default(ConfigSchema, Value.Clone(input)) as ConfigInput;
+  const config = normalize(withDefaults);
+  const semantic: ConfigIssue[] = semanticIssues(config);
+  if (semantic.length > 0) throw new ConfigError(source, semantic);
+  return config;
+}
+
+function normalize(input: ConfigInput): Config {
+  return {
+    provider: input.provider ?? 'sim',
+    vantage: input.vantage ?? 'local',
+    probeConcurrency: input.probeConcurrency ?? 64,
+    endpoints: { ...input.endpoints },
+    applications: input.applications.map(
+      (app): AppConfig => ({
+        name: app.name,
+        policy: {
+          probeIntervalSeconds: app.policy?.probeIntervalSeconds ?? 5,
+          fallThreshold: app.policy?.fallThreshold ?? 3,
+          riseThreshold: app.policy?.riseThreshold ?? 3,
+          rtoSeconds: app.policy?.rtoSeconds ?? 300,
+          rpoSeconds: app.policy?.rpoSeconds ?? 60,
+          automaticFailover: app.policy?.automaticFailover ?? true,
+          failback: 'manual',
+          cooldownSeconds: app.policy?.cooldownSeconds ?? 600,
+        },
+        regions: app.regions.map((r) => ({
+          name: r.name,
+          probes: r.probes.map((p) => ({
+            url: p.url,
+            method: p.method ?? 'GET',
+            expectStatus: p.expectStatus ?? 200,
+            timeoutMs: p.timeoutMs ?? 2_000,
+            ...(p.bodyMatch !== undefined ? { bodyMatch: p.bodyMatch } : {}),
+          })),
+          database:
+            r.database.engine === 'rds'
+              ? ({ engine: 'rds', region: r.name, instanceId: r.database.instanceId } satisfies DatabaseRef)
+              : ({ engine: 'aurora-global', region: r.name, globalClusterId: r.database.globalClusterId, clusterId: r.database.clusterId } satisfies DatabaseRef),
+          compute: { ...r.compute },
+          dns: {
+            hostedZoneId: r.dns.hostedZoneId.replace(/^\/hostedzone\//, ''),
+            recordName: fqdn(r.dns.recordName),
+            type: r.dns.type,
+            value: r.dns.value,
+            ttl: r.dns.ttl ?? 60,
+          },
+        })),
+      }),
+    ),
+  };
+}
+
+/** Route 53 returns names lower case with a trailing dot; compare in that form. */
+export function fqdn(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}

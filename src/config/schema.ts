@@ -1,0 +1,130 @@
+import Type, { type Static } from 'typebox';
+
+/**
+ * The schema of failover.yaml. It is the single source of truth: the loader
+ * validates with it, `npm run schema` writes the JSON Schema editors use, and
+ * the static types below come from it.
+ *
+ * `x-message` on a schema replaces the validator's generic message for that
+ * field, so that errors read like `must be an http(s) URL`.
+ */
+
+const RegionName = Type.String({
+  pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$',
+  'x-message': 'must be an AWS region name such as us-east-1',
+});
+
+const Identifier = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z][A-Za-z0-9-]*$', 'x-message': 'must start with a letter and hold only letters, digits and hyphens' });
+
+export const ProbeTargetSchema = Type.Object(
+  {
+    url: Type.String({ pattern: '^https?://[^\\s/]+(/\\S*)?$', 'x-message': 'must be an http(s) URL' }),
+    method: Type.Optional(Type.Union([Type.Literal('GET'), Type.Literal('HEAD'), Type.Literal('POST')], { default: 'GET', 'x-message': 'must be GET, HEAD or POST' })),
+    expectStatus: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, default: 200 })),
+    bodyMatch: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000, default: 2_000 })),
+  },
+  { additionalProperties: false },
+);
+
+const RdsDatabase = Type.Object(
+  {
+    engine: Type.Literal('rds'),
+    instanceId: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9-]{0,62}$', 'x-message': 'must be an RDS DB instance identifier (letters, digits, hyphens, starting with a letter, at most 63)' }),
+  },
+  { additionalProperties: false },
+);
+
+const AuroraDatabase = Type.Object(
+  {
+    engine: Type.Literal('aurora-global'),
+    globalClusterId: Type.String({ minLength: 1, maxLength: 63 }),
+    clusterId: Type.String({ minLength: 1, maxLength: 2048, 'x-message': 'must be the regional DB cluster identifier or ARN' }),
+  },
+  { additionalProperties: false },
+);
+
+export const DatabaseSchema = Type.Union([RdsDatabase, AuroraDatabase], {
+  'x-message': 'must be {engine: rds, instanceId} or {engine: aurora-global, globalClusterId, clusterId}',
+});
+
+export const ComputeSchema = Type.Object(
+  {
+    autoScalingGroup: Type.String({ minLength: 1, maxLength: 255 }),
+    standbyCapacity: Type.Integer({ minimum: 0, maximum: 10_000 }),
+    activeCapacity: Type.Integer({ minimum: 1, maximum: 10_000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const RegionDnsSchema = Type.Object(
+  {
+    hostedZoneId: Type.String({ pattern: '^(/hostedzone/)?[A-Z0-9]{1,32}$', 'x-message': 'must be a Route 53 hosted zone id such as Z0123456789ABC' }),
+    recordName: Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9*_.-]+\\.?$', 'x-message': 'must be a DNS name such as app.example.com' }),
+    type: Type.Union([Type.Literal('CNAME'), Type.Literal('A'), Type.Literal('AAAA')], { 'x-message': 'must be CNAME, A or AAAA' }),
+    value: Type.String({ minLength: 1, maxLength: 255 }),
+    ttl: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400, default: 60 })),
+  },
+  { additionalProperties: false },
+);
+
+export const RegionSchema = Type.Object(
+  {
+    name: RegionName,
+    probes: Type.Array(ProbeTargetSchema, { minItems: 1, maxItems: 20 }),
+    database: DatabaseSchema,
+    compute: ComputeSchema,
+    dns: RegionDnsSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const PolicySchema = Type.Object(
+  {
+    probeIntervalSeconds: Type.Optional(Type.Number({ minimum: 0.1, maximum: 3600, default: 5 })),
+    fallThreshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 3 })),
+    riseThreshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 3 })),
+    rtoSeconds: Type.Optional(Type.Integer({ minimum: 1, default: 300 })),
+    rpoSeconds: Type.Optional(Type.Integer({ minimum: 0, default: 60 })),
+    automaticFailover: Type.Optional(Type.Boolean({ default: true })),
+    failback: Type.Optional(Type.Literal('manual', { default: 'manual', 'x-message': 'must be manual (automatic failback is not offered: it needs a person to judge the original region)' })),
+    /** Minimum time between two automatic failovers of the same application. */
+    cooldownSeconds: Type.Optional(Type.Integer({ minimum: 0, default: 600 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ApplicationSchema = Type.Object(
+  {
+    name: Identifier,
+    regions: Type.Array(RegionSchema, { minItems: 2, maxItems: 10, 'x-message': 'must list at least two regions: the primary first, then standbys in order of preference' }),
+    policy: Type.Optional(PolicySchema),
+  },
+  { additionalProperties: false },
+);
+
+const EndpointsSchema = Type.Object(
+  {
+    route53: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
+    rds: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
+    autoscaling: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
+    cloudwatch: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
+    dynamodb: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    provider: Type.Optional(Type.Union([Type.Literal('sim'), Type.Literal('aws')], { default: 'sim', 'x-message': 'must be sim or aws' })),
+    /** Name of this controller's vantage point (its region when deployed). */
+    vantage: Type.Optional(Type.String({ minLength: 1, maxLength: 64, default: 'local' })),
+    probeConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024, default: 64 })),
+    endpoints: Type.Optional(EndpointsSchema),
+    applications: Type.Array(ApplicationSchema, { minItems: 1, maxItems: 1000 }),
+  },
+  { additionalProperties: false, $id: 'https://failover-controller.dev/schema/failover.json', title: 'failover-controller configuration' },
+);
+
+/** The configuration as written (optional fields may be absent). */
+export type ConfigInput = Static<typeof ConfigSchema>;

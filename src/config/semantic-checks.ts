@@ -1,0 +1,45 @@
+import type { ConfigIssue } from './config-error.js';
+import type { Config } from './types.js';
+
+/**
+ * Rules a schema cannot express: uniqueness and agreement between regions.
+ * Every rule names the field to fix.
+ */
+export function semanticIssues(config: Config): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const appNames = new Map<string, number>();
+  config.applications.forEach((app, a) => {
+    const at = `applications[${a}]`;
+    const first = appNames.get(app.name);
+    if (first !== undefined) issues.push({ path: `${at}.name`, message: `duplicates applications[${first}].name "${app.name}"` });
+    else appNames.set(app.name, a);
+
+    const regionNames = new Map<string, number>();
+    const primary = app.regions[0]!;
+    app.regions.forEach((region, r) => {
+      const rat = `${at}.regions[${r}]`;
+      const seen = regionNames.get(region.name);
+      if (seen !== undefined) issues.push({ path: `${rat}.name`, message: `duplicates regions[${seen}].name "${region.name}"` });
+      else regionNames.set(region.name, r);
+
+      if (region.compute.activeCapacity < region.compute.standbyCapacity) {
+        issues.push({ path: `${rat}.compute.activeCapacity`, message: `must be at least standbyCapacity (${region.compute.standbyCapacity})` });
+      }
+      if (region.database.engine !== primary.database.engine) {
+        issues.push({ path: `${rat}.database.engine`, message: `must be ${primary.database.engine}, like regions[0]: one application has one database engine` });
+      } else if (region.database.engine === 'aurora-global' && primary.database.engine === 'aurora-global' && region.database.globalClusterId !== primary.database.globalClusterId) {
+        issues.push({ path: `${rat}.database.globalClusterId`, message: `must be ${primary.database.globalClusterId}, like regions[0]: the regions share one global cluster` });
+      }
+      if (r > 0) {
+        for (const field of ['hostedZoneId', 'recordName', 'type'] as const) {
+          if (region.dns[field] !== primary.dns[field]) {
+            issues.push({ path: `${rat}.dns.${field}`, message: `must be ${primary.dns[field]}, like regions[0]: every region answers for the same record` });
+          }
+        }
+        const same = app.regions.findIndex((other) => other.dns.value === region.dns.value);
+        if (same < r) issues.push({ path: `${rat}.dns.value`, message: `duplicates regions[${same}].dns.value: each region needs its own value` });
+      }
+    });
+  });
+  return issues;
+}

@@ -1,0 +1,58 @@
+import type { DatabaseRef } from '../ports/database-provider.js';
+import type { ProbeTarget } from '../probes/types.js';
+
+/** The policy of one application, every default filled in. */
+export interface AppPolicy {
+  probeIntervalSeconds: number;
+  fallThreshold: number;
+  riseThreshold: number;
+  rtoSeconds: number;
+  rpoSeconds: number;
+  automaticFailover: boolean;
+  failback: 'manual';
+  cooldownSeconds: number;
+}
+
+/** The DNS record a region answers for; every region of an app shares zone, name and type. */
+export interface RegionDns {
+  hostedZoneId: string;
+  /** Lower case, fully qualified, with the trailing dot. */
+  recordName: string;
+  type: 'CNAME' | 'A' | 'AAAA';
+  value: string;
+  ttl: number;
+}
+
+/** One region of an application, every default filled in. */
+export interface RegionConfig {
+  name: string;
+  probes: ProbeTarget[];
+  database: DatabaseRef;
+  compute: { autoScalingGroup: string; standbyCapacity: number; activeCapacity: number };
+  dns: RegionDns;
+}
+
+/** One protected application. `regions[0]` is the primary, the rest standbys in order of preference. */
+export interface AppConfig {
+  name: string;
+  regions: RegionConfig[];
+  policy: AppPolicy;
+}
+
+/** Endpoint overrides per AWS service, for AWS-compatible test servers. */
+export interface EndpointOverrides {
+  route53?: string;
+  rds?: string;
+  autoscaling?: string;
+  cloudwatch?: string;
+  dynamodb?: string;
+}
+
+/** The whole, validated configuration. */
+export interface Config {
+  provider: 'sim' | 'aws';
+  vantage: string;
+  probeConcurrency: number;
+  endpoints: EndpointOverrides;
+  applications: AppConfig[];
+}

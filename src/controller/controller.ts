@@ -1,0 +1,272 @@
+import type { Logger } from 'pino';
+import type { AppConfig, Config } from '../config/types.js';
+import { UserInputError } from '../errors/errors.js';
+import { describeResults, initialHealth, observe, type RegionHealth } from '../health/region-health.js';
+import { decide } from '../policy/decide.js';
+import type { Decision } from '../policy/decision.js';
+import type { Clock } from '../ports/clock.js';
+import type { Prober } from '../ports/prober.js';
+import type { CloudProviders } from '../ports/providers.js';
+import type { StateStore } from '../ports/state-store.js';
+import type { ProbeResult, ProbeTarget } from '../probes/types.js';
+import type { RunbookEngine } from '../runbook/engine.js';
+import type { RunKind, RunRecord } from '../runbook/run.js';
+import type { Runbook } from '../runbook/step.js';
+import { findApp, findRegion } from './app-lookup.js';
+import { planRun, type RunPlan } from './planner.js';
+import { RunLauncher } from './run-launcher.js';
+import type { AppStatus, ControllerStatus } from './status-view.js';
+
+/** Everything the controller is wired to. */
+export interface ControllerDeps {
+  config: Config;
+  clock: Clock;
+  store: StateStore;
+  cloud: CloudProviders;
+  prober: Prober;
+  log: Logger;
+  runbooks: Record<RunKind, Runbook>;
+  engine?: RunbookEngine;
+}
+
+interface AppRuntime {
+  app: AppConfig;
+  health: Record<string, RegionHealth>;
+  activeRegion: string;
+  lastFailoverAt?: number;
+  lastDecision?: Decision;
+  nextDueAt: number;
+}
+
+/**
+ * The controller loop: observe (probe every region), decide (pure policy),
+ * act (launch a runbook run), record (decisions and runs in the store).
+ * Also the entry point for operators: manual failover, failback and plans.
+ */
+export class Controller {
+  private readonly apps = new Map<string, AppRuntime>();
+  private readonly launcher: RunLauncher;
+  private loop?: { stop: AbortController; done: Promise<void> };
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.launcher = new RunLauncher({
+      store: deps.store,
+      clock: deps.clock,
+      cloud: deps.cloud,
+      prober: deps.prober,
+      log: deps.log,
+      runbooks: deps.runbooks,
+      ...(deps.engine ? { engine: deps.engine } : {}),
+      onFinished: (run) => this.afterRun(run),
+    });
+  }
+
+  /** The configuration this controller serves. */
+  get config(): Config {
+    return this.deps.config;
+  }
+
+  /** Load what the store remembers, or learn the active region from DNS on first start. */
+  async init(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const app of this.deps.config.applications) {
+      const saved = await this.deps.store.getAppState(app.name);
+      const activeRegion = saved?.activeRegion ?? (await this.activeFromDns(app)) ?? app.regions[0]!.name;
+      const runtime: AppRuntime = {
+        app,
+        activeRegion,
+        nextDueAt: now,
+        health: Object.fromEntries(app.regions.map((r) => [r.name, initialHealth(r.name, now)])),
+      };
+      if (saved?.lastFailoverAt !== undefined) runtime.lastFailoverAt = saved.lastFailoverAt;
+      this.apps.set(app.name, runtime);
+      if (!saved) await this.deps.store.putAppState({ app: app.name, activeRegion, updatedAt: now });
+    }
+  }
+
+  /** Run the loop until `stop()`: a tick whenever an application's probe interval is due. */
+  start(): void {
+    if (this.loop) return;
+    const stop = new AbortController();
+    const done = (async () => {
+      while (!stop.signal.aborted) {
+        try {
+          await this.tick();
+        } catch (err) {
+          this.deps.log.error({ err }, 'controller tick failed');
+        }
+        const wait = Math.max(0, Math.min(...[...this.apps.values()].map((a) => a.nextDueAt)) - this.deps.clock.now());
+        await this.deps.clock.sleep(wait, stop.signal).catch(() => undefined);
+      }
+    })();
+    this.loop = { stop, done };
+  }
+
+  /** Stop the loop and wait for running runs to end. */
+  async stop(): Promise<void> {
+    if (this.loop) {
+      this.loop.stop.abort();
+      await this.loop.done;
+      this.loop = undefined;
+    }
+    await this.launcher.settled();
+  }
+
+  /** Wait until every run started so far has ended (for tests and shutdown). */
+  settled(): Promise<void> {
+    return this.launcher.settled();
+  }
+
+  /** One round for every application whose interval is due: probe, judge, decide, maybe act. */
+  async tick(): Promise<void> {
+    const now = this.deps.clock.now();
+    const due = [...this.apps.values()].filter((a) => a.nextDueAt <= now);
+    if (due.length === 0) return;
+    const targets: { app: AppRuntime; region: string; target: ProbeTarget }[] = due.flatMap((app) =>
+      app.app.regions.flatMap((region) => region.probes.map((target) => ({ app, region: region.name, target }))),
+    );
+    const results = await this.deps.prober.round(targets.map((t) => t.target));
+    const byRegion = new Map<string, ProbeResult[]>();
+    results.forEach((result, i) => {
+      const key = `${targets[i]!.app.app.name}/${targets[i]!.region}`;
+      byRegion.set(key, [...(byRegion.get(key) ?? []), result]);
+    });
+    for (const app of due) {
+      const { fallThreshold: fall, riseThreshold: rise, probeIntervalSeconds } = app.app.policy;
+      for (const region of app.app.regions) {
+        const mine = byRegion.get(`${app.app.name}/${region.name}`) ?? [];
+        app.health[region.name] = observe(app.health[region.name]!, { region: region.name, at: now, results: mine }, { fall, rise });
+      }
+      app.nextDueAt = now + probeIntervalSeconds * 1000;
+      await this.evaluate(app);
+    }
+  }
+
+  private async evaluate(app: AppRuntime): Promise<void> {
+    const now = this.deps.clock.now();
+    const current = await this.currentRun(app.app.name);
+    const decision = decide(
+      {
+        app: app.app.name,
+        policy: app.app.policy,
+        regions: app.app.regions.map((r) => r.name),
+        activeRegion: app.activeRegion,
+        health: app.health,
+        ...(current ? { runInProgress: { id: current.id, kind: current.kind } } : {}),
+        ...(app.lastFailoverAt !== undefined ? { lastFailoverAt: app.lastFailoverAt } : {}),
+      },
+      now,
+    );
+    const changed = app.lastDecision?.reason !== decision.reason || app.lastDecision.action !== decision.action;
+    app.lastDecision = decision;
+    // Record every change of mind, not every identical tick: the history stays readable.
+    if (changed) {
+      await this.deps.store.putDecision(decision);
+      this.deps.log.info({ app: decision.app, action: decision.action }, decision.reason);
+    }
+    if (decision.action === 'failover') {
+      await this.launch({ app: app.app, kind: 'failover', from: decision.from, to: decision.to, trigger: 'automatic', reason: decision.reason, outageStartedAt: decision.outageStartedAt }).catch((err: unknown) => {
+        this.deps.log.warn({ app: app.app.name, err: String(err) }, 'automatic failover not started');
+      });
+    }
+  }
+
+  /** Operator: fail over `app` to region `to` now. */
+  async failover(request: { app?: string; to: string; reason: string }): Promise<RunRecord> {
+    const app = findApp(this.deps.config, request.app);
+    findRegion(app, request.to);
+    const runtime = this.runtime(app.name);
+    if (request.to === runtime.activeRegion) throw new UserInputError(`to: ${request.to} is already the active region of ${app.name}`);
+    return this.launch({ app, kind: 'failover', from: runtime.activeRegion, to: request.to, trigger: 'manual', reason: request.reason });
+  }
+
+  /** Operator: return `app` to its primary region. */
+  async failback(request: { app?: string; reason: string }): Promise<RunRecord> {
+    const app = findApp(this.deps.config, request.app);
+    const runtime = this.runtime(app.name);
+    const primary = app.regions[0]!.name;
+    if (runtime.activeRegion === primary) throw new UserInputError(`app: ${app.name} already runs in its primary region ${primary}; there is nothing to fail back`);
+    return this.launch({ app, kind: 'failback', from: runtime.activeRegion, to: primary, trigger: 'manual', reason: request.reason });
+  }
+
+  /** A dry run of a failover (to `to`, default the first standby) or a failback. Changes nothing. */
+  async plan(request: { app?: string; kind: RunKind; to?: string }): Promise<RunPlan> {
+    const app = findApp(this.deps.config, request.app);
+    const runtime = this.runtime(app.name);
+    const from = runtime.activeRegion;
+    const to = request.kind === 'failback' ? app.regions[0]!.name : (request.to ?? app.regions.find((r) => r.name !== from)!.name);
+    findRegion(app, to);
+    if (to === from) throw new UserInputError(`to: ${to} is already the active region of ${app.name}`);
+    return planRun(this.deps.runbooks[request.kind], { app, kind: request.kind, from, to }, this.deps);
+  }
+
+  /** Everything /status shows. */
+  async status(): Promise<ControllerStatus> {
+    const applications: AppStatus[] = [];
+    for (const runtime of this.apps.values()) {
+      const [last] = await this.deps.store.listRuns({ app: runtime.app.name, limit: 1 });
+      const status: AppStatus = {
+        name: runtime.app.name,
+        primaryRegion: runtime.app.regions[0]!.name,
+        activeRegion: runtime.activeRegion,
+        regions: runtime.app.regions.map((r, preference) => {
+          const h = runtime.health[r.name]!;
+          return {
+            name: r.name,
+            role: r.name === runtime.activeRegion ? 'active' : 'standby',
+            preference,
+            state: h.state,
+            since: h.since,
+            consecutiveFailures: h.consecutiveFailures,
+            consecutiveSuccesses: h.consecutiveSuccesses,
+            ...(h.lastObservationAt !== undefined ? { lastObservationAt: h.lastObservationAt } : {}),
+            summary: describeResults(h.lastResults),
+            lastResults: h.lastResults,
+          };
+        }),
+      };
+      const d = runtime.lastDecision;
+      if (d) status.decision = { action: d.action, reason: d.reason, at: d.at, ...(d.action === 'hold' ? { attention: d.attention } : {}) };
+      if (last?.status === 'running') status.currentRun = last;
+      else if (last) status.lastRun = last;
+      applications.push(status);
+    }
+    return { provider: this.deps.config.provider, vantage: this.deps.config.vantage, now: this.deps.clock.now(), applications };
+  }
+
+  private async launch(request: Parameters<RunLauncher['launch']>[0]): Promise<RunRecord> {
+    return this.launcher.launch(request);
+  }
+
+  private async currentRun(app: string): Promise<RunRecord | undefined> {
+    const [last] = await this.deps.store.listRuns({ app, limit: 1 });
+    return last?.status === 'running' ? last : undefined;
+  }
+
+  /** After a run, DNS is the truth about which region is active, whatever the run's outcome. */
+  private async afterRun(run: RunRecord): Promise<void> {
+    const runtime = this.runtime(run.app);
+    const fromDns = await this.activeFromDns(runtime.app).catch(() => undefined);
+    runtime.activeRegion = fromDns ?? (run.status === 'succeeded' ? run.to : runtime.activeRegion);
+    if (run.kind === 'failover') runtime.lastFailoverAt = run.createdAt;
+    await this.deps.store.putAppState({
+      app: run.app,
+      activeRegion: runtime.activeRegion,
+      updatedAt: this.deps.clock.now(),
+      ...(runtime.lastFailoverAt !== undefined ? { lastFailoverAt: runtime.lastFailoverAt } : {}),
+    });
+  }
+
+  private async activeFromDns(app: AppConfig): Promise<string | undefined> {
+    const { hostedZoneId, recordName, type } = app.regions[0]!.dns;
+    const records = await this.deps.cloud.dns.listRecords(hostedZoneId, recordName);
+    const record = records.find((r) => r.type === type);
+    return app.regions.find((r) => record?.values.includes(r.dns.value))?.name;
+  }
+
+  private runtime(app: string): AppRuntime {
+    const runtime = this.apps.get(app);
+    if (!runtime) throw new UserInputError(`app: unknown application "${app}"`);
+    return runtime;
+  }
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/types.js';
+import { RunInProgressError } from '../errors/errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { Prober } from '../ports/prober.js';
+import type { CloudProviders } from '../ports/providers.js';
+import type { StateStore } from '../ports/state-store.js';
+import { pendingSteps, RunbookEngine } from '../runbook/engine.js';
+import type { RunKind, RunRecord } from '../runbook/run.js';
+import type { Runbook } from '../runbook/step.js';
+import { findRegion } from './app-lookup.js';
+
+/** What is needed to launch a run. */
+export interface LaunchRequest {
+  app: AppConfig;
+  kind: RunKind;
+  from: string;
+  to: string;
+  trigger: RunRecord['trigger'];
+  reason: string;
+  outageStartedAt?: number;
+}
+
+/** Dependencies of the launcher. */
+export interface RunLauncherDeps {
+  store: StateStore;
+  clock: Clock;
+  cloud: CloudProviders;
+  prober: Prober;
+  log: Logger;
+  runbooks: Record<RunKind, Runbook>;
+  engine?: RunbookEngine;
+  /** How long a run may hold its application before another worker may take over. */
+  leaseTtlMs?: number;
+  /** Called when a run ends, whatever its outcome. */
+  onFinished?: (run: RunRecord) => Promise<void>;
+}
+
+/**
+ * Starts runs under the single-flight rule: one run per application, held by
+ * a lease whose owner is the run id, so that a second trigger learns which
+ * run is in progress. Runs execute in the background; `settled()` waits.
+ */
+export class RunLauncher {
+  private readonly engine: RunbookEngine;
+  private readonly inflight = new Map<string, Promise<RunRecord>>();
+
+  constructor(private readonly deps: RunLauncherDeps) {
+    this.engine = deps.engine ?? new RunbookEngine({ store: deps.store, clock: deps.clock, log: deps.log });
+  }
+
+  /** Start a run, or throw RunInProgressError naming the run that holds the application. */
+  async launch(request: LaunchRequest): Promise<RunRecord> {
+    const { app, kind } = request;
+    const clock = this.deps.clock;
+    const now = clock.now();
+    const id = newRunId(now);
+    const ttl = this.deps.leaseTtlMs ?? 2 * 60 * 60_000;
+    const result = await this.deps.store.acquireLease(leaseName(app.name), id, ttl, now);
+    if (!result.acquired) throw new RunInProgressError(app.name, result.holder.owner);
+    const book = this.deps.runbooks[kind];
+    const run: RunRecord = {
+      id,
+      app: app.name,
+      kind,
+      runbook: book.name,
+      from: request.from,
+      to: request.to,
+      trigger: request.trigger,
+      reason: request.reason,
+      status: 'running',
+      createdAt: now,
+      steps: pendingSteps(book),
+      ...(request.outageStartedAt !== undefined ? { outageStartedAt: request.outageStartedAt } : {}),
+    };
+    await this.deps.store.putRun(run);
+    const execution = this.engine
+      .execute(run, book, {
+        app,
+        from: findRegion(app, request.from, 'from'),
+        to: findRegion(app, request.to),
+        cloud: this.deps.cloud,
+        prober: this.deps.prober,
+        clock,
+      })
+      .then(async (finished) => {
+        await this.deps.onFinished?.(finished);
+        return finished;
+      })
+      .finally(async () => {
+        await this.deps.store.releaseLease(result.lease);
+        this.inflight.delete(id);
+      });
+    this.inflight.set(id, execution);
+    return structuredClone(run);
+  }
+
+  /** Ids of the runs executing in this process. */
+  running(): string[] {
+    return [...this.inflight.keys()];
+  }
+
+  /** Wait until every run started so far has ended. */
+  async settled(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
+  }
+}
+
+/** The lease that keeps an application to one run at a time. */
+export function leaseName(app: string): string {
+  return `app#${app}`;
+}
+
+/** Sortable and unique: `run-20261124T051502Z-3f9a1c2b`. */
+function newRunId(now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `run-${stamp}-${randomBytes(4).toString('hex')}`;
+}

@@ -1,0 +1,53 @@
+/**
+ * The project's own error classes. Adapters translate provider exceptions into
+ * these so that the engine, the API and the CLI never see an SDK type.
+ */
+
+/** Base class: every error the project raises on purpose. */
+export class FailoverError extends Error {
+  override name = 'FailoverError';
+}
+
+/** A failure worth retrying: throttling, 5xx, timeouts, "try again later". */
+export class TransientError extends FailoverError {
+  override name = 'TransientError';
+}
+
+/** A failure that retrying will not fix: missing resource, denied, invalid request. */
+export class PermanentError extends FailoverError {
+  override name = 'PermanentError';
+}
+
+/**
+ * The world changed under us: a conditional write or a DNS change batch found
+ * something other than what was read. Never retried blindly.
+ */
+export class ConflictError extends FailoverError {
+  override name = 'ConflictError';
+}
+
+/** A user's mistake (bad body, unknown region or app): maps to HTTP 400 / exit code 2. */
+export class UserInputError extends FailoverError {
+  override name = 'UserInputError';
+}
+
+/** Something the user named does not exist (a run id): maps to HTTP 404. */
+export class NotFoundError extends FailoverError {
+  override name = 'NotFoundError';
+}
+
+/** Another run already holds the application: maps to HTTP 409 with its id. */
+export class RunInProgressError extends FailoverError {
+  override name = 'RunInProgressError';
+  constructor(
+    readonly app: string,
+    readonly runId: string,
+  ) {
+    super(`application ${app} already has run ${runId} in progress`);
+  }
+}
+
+/** True when an error is worth another attempt. */
+export function isTransient(err: unknown): boolean {
+  return err instanceof TransientError;
+}

@@ -1,0 +1,50 @@
+import type { Decision } from '../policy/decision.js';
+import type { JournalEntry, RunRecord } from '../runbook/run.js';
+
+/** What the controller remembers about an application between ticks and restarts. */
+export interface AppState {
+  app: string;
+  /** Where DNS points now, as far as the controller knows. */
+  activeRegion: string;
+  lastFailoverAt?: number;
+  updatedAt: number;
+}
+
+/** A held lease. The fencing token grows with every acquisition. */
+export interface Lease {
+  name: string;
+  owner: string;
+  token: number;
+  expiresAt: number;
+}
+
+/** The outcome of trying to take a lease. */
+export type LeaseResult = { acquired: true; lease: Lease } | { acquired: false; holder: Lease };
+
+/**
+ * Durable state: runs, journals, decisions, per-app state and locks. The
+ * production implementation is DynamoDB; conditional writes make journal
+ * appends and lock acquisition safe between concurrent workers.
+ */
+export interface StateStore {
+  getAppState(app: string): Promise<AppState | undefined>;
+  putAppState(state: AppState): Promise<void>;
+
+  putRun(run: RunRecord): Promise<void>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  /** Newest first. */
+  listRuns(filter: { app?: string; limit: number }): Promise<RunRecord[]>;
+
+  /** Append one entry; throws ConflictError unless `entry.seq` is exactly the next sequence number. */
+  appendJournal(entry: JournalEntry): Promise<void>;
+  readJournal(runId: string): Promise<JournalEntry[]>;
+
+  putDecision(decision: Decision): Promise<void>;
+  /** Newest first. */
+  listDecisions(filter: { app?: string; limit: number }): Promise<Decision[]>;
+
+  /** Take the lease if free, expired or already ours; otherwise say who holds it. */
+  acquireLease(name: string, owner: string, ttlMs: number, now: number): Promise<LeaseResult>;
+  /** Give the lease back; no-op unless `lease` (owner and token) still holds it. */
+  releaseLease(lease: Lease): Promise<void>;
+}

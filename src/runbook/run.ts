@@ -1,0 +1,61 @@
+/** Lifecycle of a run. */
+export type RunStatus = 'running' | 'succeeded' | 'failed';
+
+/** Lifecycle of one step within a run. */
+export type StepStatus = 'pending' | 'running' | 'skipped' | 'succeeded' | 'failed';
+
+/** What kind of runbook a run executes. */
+export type RunKind = 'failover' | 'failback';
+
+/** Progress of one step, as shown by the API and the status page. */
+export interface StepProgress {
+  id: string;
+  title: string;
+  status: StepStatus;
+  startedAt?: number;
+  finishedAt?: number;
+  /** Why it was skipped, what it did, or why it failed. */
+  message?: string;
+}
+
+/** One execution of a runbook for one application. */
+export interface RunRecord {
+  id: string;
+  app: string;
+  kind: RunKind;
+  runbook: string;
+  from: string;
+  to: string;
+  trigger: 'automatic' | 'manual';
+  reason: string;
+  status: RunStatus;
+  createdAt: number;
+  finishedAt?: number;
+  /** Start of the outage that led to this run, for RTO accounting. */
+  outageStartedAt?: number;
+  steps: StepProgress[];
+  /** For failed runs: what went wrong, what was done, what was not. */
+  error?: string;
+}
+
+/** One line of a run's journal. Appended, never rewritten; `seq` starts at 1. */
+export interface JournalEntry {
+  seq: number;
+  at: number;
+  runId: string;
+  type:
+    | 'run-started'
+    | 'step-started'
+    | 'step-skipped'
+    | 'act-started'
+    | 'act-succeeded'
+    | 'act-failed'
+    | 'attempt-failed'
+    | 'step-succeeded'
+    | 'step-failed'
+    | 'run-succeeded'
+    | 'run-failed';
+  stepId?: string;
+  /** Free-form, JSON-safe details (an act's result, an error message). */
+  detail?: Record<string, unknown>;
+}

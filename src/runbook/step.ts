@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import type { AppConfig, RegionConfig } from '../config/types.js';
+import type { Clock } from '../ports/clock.js';
+import type { Prober } from '../ports/prober.js';
+import type { CloudProviders } from '../ports/providers.js';
+import type { RunRecord } from './run.js';
+
+/** What a step sees: the run, the regions it moves between, and the cloud. */
+export interface StepContext {
+  run: RunRecord;
+  app: AppConfig;
+  /** The region the run moves away from. */
+  from: RegionConfig;
+  /** The region the run moves to. */
+  to: RegionConfig;
+  cloud: CloudProviders;
+  prober: Prober;
+  clock: Clock;
+  log: Logger;
+  /** Aborted when the run is cancelled or a parallel sibling failed. */
+  signal: AbortSignal;
+}
+
+/** The real-world state of a step's resource: what it is, what it should be, and whether it already is. */
+export interface StepObservation {
+  /** e.g. `rds:shop-db-euw1 (eu-west-1)` */
+  resource: string;
+  current: string;
+  desired: string;
+  done: boolean;
+}
+
+/** JSON-safe result of an act, journaled and handed to verify (e.g. a DNS change id). */
+export type ActResult = Record<string, string | number | boolean>;
+
+/**
+ * One step of a runbook. `observe` is the check (and the plan's view of the
+ * resource), `act` the one mutating call, `verify` the condition polled after
+ * it (by default: `observe` says done).
+ */
+export interface StepDefinition {
+  /** Stable kebab-case id: the journal key. Never rename a shipped one. */
+  id: string;
+  title: string;
+  observe(ctx: StepContext): Promise<StepObservation>;
+  act?(ctx: StepContext): Promise<ActResult | void>;
+  verify?(ctx: StepContext, acted: ActResult | undefined): Promise<boolean>;
+  /** Deadline for the step's verification, in ms of clock time. */
+  timeoutMs?: number;
+  /** Interval between verification polls, in ms of clock time. */
+  pollMs?: number;
+}
+
+/** A runbook's shape: steps, run one after another or side by side. */
+export type RunbookNode =
+  | { kind: 'step'; step: StepDefinition }
+  | { kind: 'sequence'; children: RunbookNode[] }
+  | { kind: 'parallel'; children: RunbookNode[] };
+
+/** A runbook: a named tree of steps. */
+export interface Runbook {
+  name: string;
+  title: string;
+  root: RunbookNode;
+}
+
+/** Wrap a step definition as a node. */
+export function step(definition: StepDefinition): RunbookNode {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(definition.id)) throw new Error(`step id "${definition.id}" must be kebab-case`);
+  return { kind: 'step', step: definition };
+}
+
+/** Run the children one after another; stop at the first failure. */
+export function sequence(...children: RunbookNode[]): RunbookNode {
+  return { kind: 'sequence', children };
+}
+
+/** Run the children side by side; the group fails when any child fails. */
+export function parallel(...children: RunbookNode[]): RunbookNode {
+  return { kind: 'parallel', children };
+}
+
+/** The steps of a tree in execution order (depth first). */
+export function flattenSteps(node: RunbookNode): StepDefinition[] {
+  return node.kind === 'step' ? [node.step] : node.children.flatMap(flattenSteps);
+}
+
+/** Define a runbook, refusing duplicate step ids (they are journal keys). */
+export function runbook(name: string, title: string, root: RunbookNode): Runbook {
+  const ids = flattenSteps(root).map((s) => s.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new Error(`runbook ${name}: step id "${dup}" is used twice`);
+  return { name, title, root };
+}

@@ -1,0 +1,76 @@
+import { type RunbookNode, step } from '../step.js';
+import { databaseLabel, describeDatabase, otherSide, regionOf, type Side } from './side.js';
+
+/**
+ * Move a side's stale writer aside (renamed, data kept: it may hold writes
+ * that never replicated) so that a fresh replica can take its name.
+ */
+export function retireStaleWriter(options: { id: string; title: string; side: Side }): RunbookNode {
+  return step({
+    id: options.id,
+    title: options.title,
+    timeoutMs: 10 * 60_000,
+    async observe(ctx) {
+      const region = regionOf(ctx, options.side);
+      const state = await ctx.cloud.database.describe(region.database);
+      return {
+        resource: databaseLabel(region),
+        current: describeDatabase(state),
+        desired: 'absent, or a replica',
+        done: !state.exists || state.role === 'replica',
+      };
+    },
+    async act(ctx) {
+      // Deterministic per run, so that a resumed run names the same snapshot of the past.
+      const newId = await ctx.cloud.database.retire(regionOf(ctx, options.side).database, `stale-${ctx.run.id.slice(-8)}`);
+      return { retiredAs: newId };
+    },
+  });
+}
+
+/** Create a side's database as a read replica of the other side's writer. */
+export function createReplica(options: { id: string; title: string; side: Side }): RunbookNode {
+  return step({
+    id: options.id,
+    title: options.title,
+    timeoutMs: 60 * 60_000,
+    pollMs: 2_000,
+    async observe(ctx) {
+      const region = regionOf(ctx, options.side);
+      const source = regionOf(ctx, otherSide(options.side));
+      const state = await ctx.cloud.database.describe(region.database);
+      return {
+        resource: databaseLabel(region),
+        current: describeDatabase(state),
+        desired: `replica of ${source.name} (available)`,
+        done: state.exists && state.role === 'replica' && state.replicaOf === source.name && state.status === 'available',
+      };
+    },
+    async act(ctx) {
+      const state = await ctx.cloud.database.describe(regionOf(ctx, options.side).database);
+      // A replica being created already counts: do not issue a second create.
+      if (state.exists) return;
+      await ctx.cloud.database.createReplica(regionOf(ctx, options.side).database, regionOf(ctx, otherSide(options.side)).database);
+    },
+  });
+}
+
+/** Wait until a side's replica has caught up with its writer (lag known and at most `maxLagSeconds`). */
+export function waitForReplicaCaughtUp(options: { id: string; title: string; side: Side; maxLagSeconds: number }): RunbookNode {
+  return step({
+    id: options.id,
+    title: options.title,
+    timeoutMs: 30 * 60_000,
+    pollMs: 1_000,
+    async observe(ctx) {
+      const region = regionOf(ctx, options.side);
+      const lag = await ctx.cloud.database.replicaLag(region.database);
+      return {
+        resource: databaseLabel(region),
+        current: lag ? `lag ${lag.seconds} s` : 'lag unknown',
+        desired: `lag at most ${options.maxLagSeconds} s`,
+        done: lag !== undefined && lag.seconds <= options.maxLagSeconds,
+      };
+    },
+  });
+}

@@ -1,0 +1,35 @@
+import { serving } from '../../ports/compute-provider.js';
+import { type RunbookNode, step } from '../step.js';
+import { regionOf, type Side } from './side.js';
+
+/**
+ * Bring a side's Auto Scaling group to its active or standby capacity and
+ * wait until that many instances are InService and Healthy.
+ */
+export function scaleCompute(options: { id: string; title: string; side: Side; capacity: 'active' | 'standby'; timeoutMs?: number }): RunbookNode {
+  return step({
+    id: options.id,
+    title: options.title,
+    timeoutMs: options.timeoutMs ?? 15 * 60_000,
+    pollMs: 1_000,
+    async observe(ctx) {
+      const region = regionOf(ctx, options.side);
+      const target = options.capacity === 'active' ? region.compute.activeCapacity : region.compute.standbyCapacity;
+      const group = await ctx.cloud.compute.describeGroup({ region: region.name, groupName: region.compute.autoScalingGroup });
+      const ready = serving(group);
+      // Scaling up is done when enough instances serve; scaling down when no more than asked are left.
+      const done = options.capacity === 'active' ? group.desiredCapacity >= target && ready >= target : group.desiredCapacity === target && group.instances.length <= target;
+      return {
+        resource: `asg:${region.compute.autoScalingGroup} (${region.name})`,
+        current: `desired ${group.desiredCapacity}, ${ready} in service`,
+        desired: `desired ${target}, ${target} in service`,
+        done,
+      };
+    },
+    async act(ctx) {
+      const region = regionOf(ctx, options.side);
+      const target = options.capacity === 'active' ? region.compute.activeCapacity : region.compute.standbyCapacity;
+      await ctx.cloud.compute.setCapacity({ region: region.name, groupName: region.compute.autoScalingGroup }, target);
+    },
+  });
+}

@@ -1,0 +1,112 @@
+import type { Config } from '../config/types.js';
+import { UserInputError } from '../errors/errors.js';
+import type { Clock } from '../ports/clock.js';
+import { createSimProviders, seedSimWorld, type SimProviders } from '../adapters/sim/sim-providers.js';
+import type { SimDelays } from '../adapters/sim/sim-cloud.js';
+import { type EndpointMode, RegionalEndpoint } from './regional-endpoint.js';
+
+/** Options of the simulated world. */
+export interface SimWorldOptions {
+  clock: Clock;
+  delays?: Partial<SimDelays>;
+  random?: () => number;
+  /** Real ms a `slow` endpoint waits before answering. */
+  slowDelayMs?: number;
+}
+
+/**
+ * The built-in simulated world of local mode: the application's regional
+ * HTTP endpoints on loopback, and a simulated cloud (DNS, databases, Auto
+ * Scaling) laid out as the config describes. An outage breaks a region's
+ * endpoints and, when it is `down`, its cloud control plane too.
+ */
+export class SimWorld {
+  private constructor(
+    readonly providers: SimProviders,
+    private readonly endpoints: RegionalEndpoint[],
+  ) {}
+
+  /**
+   * Start one endpoint per distinct host:port among the probe URLs of the
+   * config (each must be on loopback and belong to one region) and seed the cloud.
+   */
+  static async start(config: Config, options: SimWorldOptions): Promise<SimWorld> {
+    const byAddress = new Map<string, RegionalEndpoint>();
+    for (const app of config.applications) {
+      for (const region of app.regions) {
+        for (const probe of region.probes) {
+          const url = new URL(probe.url);
+          if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+            throw new UserInputError(`${app.name} ${region.name}: probe URL ${probe.url} must be on loopback (127.0.0.1) in simulation mode`);
+          }
+          const address = `${url.hostname}:${url.port || '80'}`;
+          const existing = byAddress.get(address);
+          if (existing && existing.region !== region.name) {
+            throw new UserInputError(`${app.name} ${region.name}: probe URL ${probe.url} is also used by ${existing.region}; each region needs its own port in simulation mode`);
+          }
+          if (!existing) {
+            const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '');
+            byAddress.set(address, new RegionalEndpoint(region.name, { host, port: Number(url.port || 80), ...endpointOptions(options) }));
+          }
+        }
+      }
+    }
+    const endpoints = [...byAddress.values()];
+    await Promise.all(endpoints.map((e) => e.start()));
+    return SimWorld.attach(config, endpoints, options);
+  }
+
+  /** Build the world around endpoints that are already listening (tests use ephemeral ports). */
+  static attach(config: Config, endpoints: RegionalEndpoint[], options: SimWorldOptions): SimWorld {
+    const providers = createSimProviders({ clock: options.clock, ...(options.delays ? { delays: options.delays } : {}), ...(options.random ? { random: options.random } : {}) });
+    seedSimWorld(providers, config);
+    return new SimWorld(providers, endpoints);
+  }
+
+  /** Start a listening endpoint for a region on an ephemeral loopback port. */
+  static async endpoint(region: string, options: Pick<SimWorldOptions, 'slowDelayMs' | 'random'> = {}): Promise<RegionalEndpoint> {
+    const endpoint = new RegionalEndpoint(region, endpointOptions(options));
+    await endpoint.start();
+    return endpoint;
+  }
+
+  /** Break a region: its endpoints take `mode`; a `down` region's control plane stops answering too. */
+  async outage(region: string, mode: Exclude<EndpointMode, 'healthy'> = 'down'): Promise<void> {
+    const endpoints = this.regionEndpoints(region);
+    await Promise.all(endpoints.map((e) => e.setMode(mode)));
+    this.providers.cloud.setRegionAvailable(region, mode !== 'down');
+  }
+
+  /** Heal a region: endpoints healthy, control plane answering. */
+  async heal(region: string): Promise<void> {
+    await Promise.all(this.regionEndpoints(region).map((e) => e.setMode('healthy')));
+    this.providers.cloud.setRegionAvailable(region, true);
+  }
+
+  /** Every simulated region with its endpoints' mode. */
+  regions(): { name: string; mode: EndpointMode; controlPlane: 'up' | 'down'; endpoints: string[] }[] {
+    const names = [...new Set(this.endpoints.map((e) => e.region))].sort();
+    return names.map((name) => {
+      const mine = this.regionEndpoints(name);
+      return { name, mode: mine[0]!.mode, controlPlane: this.providers.cloud.regionAvailable(name) ? 'up' : 'down', endpoints: mine.map((e) => e.url('')) };
+    });
+  }
+
+  /** Stop every endpoint. */
+  async stop(): Promise<void> {
+    await Promise.all(this.endpoints.map((e) => e.stop()));
+  }
+
+  private regionEndpoints(region: string): RegionalEndpoint[] {
+    const found = this.endpoints.filter((e) => e.region === region);
+    if (found.length === 0) {
+      const known = [...new Set(this.endpoints.map((e) => e.region))].join(', ');
+      throw new UserInputError(`region: unknown region "${region}" in the simulated world; known: ${known}`);
+    }
+    return found;
+  }
+}
+
+function endpointOptions(options: Pick<SimWorldOptions, 'slowDelayMs' | 'random'>): { slowDelayMs?: number; random?: () => number } {
+  return { ...(options.slowDelayMs !== undefined ? { slowDelayMs: options.slowDelayMs } : {}), ...(options.random ? { random: options.random } : {}) };
+}
