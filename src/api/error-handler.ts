@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
-import { formatIssue } from '../config/config-error.js';
 import { schemaIssues } from '../config/schema-errors.js';
 import { ConflictError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
 
@@ -41,7 +40,7 @@ function validationMessage(request: FastifyRequest, part: Part, err: FastifyErro
   const issues = schema ? schemaIssues(schema, value ?? {}) : [];
   const label = part === 'querystring' ? 'query' : part;
   if (issues.length === 0) return `${label}: ${err.message}`;
-  return issues.map((i) => `${label}${i.path ? '.' : ''}${formatIssue(i)}`).join('; ');
+  return issues.map((i) => `${label}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; ');
 }
 
 function httpName(code: number): string {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppConfig, Config } from '../config/types.js';
-import { UserInputError } from '../errors/errors.js';
+import { RunInProgressError, UserInputError } from '../errors/errors.js';
 import { describeResults, initialHealth, observe, type RegionHealth } from '../health/region-health.js';
 import { decide } from '../policy/decide.js';
 import type { Decision } from '../policy/decision.js';
@@ -102,14 +102,19 @@ export class Controller {
     this.loop = { stop, done };
   }
 
-  /** Stop the loop and wait for running runs to end. */
+  /**
+   * Stop the loop. Runs in progress are not waited for: a shutdown must not
+   * hang on a promotion that takes minutes (resuming them from the journal
+   * is the durable engine's job); they are named in the log.
+   */
   async stop(): Promise<void> {
     if (this.loop) {
       this.loop.stop.abort();
       await this.loop.done;
       this.loop = undefined;
     }
-    await this.launcher.settled();
+    const running = this.launcher.running();
+    if (running.length > 0) this.deps.log.warn({ runs: running }, 'stopping with runs in progress');
   }
 
   /** Wait until every run started so far has ended (for tests and shutdown). */
@@ -176,6 +181,7 @@ export class Controller {
     const app = findApp(this.deps.config, request.app);
     findRegion(app, request.to);
     const runtime = this.runtime(app.name);
+    await this.refuseWhileRunning(app.name);
     if (request.to === runtime.activeRegion) throw new UserInputError(`to: ${request.to} is already the active region of ${app.name}`);
     return this.launch({ app, kind: 'failover', from: runtime.activeRegion, to: request.to, trigger: 'manual', reason: request.reason });
   }
@@ -184,6 +190,7 @@ export class Controller {
   async failback(request: { app?: string; reason: string }): Promise<RunRecord> {
     const app = findApp(this.deps.config, request.app);
     const runtime = this.runtime(app.name);
+    await this.refuseWhileRunning(app.name);
     const primary = app.regions[0]!.name;
     if (runtime.activeRegion === primary) throw new UserInputError(`app: ${app.name} already runs in its primary region ${primary}; there is nothing to fail back`);
     return this.launch({ app, kind: 'failback', from: runtime.activeRegion, to: primary, trigger: 'manual', reason: request.reason });
@@ -236,6 +243,12 @@ export class Controller {
 
   private async launch(request: Parameters<RunLauncher['launch']>[0]): Promise<RunRecord> {
     return this.launcher.launch(request);
+  }
+
+  /** While a run holds the app, "where is it active" is in flux: say which run, rather than judge a stale answer. */
+  private async refuseWhileRunning(app: string): Promise<void> {
+    const current = await this.currentRun(app);
+    if (current) throw new RunInProgressError(app, current.id);
   }
 
   private async currentRun(app: string): Promise<RunRecord | undefined> {

@@ -7,7 +7,13 @@ import { OutageBody, RegionParams } from '../schemas.js';
 export function registerSimRoutes(app: FastifyInstance, world: SimWorld): void {
   app.post<{ Params: Static<typeof RegionParams>; Body: Static<typeof OutageBody> | undefined }>(
     '/sim/regions/:region/outage',
-    { schema: { params: RegionParams, body: OutageBody } },
+    {
+      schema: { params: RegionParams, body: OutageBody },
+      // A bare `curl -X POST` has no body: that means the default outage.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
     async (request) => {
       const mode = request.body?.mode ?? 'down';
       await world.outage(request.params.region, mode);

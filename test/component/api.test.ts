@@ -1,0 +1,148 @@
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../support/harness.js';
+import { runsOldestFirst, worldLayout } from '../support/world-state.js';
+
+/** Operations that change the simulated cloud. */
+const MUTATIONS = ['PromoteReadReplica', 'UpdateAutoScalingGroup', 'ChangeResourceRecordSets', 'CreateDBInstanceReadReplica', 'ModifyDBInstance'];
+
+describe('the API over the simulated world', () => {
+  let h: Harness;
+  let api: FastifyInstance;
+  const mutations = () => h.world.providers.cloud.calls.filter((c) => MUTATIONS.includes(c.operation));
+  const post = (url: string, payload?: unknown) => api.inject({ method: 'POST', url, ...(payload !== undefined ? { payload: payload as object } : {}) });
+
+  beforeEach(async () => {
+    h = await startHarness();
+    api = await h.api();
+    h.controller.start();
+    await h.clock.advance(30_000);
+  });
+  afterEach(async () => {
+    await api.close();
+    await h.close();
+  });
+
+  it('GET /health answers without work', async () => {
+    const res = await api.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /status shows each region with its health, last probes and the policy reason', async () => {
+    const res = await api.inject({ method: 'GET', url: '/status' });
+    expect(res.statusCode).toBe(200);
+    const [app] = res.json().applications;
+    expect(app).toMatchObject({ name: 'shop', primaryRegion: 'us-east-1', activeRegion: 'us-east-1', decision: { action: 'hold', reason: 'us-east-1 (active) is healthy' } });
+    expect(app.regions).toHaveLength(2);
+    expect(app.regions[0]).toMatchObject({ name: 'us-east-1', role: 'active', state: 'healthy', summary: '1/1 probes ok' });
+    expect(app.regions[0].lastResults[0]).toMatchObject({ ok: true, status: 200 });
+    expect(app.regions[1]).toMatchObject({ name: 'eu-west-1', role: 'standby', state: 'healthy' });
+  });
+
+  it.each([
+    [{ to: 'mars-north-1', reason: 'drill' }, /to: unknown region "mars-north-1" for shop; its regions are us-east-1, eu-west-1/],
+    [{ to: 'eu-west-1' }, /body\.reason: is required/],
+    [{ to: 5, reason: 'x' }, /body\.to: must be a region name/],
+    [{ to: 'eu-west-1', reason: 'x', force: true }, /body\.force: is not a known field/],
+    [{ to: 'eu-west-1', reason: '' }, /body\.reason: must say why/],
+    [{ app: 'nope', to: 'eu-west-1', reason: 'x' }, /app: unknown application "nope"; known: shop/],
+    [{ to: 'us-east-1', reason: 'x' }, /to: us-east-1 is already the active region of shop/],
+    [['eu-west-1'], /body: /],
+  ])('POST /failover %j is a 400 naming the problem, and changes nothing', async (body, message) => {
+    const res = await post('/failover', body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(message);
+    expect(await runsOldestFirst(h)).toEqual([]);
+    expect(mutations()).toEqual([]);
+  });
+
+  it('refuses malformed JSON, a wrong content type and an oversized body with a 4xx', async () => {
+    const bad = await api.inject({ method: 'POST', url: '/failover', headers: { 'content-type': 'application/json' }, payload: '{"to":' });
+    expect(bad.statusCode).toBe(400);
+    const text = await api.inject({ method: 'POST', url: '/failover', headers: { 'content-type': 'text/plain' }, payload: 'eu-west-1' });
+    expect(text.statusCode).toBe(400);
+    expect(text.json().message).toBe('body: must be object');
+    const xml = await api.inject({ method: 'POST', url: '/failover', headers: { 'content-type': 'application/xml' }, payload: '<to/>' });
+    expect(xml.statusCode).toBe(415);
+    const huge = await post('/failover', { to: 'eu-west-1', reason: 'x'.repeat(100_000) });
+    expect(huge.statusCode).toBe(413);
+    expect(mutations()).toEqual([]);
+  });
+
+  it('POST /failover starts one run; a second request is a 409 naming it; the run ends with steps and a journal', async () => {
+    const first = await post('/failover', { to: 'eu-west-1', reason: 'game day' });
+    expect(first.statusCode).toBe(202);
+    const run = first.json().run;
+    expect(run).toMatchObject({ kind: 'failover', trigger: 'manual', from: 'us-east-1', to: 'eu-west-1', status: 'running', reason: 'game day' });
+
+    const second = await post('/failover', { to: 'eu-west-1', reason: 'again' });
+    expect(second.statusCode, second.body).toBe(409);
+    expect(second.json()).toMatchObject({ runId: run.id });
+    const failback = await post('/failback', { reason: 'too soon' });
+    expect(failback.statusCode).toBe(409);
+
+    expect(await h.clock.advanceUntil(async () => (await h.store.getRun(run.id))!.status !== 'running', { stepMs: 250, maxMs: 60_000 })).toBe(true);
+    const detail = (await api.inject({ method: 'GET', url: `/runs/${run.id}` })).json();
+    expect(detail.run.status).toBe('succeeded');
+    for (const step of detail.run.steps) {
+      expect(['succeeded', 'skipped']).toContain(step.status);
+      expect(step.finishedAt).toBeGreaterThanOrEqual(step.startedAt);
+    }
+    const types = detail.journal.map((e: { type: string }) => e.type);
+    expect(types[0]).toBe('run-started');
+    expect(types.at(-1)).toBe('run-succeeded');
+    expect(detail.journal.map((e: { seq: number }) => e.seq)).toEqual(detail.journal.map((_: unknown, i: number) => i + 1));
+    // Every act is journaled before and after.
+    expect(types.filter((t: string) => t === 'act-started')).toHaveLength(types.filter((t: string) => t === 'act-succeeded').length);
+
+    const list = (await api.inject({ method: 'GET', url: '/runs?limit=10' })).json();
+    expect(list.runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
+    expect((await worldLayout(h)).dnsRegion).toBe('eu-west-1');
+  });
+
+  it('POST /failback when already on the primary is a 400', async () => {
+    const res = await post('/failback', { reason: 'x' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/already runs in its primary region us-east-1/);
+  });
+
+  it('POST /drills {mode: "plan"} shows each step with current and desired state, and changes nothing', async () => {
+    const res = await post('/drills', { mode: 'plan' });
+    expect(res.statusCode).toBe(200);
+    const { plan } = res.json();
+    expect(plan).toMatchObject({ kind: 'failover', runbook: 'regional-failover', from: 'us-east-1', to: 'eu-west-1' });
+    expect(plan.steps.map((s: { id: string }) => s.id)).toEqual(['promote-standby-database', 'scale-up-standby-compute', 'switch-dns-to-standby', 'verify-application-in-standby']);
+    expect(plan.steps[0]).toMatchObject({ resource: 'rds:shop-db-eu-west-1 (eu-west-1)', current: 'replica of us-east-1 (available)', desired: 'writer (available)', action: 'act' });
+    expect(plan.steps[1]).toMatchObject({ current: 'desired 1, 1 in service', desired: 'desired 4, 4 in service', action: 'act' });
+    expect(plan.steps[2]).toMatchObject({ current: 'shop-us-east-1.example.com', desired: 'shop-eu-west-1.example.com', action: 'act' });
+    expect(plan.steps[3]).toMatchObject({ action: 'none' });
+    const failbackPlan = (await post('/drills', { mode: 'plan', kind: 'failback' })).json();
+    expect(failbackPlan.message).toMatch(/to: us-east-1 is already the active region/);
+    expect(mutations()).toEqual([]);
+    expect(await runsOldestFirst(h)).toEqual([]);
+    expect((await post('/drills', { mode: 'game-day' })).statusCode).toBe(400);
+  });
+
+  it('GET /runs/:id of an unknown run is a 404; a bad query is a 400', async () => {
+    expect((await api.inject({ method: 'GET', url: '/runs/run-nope' })).statusCode).toBe(404);
+    const res = await api.inject({ method: 'GET', url: '/runs?limit=0' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/query\.limit/);
+    expect((await api.inject({ method: 'GET', url: '/nowhere' })).statusCode).toBe(404);
+  });
+
+  it('the /sim routes break and heal a region, and refuse an unknown one', async () => {
+    expect((await post('/sim/regions/eu-west-1/outage', { mode: 'http503' })).json()).toEqual({ region: 'eu-west-1', mode: 'http503' });
+    await h.clock.advance(30_000);
+    const status = (await api.inject({ method: 'GET', url: '/status' })).json();
+    expect(status.applications[0].regions[1].state).toBe('unhealthy');
+    expect((await post('/sim/regions/eu-west-1/heal')).statusCode).toBe(200);
+    const unknown = await post('/sim/regions/mars-north-1/outage', {});
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toMatch(/unknown region "mars-north-1"/);
+    expect((await post('/sim/regions/eu-west-1/outage', { mode: 'melted' })).statusCode).toBe(400);
+    // Without a body the outage is a hard one.
+    expect((await post('/sim/regions/eu-west-1/outage')).json()).toEqual({ region: 'eu-west-1', mode: 'down' });
+  });
+});

@@ -1,0 +1,83 @@
+import { pino } from 'pino';
+import { runbooks } from '../../runbooks/index.js';
+import { MemoryStateStore } from '../../src/adapters/memory/memory-state-store.js';
+import { buildApp } from '../../src/api/build-app.js';
+import { validateConfig } from '../../src/config/load-config.js';
+import type { AppPolicy, Config } from '../../src/config/types.js';
+import { Controller } from '../../src/controller/controller.js';
+import { HttpProber } from '../../src/probes/http-prober.js';
+import type { SimDelays } from '../../src/adapters/sim/sim-cloud.js';
+import type { RegionalEndpoint } from '../../src/sim/regional-endpoint.js';
+import { SimWorld } from '../../src/sim/sim-world.js';
+import { ManualClock } from './manual-clock.js';
+
+/** Options of a simulated-world harness. */
+export interface HarnessOptions {
+  regions?: string[];
+  policy?: Partial<AppPolicy>;
+  delays?: Partial<SimDelays>;
+  probeTimeoutMs?: number;
+  /** Randomness of flapping endpoints. */
+  random?: () => number;
+  slowDelayMs?: number;
+}
+
+/** The controller wired to the simulated world, in simulated time, with the real prober on loopback. */
+export interface Harness {
+  clock: ManualClock;
+  config: Config;
+  world: SimWorld;
+  store: MemoryStateStore;
+  controller: Controller;
+  endpoints: RegionalEndpoint[];
+  prober: HttpProber;
+  /** Build the API over the same controller (for tests that drive it over HTTP). */
+  api(): ReturnType<typeof buildApp>;
+  close(): Promise<void>;
+}
+
+/** Start the simulated world (endpoints on ephemeral loopback ports) and a controller in simulated time. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const regions = options.regions ?? ['us-east-1', 'eu-west-1'];
+  const endpoints = await Promise.all(regions.map((r) => SimWorld.endpoint(r, { slowDelayMs: options.slowDelayMs ?? 2_000, ...(options.random ? { random: options.random } : {}) })));
+  const config = validateConfig({
+    provider: 'sim',
+    applications: [
+      {
+        name: 'shop',
+        policy: { probeIntervalSeconds: 5, fallThreshold: 3, riseThreshold: 3, rtoSeconds: 300, rpoSeconds: 60, ...options.policy },
+        regions: regions.map((name, i) => ({
+          name,
+          probes: [{ url: endpoints[i]!.url('/health'), bodyMatch: '"status":"ok"', timeoutMs: options.probeTimeoutMs ?? 500 }],
+          database: { engine: 'rds', instanceId: `shop-db-${name}` },
+          compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 4 },
+          dns: { hostedZoneId: 'Z0TEST', recordName: 'shop.example.com', type: 'CNAME', value: `shop-${name}.example.com` },
+        })),
+      },
+    ],
+  });
+  let prober: HttpProber | undefined;
+  const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0), () => (prober?.inflight() ?? 0) > 0);
+  prober = new HttpProber({ clock, concurrency: 16 });
+  const world = SimWorld.attach(config, endpoints, { clock, ...(options.delays ? { delays: options.delays } : {}) });
+  const store = new MemoryStateStore();
+  const log = pino({ level: 'silent' });
+  const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks });
+  await controller.init();
+  const proberRef = prober;
+  return {
+    clock,
+    config,
+    world,
+    store,
+    controller,
+    endpoints,
+    prober: proberRef,
+    api: () => buildApp({ controller, store, log, world }),
+    async close() {
+      await controller.stop().catch(() => undefined);
+      await proberRef.close();
+      await world.stop();
+    },
+  };
+}
