@@ -9,6 +9,7 @@ import type { StateStore } from '../ports/state-store.js';
 import { pendingSteps, RunbookEngine } from '../runbook/engine.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
 import type { Runbook } from '../runbook/step.js';
+import { retryingProviders } from '../runbook/retrying-providers.js';
 import { findRegion } from './app-lookup.js';
 
 /** What is needed to launch a run. */
@@ -46,8 +47,11 @@ export class RunLauncher {
   private readonly engine: RunbookEngine;
   private readonly inflight = new Map<string, Promise<RunRecord>>();
 
+  private readonly cloud: CloudProviders;
+
   constructor(private readonly deps: RunLauncherDeps) {
     this.engine = deps.engine ?? new RunbookEngine({ store: deps.store, clock: deps.clock, log: deps.log });
+    this.cloud = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
   }
 
   /** Start a run, or throw RunInProgressError naming the run that holds the application. */
@@ -80,7 +84,7 @@ export class RunLauncher {
         app,
         from: findRegion(app, request.from, 'from'),
         to: findRegion(app, request.to),
-        cloud: this.deps.cloud,
+        cloud: this.cloud,
         prober: this.deps.prober,
         clock,
       })

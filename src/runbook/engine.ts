@@ -136,8 +136,14 @@ export class RunbookEngine {
       await this.progress(state, progress, { status: 'succeeded', finishedAt: clock.now(), message: after.current });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await journal.append('step-failed', step.id, { error: message });
-      await this.progress(state, progress, { status: 'failed', finishedAt: clock.now(), message });
+      // The signal is aborted only after the failing step itself has thrown: anything still running then was stopped by it.
+      if (abort.signal.aborted && err === abort.signal.reason) {
+        await journal.append('step-stopped', step.id, { because: message });
+        await this.progress(state, progress, { status: 'stopped', finishedAt: clock.now(), message: `stopped: a parallel step failed (${message})` });
+      } else {
+        await journal.append('step-failed', step.id, { error: message });
+        await this.progress(state, progress, { status: 'failed', finishedAt: clock.now(), message });
+      }
       throw err;
     }
   }
@@ -179,9 +185,11 @@ function failureSummary(run: RunRecord, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const failed = run.steps.filter((s) => s.status === 'failed').map((s) => s.id);
   const done = run.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped').map((s) => s.id);
+  const stopped = run.steps.filter((s) => s.status === 'stopped').map((s) => s.id);
   const notDone = run.steps.filter((s) => s.status === 'pending' || s.status === 'running').map((s) => s.id);
   return [
     failed.length ? `failed at ${failed.join(', ')}: ${message}` : message,
+    ...(stopped.length ? [`stopped: ${stopped.join(', ')}`] : []),
     `done: ${done.length ? done.join(', ') : 'nothing'}`,
     `not done: ${notDone.length ? notDone.join(', ') : 'nothing'}`,
   ].join('. ');

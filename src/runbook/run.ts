@@ -2,7 +2,8 @@
 export type RunStatus = 'running' | 'succeeded' | 'failed';
 
 /** Lifecycle of one step within a run. */
-export type StepStatus = 'pending' | 'running' | 'skipped' | 'succeeded' | 'failed';
+/** `stopped`: interrupted because a parallel sibling failed (or the run was cancelled). */
+export type StepStatus = 'pending' | 'running' | 'skipped' | 'succeeded' | 'failed' | 'stopped';
 
 /** What kind of runbook a run executes. */
 export type RunKind = 'failover' | 'failback';
@@ -53,6 +54,7 @@ export interface JournalEntry {
     | 'attempt-failed'
     | 'step-succeeded'
     | 'step-failed'
+    | 'step-stopped'
     | 'run-succeeded'
     | 'run-failed';
   stepId?: string;

@@ -19,6 +19,8 @@ export interface HarnessOptions {
   probeTimeoutMs?: number;
   /** Randomness of flapping endpoints. */
   random?: () => number;
+  /** Randomness of the simulated cloud's probabilistic faults. */
+  cloudRandom?: () => number;
   slowDelayMs?: number;
 }
 
@@ -59,7 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let prober: HttpProber | undefined;
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0), () => (prober?.inflight() ?? 0) > 0);
   prober = new HttpProber({ clock, concurrency: 16 });
-  const world = SimWorld.attach(config, endpoints, { clock, ...(options.delays ? { delays: options.delays } : {}) });
+  const world = SimWorld.attach(config, endpoints, { clock, ...(options.delays ? { delays: options.delays } : {}), ...(options.cloudRandom ? { random: options.cloudRandom } : {}) });
   const store = new MemoryStateStore();
   const log = pino({ level: 'silent' });
   const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks });

@@ -1,0 +1,14 @@
+import { schemaIssues } from './schema-errors.ts';
+import { ConfigSchema } from '../src/config/schema.ts';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+const base = readFileSync('/work/main/examples/failover.yaml','utf8');
+const t = (s: string) => console.log(JSON.stringify(schemaIssues(ConfigSchema, parse(s))));
+t(base.replace('expectStatus: 200', 'method: PUT\n            expectStatus: 200'));
+t(base.replace(/^provider: sim$/m, 'provider: gcp'));
+t(base.replace('type: CNAME, value: shop-euw1', 'type: MX, value: shop-euw1'));
+t(base.replace('engine: rds, instanceId: shop-db-euw1', 'engine: mysql, instanceId: shop-db-euw1'));
+t(base.replace('engine: rds, instanceId: shop-db-euw1', 'engine: rds, instanceId: 9bad'));
+t(base.replace('probeIntervalSeconds: 2', 'probeIntervalSecs: 2'));
+t(base.replace('rtoSeconds: 120', 'rtoSeconds: 120\n      colour: blue\n      flavour: mint'));
+t('colour: blue\n' + base);
