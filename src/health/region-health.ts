@@ -57,7 +57,9 @@ export function observe(health: RegionHealth, observation: RegionObservation, th
   const failures = passed ? 0 : health.consecutiveFailures + 1;
   const state = nextState(health.state, passed, successes, failures, thresholds);
   // The outage starts with the first failed round of a streak and lasts until the region is healthy again.
-  const failingSince = state === 'healthy' ? undefined : passed ? health.failingSince : (health.failingSince ?? observation.at);
+  // A good round ends a streak that had not become an outage yet (unknown or suspect).
+  const streakBroken = passed && (health.state === 'unknown' || health.state === 'suspect');
+  const failingSince = state === 'healthy' || streakBroken ? undefined : passed ? health.failingSince : (health.failingSince ?? observation.at);
   return {
     region: health.region,
     state,

@@ -21,9 +21,9 @@ const STALE_AFTER_INTERVALS = 3;
 
 /**
  * The failover policy. Pure: same input and `now`, same decision.
- * Fails over only when the active region is unhealthy (fall threshold
- * reached), a standby is healthy on fresh data, automatic failover is on and
- * the cooldown has passed; otherwise holds, and says why.
+ * Fails over only when the active region is the primary and unhealthy (fall
+ * threshold reached), a standby is healthy on fresh data, automatic failover
+ * is on and the cooldown has passed; otherwise holds, and says why.
  */
 export function decide(input: DecideInput, now: number): Decision {
   const { app, policy, activeRegion } = input;
@@ -62,6 +62,13 @@ export function decide(input: DecideInput, now: number): Decision {
     }
     const states = standbys.map((r) => `${r} ${fresh(input.health[r]) ? input.health[r]!.state : 'not observed recently'}`).join(', ');
     return hold(`${downFor}, but no standby is healthy (${states}): holding`, true);
+  }
+  const primary = input.regions[0];
+  if (activeRegion !== primary) {
+    // After a failover the other regions' databases still follow the old writer
+    // (the primary's is a stale standalone writer): moving on automatically
+    // would land on stale data. Only an operator, after a failback or with eyes open, moves it.
+    return hold(`${downFor}; the application already failed over from ${primary}, so the other regions' databases are stale: a further move is an operator's decision`, true);
   }
   if (!policy.automaticFailover) {
     return hold(`${downFor}; ${target} is healthy, but automatic failover is off: an operator must fail over`, true);

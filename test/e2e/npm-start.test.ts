@@ -33,9 +33,10 @@ async function freePort(): Promise<number> {
 
 /** Wait for a line in the output, driven by the child's own output events (no polling sleeps). */
 async function waitFor(proc: ReturnType<typeof start>, pattern: RegExp): Promise<void> {
+  const exited = once(proc.child, 'exit').then(() => 'exited' as const);
   while (!pattern.test(proc.output())) {
-    const [data] = await Promise.race([once(proc.child.stdout!, 'data'), once(proc.child.stderr!, 'data'), once(proc.child, 'exit').then(() => { throw new Error(`exited before ${pattern}:\n${proc.output()}`); })]);
-    void data;
+    const event = await Promise.race([once(proc.child.stdout!, 'data'), once(proc.child.stderr!, 'data'), exited]);
+    if (event === 'exited') throw new Error(`exited before printing ${pattern}:\n${proc.output()}`);
   }
 }
 
@@ -77,10 +78,10 @@ describe('npm start', () => {
     await waitFor(proc, /listening on/);
     const health = await fetch(`http://127.0.0.1:${api}/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
-    const status = await (await fetch(`http://127.0.0.1:${api}/status`)).json();
+    const status = (await (await fetch(`http://127.0.0.1:${api}/status`)).json()) as { applications: unknown[] };
     expect(status.applications[0]).toMatchObject({ name: 'shop', activeRegion: 'us-east-1' });
-    const regions = await (await fetch(`http://127.0.0.1:${api}/sim/regions`)).json();
-    expect(regions.regions.map((r: { name: string }) => r.name)).toEqual(['eu-west-1', 'us-east-1']);
+    const regions = (await (await fetch(`http://127.0.0.1:${api}/sim/regions`)).json()) as { regions: { name: string }[] };
+    expect(regions.regions.map((r) => r.name)).toEqual(['eu-west-1', 'us-east-1']);
     proc.child.kill('SIGTERM');
     const [code] = await once(proc.child, 'exit');
     expect(code).toBe(0);

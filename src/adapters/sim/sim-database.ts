@@ -94,10 +94,11 @@ export class SimDatabase implements DatabaseProvider {
   }
 
   async retire(ref: DatabaseRef, suffix: string): Promise<string> {
-    return this.cloud.call('rds', 'ModifyDBInstance', ref.region, databaseId(ref), () => {
+    const op = ref.engine === 'rds' ? 'ModifyDBInstance' : 'ModifyDBCluster';
+    return this.cloud.call('rds', op, ref.region, databaseId(ref), () => {
       const db = this.require(ref);
       const newId = `${db.id}-${suffix}`.slice(0, 63);
-      if (this.dbs.has(newId)) throw new PermanentError(`ModifyDBInstance: DBInstanceAlreadyExists: ${newId}`);
+      if (this.dbs.has(newId)) throw new PermanentError(`${op}: ${ref.engine === 'rds' ? 'DBInstanceAlreadyExists' : 'DBClusterAlreadyExistsFault'}: ${newId}`);
       this.dbs.delete(db.id);
       this.dbs.set(newId, { ...db, id: newId });
       // Replicas that followed the retired writer follow the renamed instance.

@@ -344,6 +344,8 @@ describe('semantic checks', () => {
     const dns = { hostedZoneId: 'Z0123456789ABC', recordName: 'shop.example.com', type: 'CNAME', value: 'same.example.com' };
     const issues = issuesOf(() => validateConfig(minimal([app('shop', [region('us-east-1', 1, { dns }), region('eu-west-1', 2), region('ap-south-1', 3, { dns })])])));
     expect(issues).toEqual([{ path: 'applications[0].regions[2].dns.value', message: 'duplicates regions[0].dns.value: each region needs its own value' }]);
+    const adjacent = issuesOf(() => validateConfig(minimal([app('shop', [region('us-east-1', 1, { dns }), region('eu-west-1', 2, { dns })])])));
+    expect(adjacent).toEqual([{ path: 'applications[0].regions[1].dns.value', message: 'duplicates regions[0].dns.value: each region needs its own value' }]);
   });
 
   it('refuses an active capacity below the standby capacity', () => {
