@@ -57,12 +57,28 @@ export const ComputeSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const AliasSchema = Type.Object(
+  {
+    dnsName: Type.String({ minLength: 1, maxLength: 255 }),
+    hostedZoneId: Type.String({ pattern: '^[A-Z0-9]{1,32}$', 'x-message': "must be the alias target's hosted zone id (for a load balancer, its canonical hosted zone id)" }),
+    evaluateTargetHealth: Type.Optional(Type.Boolean({ default: false })),
+  },
+  { additionalProperties: false },
+);
+
 export const RegionDnsSchema = Type.Object(
   {
     hostedZoneId: Type.String({ pattern: '^(/hostedzone/)?[A-Z0-9]{1,32}$', 'x-message': 'must be a Route 53 hosted zone id such as Z0123456789ABC' }),
     recordName: Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9*_.-]+\\.?$', 'x-message': 'must be a DNS name such as app.example.com' }),
     type: Type.Union([Type.Literal('CNAME'), Type.Literal('A'), Type.Literal('AAAA')], { 'x-message': 'must be CNAME, A or AAAA' }),
-    value: Type.String({ minLength: 1, maxLength: 255 }),
+    /** This region's plain value (a CNAME target or an address); or `alias`. */
+    value: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    /** This region's alias target (a load balancer, CloudFront); or `value`. */
+    alias: Type.Optional(AliasSchema),
+    /** simple: one record that moves; weighted: one record per region, weight 100 on the active one; failover: PRIMARY on the active one. */
+    routing: Type.Optional(Type.Union([Type.Literal('simple'), Type.Literal('weighted'), Type.Literal('failover')], { default: 'simple', 'x-message': 'must be simple, weighted or failover' })),
+    setIdentifier: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    healthCheckId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     ttl: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400, default: 60 })),
   },
   { additionalProperties: false },

@@ -30,14 +30,29 @@ export function semanticIssues(config: Config): ConfigIssue[] {
       } else if (region.database.engine === 'aurora-global' && primary.database.engine === 'aurora-global' && region.database.globalClusterId !== primary.database.globalClusterId) {
         issues.push({ path: `${rat}.database.globalClusterId`, message: `must be ${primary.database.globalClusterId}, like regions[0]: the regions share one global cluster` });
       }
+      if ((region.dns.value === undefined) === (region.dns.alias === undefined)) {
+        issues.push({ path: `${rat}.dns`, message: 'needs exactly one of value and alias' });
+      }
+      if (region.dns.alias && region.dns.type === 'CNAME') {
+        issues.push({ path: `${rat}.dns.alias`, message: 'needs type A or AAAA: Route 53 aliases are A/AAAA records' });
+      }
+      if (region.dns.routing !== 'simple' && region.dns.setIdentifier === undefined) {
+        issues.push({ path: `${rat}.dns.setIdentifier`, message: `is required with ${region.dns.routing} routing: it names this region's record set` });
+      }
       if (r > 0) {
-        for (const field of ['hostedZoneId', 'recordName', 'type'] as const) {
+        for (const field of ['hostedZoneId', 'recordName', 'type', 'routing'] as const) {
           if (region.dns[field] !== primary.dns[field]) {
             issues.push({ path: `${rat}.dns.${field}`, message: `must be ${primary.dns[field]}, like regions[0]: every region answers for the same record` });
           }
         }
-        const same = app.regions.findIndex((other) => other.dns.value === region.dns.value);
-        if (same < r) issues.push({ path: `${rat}.dns.value`, message: `duplicates regions[${same}].dns.value: each region needs its own value` });
+        const target = (d: typeof region.dns) => d.value ?? d.alias?.dnsName;
+        const same = app.regions.findIndex((other) => target(other.dns) === target(region.dns));
+        if (same < r) {
+          const field = region.dns.value !== undefined ? 'value' : 'alias';
+          issues.push({ path: `${rat}.dns.${field}`, message: `duplicates regions[${same}].dns.${field}: each region needs its own ${field}` });
+        }
+        const sameSet = app.regions.findIndex((other) => other.dns.setIdentifier !== undefined && other.dns.setIdentifier === region.dns.setIdentifier);
+        if (sameSet >= 0 && sameSet < r) issues.push({ path: `${rat}.dns.setIdentifier`, message: `duplicates regions[${sameSet}].dns.setIdentifier` });
       }
     });
   });

@@ -13,13 +13,19 @@ export interface AppPolicy {
   cooldownSeconds: number;
 }
 
-/** The DNS record a region answers for; every region of an app shares zone, name and type. */
+/** The DNS record a region answers for; every region of an app shares zone, name, type and routing. */
 export interface RegionDns {
   hostedZoneId: string;
   /** Lower case, fully qualified, with the trailing dot. */
   recordName: string;
   type: 'CNAME' | 'A' | 'AAAA';
-  value: string;
+  /** Exactly one of `value` and `alias`. */
+  value?: string;
+  alias?: { dnsName: string; hostedZoneId: string; evaluateTargetHealth: boolean };
+  routing: 'simple' | 'weighted' | 'failover';
+  /** Required for weighted and failover routing: this region's record set. */
+  setIdentifier?: string;
+  healthCheckId?: string;
   ttl: number;
 }
 

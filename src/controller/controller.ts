@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppConfig, Config } from '../config/types.js';
 import { RunInProgressError, UserInputError } from '../errors/errors.js';
+import { activeRegionOf } from '../dns/desired-records.js';
 import { describeResults, initialHealth, observe, type RegionHealth } from '../health/region-health.js';
 import { decide } from '../policy/decide.js';
 import type { Decision } from '../policy/decision.js';
@@ -271,10 +272,8 @@ export class Controller {
   }
 
   private async activeFromDns(app: AppConfig): Promise<string | undefined> {
-    const { hostedZoneId, recordName, type } = app.regions[0]!.dns;
-    const records = await this.deps.cloud.dns.listRecords(hostedZoneId, recordName);
-    const record = records.find((r) => r.type === type);
-    return app.regions.find((r) => record?.values.includes(r.dns.value))?.name;
+    const { hostedZoneId, recordName } = app.regions[0]!.dns;
+    return activeRegionOf(app.regions, await this.deps.cloud.dns.listRecords(hostedZoneId, recordName));
   }
 
   private runtime(app: string): AppRuntime {

@@ -19,33 +19,64 @@ export function ownsRecord(ownerRecords: DnsRecordSet[], app: string): boolean {
   return ownerRecords.some((r) => r.type === 'TXT' && r.values.includes(ownerValue(app)));
 }
 
-/** The change that moves a record from what was read to what is desired. */
+/** The change that moves the records from what was read to what is desired. */
 export interface RecordSwitchPlan {
-  current?: DnsRecordSet;
-  desired: DnsRecordSet;
-  /** Empty when the record is already as desired. */
+  /** The record sets that will change, as read. */
+  current: DnsRecordSet[];
+  desired: DnsRecordSet[];
+  /** Empty when every record is already as desired. */
   changes: DnsChange[];
 }
 
 /**
- * Diff the record sets read under a name against the desired one. The change
- * DELETEs the exact record that was read and CREATEs the new one in one
- * batch, so that if anybody changed the record since it was read, the batch
- * fails as a whole instead of silently overwriting their change.
+ * Diff the record sets read under a name against the desired ones. Each
+ * record that differs is DELETEd exactly as it was read and CREATEd anew,
+ * all in one batch, so that if anybody changed a record since it was read,
+ * the batch fails as a whole instead of silently overwriting their change.
+ * Record sets of the same type that the config does not describe (another
+ * routing policy, an unknown set identifier) are refused: they are not ours.
  */
-export function planRecordSwitch(read: DnsRecordSet[], desired: DnsRecordSet): RecordSwitchPlan {
-  const sameType = read.filter((r) => r.type === desired.type);
-  if (sameType.length > 1 || sameType.some((r) => r.setIdentifier !== undefined)) {
-    throw new PermanentError(`${desired.name} ${desired.type} has ${sameType.length} record sets (weighted or failover routing): only a simple record can be switched`);
+export function planRecordSwitch(read: DnsRecordSet[], desired: DnsRecordSet[]): RecordSwitchPlan {
+  const first = desired[0];
+  if (!first) return { current: [], desired, changes: [] };
+  const sameType = read.filter((r) => r.type === first.type);
+  const foreign = sameType.filter((r) => !desired.some((d) => sameKey(r, d)));
+  if (foreign.length > 0) {
+    const what = foreign.map((r) => (r.setIdentifier !== undefined ? `set "${r.setIdentifier}"` : 'a simple record')).join(', ');
+    throw new PermanentError(`${first.name} ${first.type} has ${what} that the config does not describe (routing mismatch?): refusing to switch`);
   }
-  const current = sameType[0];
-  if (current && sameRecord(current, desired)) return { current, desired, changes: [] };
-  const changes: DnsChange[] = current ? [{ action: 'DELETE', record: current }, { action: 'CREATE', record: desired }] : [{ action: 'CREATE', record: desired }];
-  return current ? { current, desired, changes } : { desired, changes };
+  const current: DnsRecordSet[] = [];
+  const deletes: DnsChange[] = [];
+  const creates: DnsChange[] = [];
+  for (const want of desired) {
+    const have = sameType.find((r) => sameKey(r, want));
+    if (have && sameRecord(have, want)) continue;
+    if (have) {
+      current.push(have);
+      deletes.push({ action: 'DELETE', record: have });
+    }
+    creates.push({ action: 'CREATE', record: want });
+  }
+  // Deletes first: for weighted records the batch must never hold two versions of a set at once.
+  return { current, desired, changes: [...deletes, ...creates] };
 }
 
-/** Same name, type, TTL and values (order-insensitive). */
+/** Route 53 identifies a record set by name, type and set identifier. */
+export function sameKey(a: DnsRecordSet, b: DnsRecordSet): boolean {
+  return a.name === b.name && a.type === b.type && a.setIdentifier === b.setIdentifier;
+}
+
+/** Every field that Route 53 compares when deleting: TTL, values (in any order), alias, weight, failover role, health check. */
 export function sameRecord(a: DnsRecordSet, b: DnsRecordSet): boolean {
   const values = (r: DnsRecordSet) => [...r.values].sort().join('\n');
-  return a.name === b.name && a.type === b.type && a.ttl === b.ttl && values(a) === values(b);
+  const alias = (r: DnsRecordSet) => (r.alias ? `${r.alias.dnsName}|${r.alias.hostedZoneId}|${r.alias.evaluateTargetHealth}` : '');
+  return (
+    sameKey(a, b) &&
+    a.ttl === b.ttl &&
+    values(a) === values(b) &&
+    alias(a) === alias(b) &&
+    a.weight === b.weight &&
+    a.failover === b.failover &&
+    a.healthCheckId === b.healthCheckId
+  );
 }

@@ -153,6 +153,7 @@ export class RunbookEngine {
     const clock = this.deps.clock;
     const timeoutMs = step.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadline = clock.now() + timeoutMs;
+    let pollMs = step.pollMs ?? DEFAULT_POLL_MS;
     for (;;) {
       try {
         const ok = step.verify ? await step.verify(ctx, acted) : (await step.observe(ctx)).done;
@@ -162,7 +163,8 @@ export class RunbookEngine {
         log.warn({ err: String(err) }, 'transient error while verifying');
       }
       if (clock.now() >= deadline) throw new StepTimeoutError(`${step.id}: goal not reached within ${Math.round(timeoutMs / 1000)} s`);
-      await clock.sleep(Math.min(step.pollMs ?? DEFAULT_POLL_MS, Math.max(0, deadline - clock.now())), ctx.signal);
+      await clock.sleep(Math.min(pollMs, Math.max(0, deadline - clock.now())), ctx.signal);
+      pollMs = Math.min(step.maxPollMs ?? pollMs, Math.round(pollMs * 1.5));
     }
   }
 

@@ -47,8 +47,10 @@ export interface StepDefinition {
   verify?(ctx: StepContext, acted: ActResult | undefined): Promise<boolean>;
   /** Deadline for the step's verification, in ms of clock time. */
   timeoutMs?: number;
-  /** Interval between verification polls, in ms of clock time. */
+  /** First interval between verification polls, in ms of clock time. */
   pollMs?: number;
+  /** Polls back off (x1.5 each) up to this interval; default: pollMs, no backoff. */
+  maxPollMs?: number;
 }
 
 /** A runbook's shape: steps, run one after another or side by side. */

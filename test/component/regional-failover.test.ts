@@ -1,4 +1,8 @@
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runbooks } from '../../runbooks/index.js';
+import { MemoryStateStore } from '../../src/adapters/memory/memory-state-store.js';
+import { Controller } from '../../src/controller/controller.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
 
@@ -162,5 +166,23 @@ describe('automatic regional failover in the simulated world (simulated time)', 
     const status = (await h.controller.status()).applications[0]!;
     expect(status.decision).toMatchObject({ action: 'hold', attention: true });
     expect(status.decision!.reason).toContain('automatic failover is off: an operator must fail over');
+  });
+
+  it.each(['weighted', 'failover'] as const)('moves %s-routed records in one batch and reads the active region back from them', async (routing) => {
+    h = await startHarness({ dnsRouting: routing });
+    const records = () => h.world.providers.dns.listRecords('Z0TEST', 'shop.example.com.');
+    const roles = async () => Object.fromEntries((await records()).map((r) => [r.setIdentifier, routing === 'weighted' ? r.weight : r.failover]));
+    expect(await roles()).toEqual(routing === 'weighted' ? { 'us-east-1': 100, 'eu-west-1': 0 } : { 'us-east-1': 'PRIMARY', 'eu-west-1': 'SECONDARY' });
+    h.controller.start();
+    await h.clock.advance(30_000);
+    await h.world.outage('us-east-1');
+    expect(await h.clock.advanceUntil(async () => (await runsOldestFirst(h)).some((r) => r.status !== 'running'), { stepMs: 250, maxMs: 120_000 })).toBe(true);
+    expect((await runsOldestFirst(h))[0]).toMatchObject({ status: 'succeeded', to: 'eu-west-1' });
+    expect(await roles()).toEqual(routing === 'weighted' ? { 'us-east-1': 0, 'eu-west-1': 100 } : { 'us-east-1': 'SECONDARY', 'eu-west-1': 'PRIMARY' });
+    expect(h.world.providers.cloud.succeeded('ChangeResourceRecordSets')).toHaveLength(1);
+    // A restarted controller learns the active region from the records.
+    const fresh = new Controller({ config: h.config, clock: h.clock, store: new MemoryStateStore(), cloud: h.world.providers, prober: h.prober, log: pino({ level: 'silent' }), runbooks });
+    await fresh.init();
+    expect((await fresh.status()).applications[0]!.activeRegion).toBe('eu-west-1');
   });
 });

@@ -22,6 +22,8 @@ export interface HarnessOptions {
   /** Randomness of the simulated cloud's probabilistic faults. */
   cloudRandom?: () => number;
   slowDelayMs?: number;
+  /** DNS routing of the application's record (default simple). */
+  dnsRouting?: 'simple' | 'weighted' | 'failover';
 }
 
 /** The controller wired to the simulated world, in simulated time, with the real prober on loopback. */
@@ -53,7 +55,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           probes: [{ url: endpoints[i]!.url('/health'), bodyMatch: '"status":"ok"', timeoutMs: options.probeTimeoutMs ?? 500 }],
           database: { engine: 'rds', instanceId: `shop-db-${name}` },
           compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 4 },
-          dns: { hostedZoneId: 'Z0TEST', recordName: 'shop.example.com', type: 'CNAME', value: `shop-${name}.example.com` },
+          dns: {
+            hostedZoneId: 'Z0TEST',
+            recordName: 'shop.example.com',
+            type: 'CNAME',
+            value: `shop-${name}.example.com`,
+            ...(options.dnsRouting && options.dnsRouting !== 'simple' ? { routing: options.dnsRouting, setIdentifier: name } : {}),
+          },
         })),
       },
     ],

@@ -22,7 +22,7 @@ export async function worldLayout(h: Harness) {
       inService: group.instances.filter((i) => i.lifecycleState === 'InService').length,
     };
   }
-  const dnsRegion = app.regions.find((r) => cname?.values.includes(r.dns.value))?.name;
+  const dnsRegion = app.regions.find((r) => r.dns.value !== undefined && cname?.values.includes(r.dns.value))?.name;
   return { dnsRegion, regions };
 }
 

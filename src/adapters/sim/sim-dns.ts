@@ -1,6 +1,6 @@
 import { ConflictError, PermanentError } from '../../errors/errors.js';
 import type { DnsChange, DnsChangeStatus, DnsProvider, DnsRecordSet } from '../../ports/dns-provider.js';
-import { sameRecord } from '../../dns/record-switch.js';
+import { sameKey, sameRecord } from '../../dns/record-switch.js';
 import type { SimCloud } from './sim-cloud.js';
 
 /**
@@ -69,9 +69,4 @@ export class SimDns implements DnsProvider {
     if (!zone) throw new PermanentError(`NoSuchHostedZone: No hosted zone found with ID: ${hostedZoneId}`);
     return zone;
   }
-}
-
-/** Route 53 identifies a record set by name, type and set identifier. */
-function sameKey(a: DnsRecordSet, b: DnsRecordSet): boolean {
-  return a.name === b.name && a.type === b.type && a.setIdentifier === b.setIdentifier;
 }

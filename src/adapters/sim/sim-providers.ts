@@ -1,4 +1,5 @@
 import type { Config } from '../../config/types.js';
+import { desiredRecords } from '../../dns/desired-records.js';
 import { ownerRecordName, ownerValue } from '../../dns/record-switch.js';
 import type { CloudProviders } from '../../ports/providers.js';
 import type { Clock } from '../../ports/clock.js';
@@ -37,9 +38,9 @@ export function seedSimWorld(sim: SimProviders, config: Config): void {
       sim.database.seed(standby.database, 'replica', primary.database);
       sim.compute.seed({ region: standby.name, groupName: standby.compute.autoScalingGroup }, standby.compute.standbyCapacity, standby.compute.activeCapacity);
     }
-    const { hostedZoneId, recordName, type, value, ttl } = primary.dns;
+    const { hostedZoneId, recordName } = primary.dns;
     sim.dns.seed(hostedZoneId, [
-      { name: recordName, type, ttl, values: [value] },
+      ...desiredRecords(app.regions, primary.name),
       { name: ownerRecordName(recordName), type: 'TXT', ttl: 300, values: [ownerValue(app.name)] },
     ]);
   }

@@ -83,6 +83,7 @@ describe('examples/failover.yaml', () => {
     expect(config.applications[0]!.regions[0]!.dns).toEqual({
       hostedZoneId: 'Z0SIMULATED0001',
       recordName: 'shop.example.com.',
+      routing: 'simple',
       type: 'CNAME',
       value: 'shop-use1.example.com',
       ttl: 60,
@@ -130,7 +131,7 @@ describe('defaults of a minimal configuration', () => {
       ]),
     );
     const [use1, euw1] = config.applications[0]!.regions;
-    expect(use1!.dns).toEqual({ hostedZoneId: 'Z0123456789ABC', recordName: 'shop.example.com.', type: 'CNAME', value: 'a.example.com', ttl: 30 });
+    expect(use1!.dns).toEqual({ hostedZoneId: 'Z0123456789ABC', recordName: 'shop.example.com.', type: 'CNAME', routing: 'simple', value: 'a.example.com', ttl: 30 });
     expect(euw1!.dns.recordName).toBe('shop.example.com.');
     expect(euw1!.dns.hostedZoneId).toBe('Z0123456789ABC');
   });

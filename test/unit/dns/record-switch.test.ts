@@ -15,10 +15,10 @@ describe('planRecordSwitch', () => {
   it('when the record exists with another value: DELETE the exact record read, then CREATE the desired one', () => {
     const current = cname('shop-use1.example.com');
     const desired = cname('shop-euw1.example.com');
-    const plan = planRecordSwitch([owner, current], desired);
+    const plan = planRecordSwitch([owner, current], [desired]);
     expect(plan).toEqual({
-      current,
-      desired,
+      current: [current],
+      desired: [desired],
       changes: [
         { action: 'DELETE', record: current },
         { action: 'CREATE', record: desired },
@@ -32,7 +32,7 @@ describe('planRecordSwitch', () => {
   it('a TTL change alone is a change', () => {
     const current = cname('shop-use1.example.com', { ttl: 300 });
     const desired = cname('shop-use1.example.com', { ttl: 60 });
-    expect(planRecordSwitch([current], desired).changes).toEqual([
+    expect(planRecordSwitch([current], [desired]).changes).toEqual([
       { action: 'DELETE', record: current },
       { action: 'CREATE', record: desired },
     ]);
@@ -40,41 +40,68 @@ describe('planRecordSwitch', () => {
 
   it('when the record is absent: CREATE only', () => {
     const desired = cname('shop-euw1.example.com');
-    const plan = planRecordSwitch([owner], desired);
-    expect(plan).toEqual({ desired, changes: [{ action: 'CREATE', record: desired }] });
-    expect('current' in plan).toBe(false);
-    expect(planRecordSwitch([], desired).changes).toEqual([{ action: 'CREATE', record: desired }]);
+    const plan = planRecordSwitch([owner], [desired]);
+    expect(plan).toEqual({ current: [], desired: [desired], changes: [{ action: 'CREATE', record: desired }] });
+    expect(planRecordSwitch([], [desired]).changes).toEqual([{ action: 'CREATE', record: desired }]);
   });
 
   it('when the record is already as desired: no changes', () => {
     const current = cname('shop-euw1.example.com');
     const desired = cname('shop-euw1.example.com');
-    expect(planRecordSwitch([owner, current], desired)).toEqual({ current, desired, changes: [] });
+    expect(planRecordSwitch([owner, current], [desired])).toEqual({ current: [], desired: [desired], changes: [] });
   });
 
   it('values compare without regard to order', () => {
     const current: DnsRecordSet = { name: NAME, type: 'A', ttl: 60, values: ['192.0.2.2', '192.0.2.1'] };
     const desired: DnsRecordSet = { name: NAME, type: 'A', ttl: 60, values: ['192.0.2.1', '192.0.2.2'] };
-    expect(planRecordSwitch([current], desired).changes).toEqual([]);
+    expect(planRecordSwitch([current], [desired]).changes).toEqual([]);
   });
 
   it('only records of the desired type are considered', () => {
     const aaaa: DnsRecordSet = { name: NAME, type: 'AAAA', ttl: 60, values: ['2001:db8::1'] };
     const desired: DnsRecordSet = { name: NAME, type: 'A', ttl: 60, values: ['192.0.2.1'] };
-    expect(planRecordSwitch([aaaa], desired).changes).toEqual([{ action: 'CREATE', record: desired }]);
+    expect(planRecordSwitch([aaaa], [desired]).changes).toEqual([{ action: 'CREATE', record: desired }]);
   });
 
-  it('refuses weighted records with a PermanentError: only a simple record can be switched', () => {
+  it('weighted: moves the weight with one DELETE+CREATE per changed set, deletes first, untouched sets left alone', () => {
+    const use1 = cname('shop-use1.example.com', { setIdentifier: 'use1', weight: 100 });
+    const euw1 = cname('shop-euw1.example.com', { setIdentifier: 'euw1', weight: 0 });
+    const apse2 = cname('shop-apse2.example.com', { setIdentifier: 'apse2', weight: 0 });
+    const want = [{ ...use1, weight: 0 }, { ...euw1, weight: 100 }, apse2];
+    const plan = planRecordSwitch([use1, euw1, apse2], want);
+    expect(plan.changes).toEqual([
+      { action: 'DELETE', record: use1 },
+      { action: 'DELETE', record: euw1 },
+      { action: 'CREATE', record: want[0] },
+      { action: 'CREATE', record: want[1] },
+    ]);
+    expect(plan.current).toEqual([use1, euw1]);
+  });
+
+  it('failover routing: swaps PRIMARY and SECONDARY', () => {
+    const primary = cname('shop-use1.example.com', { setIdentifier: 'use1', failover: 'PRIMARY', healthCheckId: 'hc-1' });
+    const secondary = cname('shop-euw1.example.com', { setIdentifier: 'euw1', failover: 'SECONDARY' });
+    const plan = planRecordSwitch([primary, secondary], [{ ...primary, failover: 'SECONDARY' }, { ...secondary, failover: 'PRIMARY' }]);
+    expect(plan.changes.map((c) => `${c.action} ${c.record.setIdentifier} ${c.record.failover}`)).toEqual(['DELETE use1 PRIMARY', 'DELETE euw1 SECONDARY', 'CREATE use1 SECONDARY', 'CREATE euw1 PRIMARY']);
+  });
+
+  it('alias targets compare on DNS name, zone and target health', () => {
+    const alias = (dnsName: string, evaluateTargetHealth = false): DnsRecordSet => ({ name: NAME, type: 'A', values: [], alias: { dnsName, hostedZoneId: 'Z35SXDOTRQ7X7K', evaluateTargetHealth } });
+    expect(planRecordSwitch([alias('a.elb.amazonaws.com.')], [alias('a.elb.amazonaws.com.')]).changes).toEqual([]);
+    expect(planRecordSwitch([alias('a.elb.amazonaws.com.')], [alias('a.elb.amazonaws.com.', true)]).changes).toHaveLength(2);
+    expect(planRecordSwitch([alias('a.elb.amazonaws.com.')], [alias('b.elb.amazonaws.com.')]).changes).toHaveLength(2);
+  });
+
+  it('refuses record sets the config does not describe (weighted records when the config says simple)', () => {
     const weighted = [cname('shop-use1.example.com', { setIdentifier: 'use1', weight: 100 }), cname('shop-euw1.example.com', { setIdentifier: 'euw1', weight: 0 })];
-    expect(() => planRecordSwitch(weighted, cname('shop-euw1.example.com'))).toThrow(PermanentError);
-    expect(() => planRecordSwitch(weighted, cname('shop-euw1.example.com'))).toThrow(
-      'shop.example.com. CNAME has 2 record sets (weighted or failover routing): only a simple record can be switched',
+    expect(() => planRecordSwitch(weighted, [cname('shop-euw1.example.com')])).toThrow(PermanentError);
+    expect(() => planRecordSwitch(weighted, [cname('shop-euw1.example.com')])).toThrow(
+      'shop.example.com. CNAME has set "use1", set "euw1" that the config does not describe (routing mismatch?): refusing to switch',
     );
   });
 
-  it('refuses a single record with a set identifier (failover routing)', () => {
-    const primary = cname('shop-use1.example.com', { setIdentifier: 'primary', failover: 'PRIMARY' });
-    expect(() => planRecordSwitch([primary], cname('shop-euw1.example.com'))).toThrow(PermanentError);
+  it('refuses a simple record when the config says weighted', () => {
+    expect(() => planRecordSwitch([cname('shop-use1.example.com')], [cname('shop-euw1.example.com', { setIdentifier: 'euw1', weight: 100 })])).toThrow(/a simple record that the config does not describe/);
   });
 });
 
