@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   let local;
   try {
     const config = await loadConfig(configPath);
-    local = await startLocal(config, { clock: systemClock, log });
+    local = await startLocal(config, { clock: systemClock, log, stateDir: process.env['FAILOVER_STATE_DIR'] ?? '.failover' });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof UserInputError) {
       process.stderr.write(`${err.message}\n`);

@@ -72,7 +72,12 @@ export class Controller {
     const now = this.deps.clock.now();
     for (const app of this.deps.config.applications) {
       const saved = await this.deps.store.getAppState(app.name);
-      const activeRegion = saved?.activeRegion ?? (await this.activeFromDns(app)) ?? app.regions[0]!.name;
+      // DNS is where traffic goes: it wins over what the store remembers (an operator may have changed it by hand).
+      const fromDns = await this.activeFromDns(app).catch((err: unknown) => {
+        this.deps.log.warn({ app: app.name, err: String(err) }, 'cannot read DNS at start; using the stored active region');
+        return undefined;
+      });
+      const activeRegion = fromDns ?? saved?.activeRegion ?? app.regions[0]!.name;
       const runtime: AppRuntime = {
         app,
         activeRegion,
@@ -81,7 +86,7 @@ export class Controller {
       };
       if (saved?.lastFailoverAt !== undefined) runtime.lastFailoverAt = saved.lastFailoverAt;
       this.apps.set(app.name, runtime);
-      if (!saved) await this.deps.store.putAppState({ app: app.name, activeRegion, updatedAt: now });
+      if (saved?.activeRegion !== activeRegion) await this.deps.store.putAppState({ ...saved, app: app.name, activeRegion, updatedAt: now });
     }
   }
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { runbooks } from '../../runbooks/index.js';
-import { MemoryStateStore } from '../adapters/memory/memory-state-store.js';
 import { buildApp } from '../api/build-app.js';
 import type { Config } from '../config/types.js';
 import { Controller } from '../controller/controller.js';
@@ -9,6 +8,7 @@ import { UserInputError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import { HttpProber } from '../probes/http-prober.js';
 import { SimWorld } from '../sim/sim-world.js';
+import { startEmbeddedDynamo } from './embedded-dynamo.js';
 
 /** A running local controller: world, controller loop and API. */
 export interface LocalController {
@@ -21,15 +21,17 @@ export interface LocalController {
 
 /**
  * Compose local mode: the simulated world from the config, the real prober,
- * the controller and the API, as one process. `npm start` calls this.
+ * the DynamoDB state store on an embedded dynalite under `stateDir`, the
+ * controller and the API, as one process. `npm start` calls this.
  */
-export async function startLocal(config: Config, options: { clock: Clock; log: Logger }): Promise<LocalController> {
+export async function startLocal(config: Config, options: { clock: Clock; log: Logger; stateDir: string }): Promise<LocalController> {
   if (config.provider !== 'sim') {
     throw new UserInputError(`provider: ${config.provider} is not available in local mode yet; use provider: sim`);
   }
   const world = await SimWorld.start(config, { clock: options.clock });
   const prober = new HttpProber({ clock: options.clock, concurrency: config.probeConcurrency });
-  const store = new MemoryStateStore();
+  const dynamo = await startEmbeddedDynamo(options.stateDir);
+  const store = dynamo.store;
   const controller = new Controller({ config, clock: options.clock, store, cloud: world.providers, prober, log: options.log, runbooks });
   await controller.init();
   const api = await buildApp({ controller, store, log: options.log, world });
@@ -43,6 +45,7 @@ export async function startLocal(config: Config, options: { clock: Clock; log: L
       await api.close();
       await prober.close();
       await world.stop();
+      await dynamo.close();
     },
   };
 }

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
+const stateDir = await mkdtemp(join(tmpdir(), 'failover-state-'));
 
 /** Run src/main.ts the way `npm start` does (tsx), collecting its output. */
 function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: root,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    env: { ...process.env, FAILOVER_STATE_DIR: stateDir, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

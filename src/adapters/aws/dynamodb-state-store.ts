@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../errors/errors.js';
+import type { Decision } from '../../policy/decision.js';
+import type { AppState, Lease, LeaseResult, StateStore } from '../../ports/state-store.js';
+import type { JournalEntry, RunRecord } from '../../runbook/run.js';
+import { awsCall, translateAwsError } from './aws-errors.js';
+import { stateTableDefinition, timeKey } from './state-table.js';
+
+/** How long decisions are kept before DynamoDB's TTL removes them. */
+const DECISION_RETENTION_S = 30 * 24 * 3600;
+
+/**
+ * The StateStore on one DynamoDB table (layout in state-table.ts). Journal
+ * appends and leases use conditional writes, so that two workers can never
+ * write the same journal position or hold the same lease. Reads that decide
+ * something (journal, lease holder, run) are strongly consistent.
+ */
+export class DynamoStateStore implements StateStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  /** Create the table when it does not exist (local mode and tests; on AWS serverless.yml creates it). */
+  async ensureTable(): Promise<void> {
+    try {
+      await this.client.send(new DescribeTableCommand({ TableName: this.table }));
+      return;
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+    }
+    await awsCall('CreateTable', () => this.client.send(new CreateTableCommand(stateTableDefinition(this.table))));
+    await waitUntilTableExists({ client: this.client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: this.table });
+  }
+
+  async getAppState(app: string): Promise<AppState | undefined> {
+    const item = await this.get(`APP#${app}`, 'STATE');
+    return item ? (strip(item) as unknown as AppState) : undefined;
+  }
+
+  async putAppState(state: AppState): Promise<void> {
+    await this.put({ pk: `APP#${state.app}`, sk: 'STATE', ...state });
+  }
+
+  async putRun(run: RunRecord): Promise<void> {
+    const order = `${timeKey(run.createdAt)}#${run.id}`;
+    await this.put({ pk: `RUN#${run.id}`, sk: 'RUN', gsi1pk: `RUNS#${run.app}`, gsi1sk: order, gsi2pk: 'RUN', gsi2sk: order, ...run });
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const item = await this.get(`RUN#${id}`, 'RUN');
+    return item ? (strip(item) as unknown as RunRecord) : undefined;
+  }
+
+  async listRuns(filter: { app?: string; limit: number }): Promise<RunRecord[]> {
+    const items = filter.app === undefined ? await this.queryIndex('byKind', 'gsi2pk', 'RUN', filter.limit) : await this.queryIndex('byApp', 'gsi1pk', `RUNS#${filter.app}`, filter.limit);
+    return items.map((i) => strip(i) as unknown as RunRecord);
+  }
+
+  async appendJournal(entry: JournalEntry): Promise<void> {
+    if (entry.seq > 1) {
+      // The previous position must exist: no writer may leave a gap.
+      const previous = await this.get(`RUN#${entry.runId}`, journalKey(entry.seq - 1));
+      if (!previous) throw new ConflictError(`journal of ${entry.runId}: entry ${entry.seq - 1} does not exist, cannot append ${entry.seq}`);
+    }
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `RUN#${entry.runId}`, sk: journalKey(entry.seq), ...entry },
+          // Two workers computing the same next position: only the first write lands.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConflictError(`journal of ${entry.runId}: position ${entry.seq} is already written`);
+      throw translateAwsError(err, 'PutItem');
+    }
+  }
+
+  async readJournal(runId: string): Promise<JournalEntry[]> {
+    const entries: JournalEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await awsCall('Query', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :j)',
+            ExpressionAttributeValues: { ':pk': `RUN#${runId}`, ':j': 'J#' },
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      entries.push(...(page.Items ?? []).map((i) => strip(i) as unknown as JournalEntry));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return entries;
+  }
+
+  async putDecision(decision: Decision): Promise<void> {
+    const order = `${timeKey(decision.at)}#${randomBytes(4).toString('hex')}`;
+    await this.put({ pk: `APP#${decision.app}`, sk: `DEC#${order}`, gsi2pk: 'DEC', gsi2sk: order, expiresAt: Math.floor(decision.at / 1000) + DECISION_RETENTION_S, ...decision });
+  }
+
+  async listDecisions(filter: { app?: string; limit: number }): Promise<Decision[]> {
+    let items: Record<string, unknown>[];
+    if (filter.app === undefined) items = await this.queryIndex('byKind', 'gsi2pk', 'DEC', filter.limit);
+    else {
+      const page = await awsCall('Query', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+            ExpressionAttributeValues: { ':pk': `APP#${filter.app}`, ':d': 'DEC#' },
+            ScanIndexForward: false,
+            Limit: filter.limit,
+          }),
+        ),
+      );
+      items = page.Items ?? [];
+    }
+    return items.map((i) => strip(i) as unknown as Decision);
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number, now: number): Promise<LeaseResult> {
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `LEASE#${name}`, sk: 'LEASE' },
+          // Free, expired, or ours already; the token only ever grows, so a holder that lost the lease is fenced off.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now OR #owner = :owner',
+          UpdateExpression: 'SET #owner = :owner, expiresAt = :exp, #name = :name, #token = if_not_exists(#token, :zero) + :one',
+          ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token', '#name': 'name' },
+          ExpressionAttributeValues: { ':owner': owner, ':exp': now + ttlMs, ':now': now, ':zero': 0, ':one': 1, ':name': name },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { acquired: true, lease: toLease(result.Attributes!) };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw translateAwsError(err, 'UpdateItem');
+    }
+    const holder = await this.get(`LEASE#${name}`, 'LEASE');
+    // Released between our write and this read: report it as held by nobody we know; the caller may retry.
+    return { acquired: false, holder: holder ? toLease(holder) : { name, owner: 'unknown', token: 0, expiresAt: now } };
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: `LEASE#${lease.name}`, sk: 'LEASE' },
+          ConditionExpression: '#owner = :owner AND #token = :token',
+          ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token' },
+          ExpressionAttributeValues: { ':owner': lease.owner, ':token': lease.token },
+        }),
+      );
+    } catch (err) {
+      // Someone else holds it now (ours expired and was taken over): nothing of ours to release.
+      if (!(err instanceof ConditionalCheckFailedException)) throw translateAwsError(err, 'DeleteItem');
+    }
+  }
+
+  private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const result = await awsCall('GetItem', () => this.doc.send(new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true })));
+    return result.Item;
+  }
+
+  private async put(item: Record<string, unknown>): Promise<void> {
+    await awsCall('PutItem', () => this.doc.send(new PutCommand({ TableName: this.table, Item: item })));
+  }
+
+  private async queryIndex(index: string, key: string, value: string, limit: number): Promise<Record<string, unknown>[]> {
+    const page = await awsCall('Query', () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index,
+          KeyConditionExpression: '#k = :v',
+          ExpressionAttributeNames: { '#k': key },
+          ExpressionAttributeValues: { ':v': value },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      ),
+    );
+    return page.Items ?? [];
+  }
+}
+
+function journalKey(seq: number): string {
+  return `J#${String(seq).padStart(10, '0')}`;
+}
+
+function toLease(item: Record<string, unknown>): Lease {
+  return { name: String(item['name']), owner: String(item['owner']), token: Number(item['token']), expiresAt: Number(item['expiresAt']) };
+}
+
+/** Drop the table's own key attributes from an item. */
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, expiresAt: _e, ...rest } = item;
+  return rest;
+}
