@@ -43,3 +43,18 @@ export const OutageBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const Operator = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f]+$', 'x-message': 'must name who answers, in 1 to 128 printable characters' });
+const Comment = Type.String({ minLength: 1, maxLength: 1000, 'x-message': 'must be 1 to 1000 characters' });
+
+export const ApproveBody = Type.Object(
+  {
+    by: Operator,
+    comment: Type.Optional(Comment),
+    decision: Type.Optional(Type.Union([Type.Literal('approve'), Type.Literal('reject')], { default: 'approve', 'x-message': 'must be approve or reject' })),
+    stepId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', 'x-message': 'must be a step id' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CancelBody = Type.Object({ by: Operator, comment: Type.Optional(Comment), rollback: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false });

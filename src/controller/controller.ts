@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppConfig, Config } from '../config/types.js';
-import { RunInProgressError, UserInputError } from '../errors/errors.js';
+import { ConflictError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
 import { activeRegionOf } from '../dns/desired-records.js';
 import { describeResults, initialHealth, observe, type RegionHealth } from '../health/region-health.js';
 import { decide } from '../policy/decide.js';
@@ -10,9 +10,9 @@ import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
 import type { StateStore } from '../ports/state-store.js';
 import type { ProbeResult, ProbeTarget } from '../probes/types.js';
-import type { RunbookEngine } from '../runbook/engine.js';
+import type { ExecuteOptions, RunbookEngine } from '../runbook/engine.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
-import type { Runbook } from '../runbook/step.js';
+import { flattenSteps, type Runbook } from '../runbook/step.js';
 import { findApp, findRegion } from './app-lookup.js';
 import { planRun, type RunPlan } from './planner.js';
 import { RunLauncher } from './run-launcher.js';
@@ -88,6 +88,53 @@ export class Controller {
       this.apps.set(app.name, runtime);
       if (saved?.activeRegion !== activeRegion) await this.deps.store.putAppState({ ...saved, app: app.name, activeRegion, updatedAt: now });
     }
+  }
+
+  /**
+   * Continue every run the store still has as `running` (a previous process
+   * died, or a Lambda invocation paused it) from its journal. Returns the ids
+   * of the runs taken up here.
+   */
+  async resumeRuns(options: ExecuteOptions = {}): Promise<string[]> {
+    const resumed: string[] = [];
+    for (const runtime of this.apps.values()) {
+      for (const run of await this.deps.store.listRuns({ app: runtime.app.name, limit: 5 })) {
+        if (run.status === 'running' && (await this.launcher.resume(run, runtime.app, options))) resumed.push(run.id);
+      }
+    }
+    if (resumed.length > 0) this.deps.log.info({ runs: resumed }, 'resuming runs from their journals');
+    return resumed;
+  }
+
+  /** Wait for a run executing in this process (for the Lambda worker and tests). */
+  async waitForRun(runId: string): Promise<RunRecord | undefined> {
+    return this.launcher.execution(runId);
+  }
+
+  /** Operator: answer an approval gate of a running run. */
+  async answerApproval(request: { runId: string; stepId?: string; decision: 'approve' | 'reject'; by: string; comment?: string }): Promise<RunRecord> {
+    const run = await this.runningRun(request.runId);
+    const waiting = run.steps.filter((s) => s.status === 'running' && isGate(this.deps.runbooks[run.kind], s.id));
+    const gate = request.stepId ?? waiting[0]?.id;
+    if (!gate || !waiting.some((s) => s.id === gate)) {
+      throw new ConflictError(`run ${run.id} is not waiting for an approval${request.stepId ? ` at ${request.stepId}` : ''}`);
+    }
+    await this.deps.store.addRunSignal({ runId: run.id, at: this.deps.clock.now(), type: request.decision, stepId: gate, by: request.by, ...(request.comment ? { comment: request.comment } : {}) });
+    return run;
+  }
+
+  /** Operator: stop a run at its next step boundary; with `rollback`, undo what it did where steps can. */
+  async cancelRun(request: { runId: string; by: string; comment?: string; rollback?: boolean }): Promise<RunRecord> {
+    const run = await this.runningRun(request.runId);
+    await this.deps.store.addRunSignal({ runId: run.id, at: this.deps.clock.now(), type: 'cancel', by: request.by, rollback: request.rollback === true, ...(request.comment ? { comment: request.comment } : {}) });
+    return run;
+  }
+
+  private async runningRun(runId: string): Promise<RunRecord> {
+    const run = await this.deps.store.getRun(runId);
+    if (!run) throw new NotFoundError(`no run with id ${runId}`);
+    if (run.status !== 'running') throw new ConflictError(`run ${runId} has already ended (${run.status})`);
+    return run;
   }
 
   /** Run the loop until `stop()`: a tick whenever an application's probe interval is due. */
@@ -286,4 +333,8 @@ export class Controller {
     if (!runtime) throw new UserInputError(`app: unknown application "${app}"`);
     return runtime;
   }
+}
+
+function isGate(book: Runbook, stepId: string): boolean {
+  return flattenSteps(book.root).some((s) => s.id === stepId && s.approval !== undefined);
 }

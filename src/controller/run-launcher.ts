@@ -5,8 +5,8 @@ import { RunInProgressError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
-import type { StateStore } from '../ports/state-store.js';
-import { pendingSteps, RunbookEngine } from '../runbook/engine.js';
+import type { Lease, StateStore } from '../ports/state-store.js';
+import { type ExecuteOptions, pendingSteps, RunbookEngine } from '../runbook/engine.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
 import type { Runbook } from '../runbook/step.js';
 import { retryingProviders } from '../runbook/retrying-providers.js';
@@ -79,25 +79,44 @@ export class RunLauncher {
       ...(request.outageStartedAt !== undefined ? { outageStartedAt: request.outageStartedAt } : {}),
     };
     await this.deps.store.putRun(run);
-    const execution = this.engine
-      .execute(run, book, {
-        app,
-        from: findRegion(app, request.from, 'from'),
-        to: findRegion(app, request.to),
-        cloud: this.cloud,
-        prober: this.deps.prober,
-        clock,
-      })
-      .then(async (finished) => {
-        await this.deps.onFinished?.(finished);
-        return finished;
-      })
-      .finally(async () => {
-        await this.deps.store.releaseLease(result.lease);
-        this.inflight.delete(id);
-      });
-    this.inflight.set(id, execution);
+    this.start(run, app, result.lease, {});
     return structuredClone(run);
+  }
+
+  /**
+   * Continue a run that is still `running` in the store (its process died, or
+   * a Lambda invocation paused it) from its journal. Returns false when
+   * another worker holds it or it already runs here.
+   */
+  async resume(run: RunRecord, app: AppConfig, options: ExecuteOptions = {}): Promise<boolean> {
+    if (this.inflight.has(run.id) || run.status !== 'running') return false;
+    const ttl = this.deps.leaseTtlMs ?? 2 * 60 * 60_000;
+    // The lease's owner is the run id: whoever continues the run takes it over, with a new fencing token.
+    const result = await this.deps.store.acquireLease(leaseName(app.name), run.id, ttl, this.deps.clock.now());
+    if (!result.acquired) return false;
+    this.start(run, app, result.lease, options);
+    return true;
+  }
+
+  private start(run: RunRecord, app: AppConfig, lease: Lease, options: ExecuteOptions): void {
+    const context = { app, from: findRegion(app, run.from, 'from'), to: findRegion(app, run.to), cloud: this.cloud, prober: this.deps.prober, clock: this.deps.clock };
+    const execution = this.engine
+      .execute(run, this.deps.runbooks[run.kind], context, options)
+      .then(async (after) => {
+        // A paused run keeps its lease: it is not over, and nothing else may start meanwhile.
+        if (after.status !== 'running') {
+          await this.deps.store.releaseLease(lease);
+          await this.deps.onFinished?.(after);
+        }
+        return after;
+      })
+      .finally(() => this.inflight.delete(run.id));
+    this.inflight.set(run.id, execution);
+  }
+
+  /** The execution of a run started here, to wait for it. */
+  execution(runId: string): Promise<RunRecord> | undefined {
+    return this.inflight.get(runId);
   }
 
   /** Ids of the runs executing in this process. */

@@ -18,6 +18,22 @@ export interface Lease {
   expiresAt: number;
 }
 
+/**
+ * An operator's word on a run, stored apart from the run record so that the
+ * worker's progress writes can never overwrite it.
+ */
+export interface RunSignal {
+  runId: string;
+  at: number;
+  type: 'approve' | 'reject' | 'cancel';
+  /** The approval gate this answers (approve/reject). */
+  stepId?: string;
+  by: string;
+  comment?: string;
+  /** Cancel only: also run the compensations of the steps that succeeded. */
+  rollback?: boolean;
+}
+
 /** The outcome of trying to take a lease. */
 export type LeaseResult = { acquired: true; lease: Lease } | { acquired: false; holder: Lease };
 
@@ -38,6 +54,11 @@ export interface StateStore {
   /** Append one entry; throws ConflictError unless `entry.seq` is exactly the next sequence number. */
   appendJournal(entry: JournalEntry): Promise<void>;
   readJournal(runId: string): Promise<JournalEntry[]>;
+
+  /** Record an operator's approval, rejection or cancel for a run. */
+  addRunSignal(signal: RunSignal): Promise<void>;
+  /** Signals of a run, oldest first. */
+  listRunSignals(runId: string): Promise<RunSignal[]>;
 
   putDecision(decision: Decision): Promise<void>;
   /** Newest first. */

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import { FailoverError, isTransient } from '../errors/errors.js';
+import { FailoverError, isTransient, PermanentError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { StateStore } from '../ports/state-store.js';
+import type { RunSignal, StateStore } from '../ports/state-store.js';
 import { Journal } from './journal.js';
+import { type Replay, replayJournal } from './journal-replay.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import type { RunRecord, StepProgress } from './run.js';
 import { type ActResult, flattenSteps, type Runbook, type RunbookNode, type StepContext, type StepDefinition } from './step.js';
@@ -10,6 +11,8 @@ import { type ActResult, flattenSteps, type Runbook, type RunbookNode, type Step
 /** Defaults for steps that do not set their own. */
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 const DEFAULT_POLL_MS = 1_000;
+/** How often an approval gate looks for an operator's answer. */
+const APPROVAL_POLL_MS = 1_000;
 
 /** What the engine needs from the outside world. */
 export interface EngineDeps {
@@ -25,8 +28,27 @@ export class StepTimeoutError extends FailoverError {
   override name = 'StepTimeoutError';
 }
 
+/** The run must stop here and go on later (a Lambda invocation running out of time). */
+class PauseSignal extends Error {
+  override name = 'PauseSignal';
+}
+
+/** An operator cancelled the run. */
+class CancelSignal extends Error {
+  override name = 'CancelSignal';
+  constructor(readonly request: RunSignal) {
+    super(`cancelled by ${request.by}${request.comment ? `: ${request.comment}` : ''}`);
+  }
+}
+
 /** The step context without the parts the engine supplies per run. */
 export type RunContext = Omit<StepContext, 'run' | 'signal' | 'log'>;
+
+/** Options of one execution. */
+export interface ExecuteOptions {
+  /** Asked at every step boundary and between polls: true stops the run there, to be resumed later. */
+  shouldPause?: () => boolean;
+}
 
 /** A fresh progress list for a runbook: every step pending. */
 export function pendingSteps(book: Runbook): StepProgress[] {
@@ -35,8 +57,11 @@ export function pendingSteps(book: Runbook): StepProgress[] {
 
 /**
  * Executes runbooks: check → act → verify per step, sequence and parallel
- * groups, transient retries with jittered backoff, and a journal entry
- * before and after every act.
+ * groups, transient retries with jittered backoff, a journal entry before
+ * and after every act, approval gates, cancel and rollback. A run that was
+ * interrupted (process killed, Lambda out of time) resumes from its journal:
+ * finished steps are not touched again, and a step whose act was in flight
+ * is checked against the real world before anything is re-issued.
  */
 export class RunbookEngine {
   private readonly retry: RetryPolicy;
@@ -47,28 +72,47 @@ export class RunbookEngine {
     this.random = deps.random ?? Math.random;
   }
 
-  /** Execute `book` for `run` to the end; resolves with the final run record (never rejects for a step failure). */
-  async execute(run: RunRecord, book: Runbook, context: RunContext): Promise<RunRecord> {
-    const journal = await Journal.open(run.id, this.deps.store, this.deps.clock);
+  /**
+   * Execute `book` for `run`, from the start or from where its journal ends.
+   * Resolves with the run record: ended, or still `running` when paused.
+   * Never rejects for a step failure.
+   */
+  async execute(run: RunRecord, book: Runbook, context: RunContext, options: ExecuteOptions = {}): Promise<RunRecord> {
+    const { store, clock } = this.deps;
+    const entries = await store.readJournal(run.id);
+    const replay = replayJournal(entries);
+    if (replay.ended) return (await store.getRun(run.id)) ?? run;
+    const journal = await Journal.open(run.id, store, clock);
     const log = this.deps.log.child({ runId: run.id, app: run.app });
-    const abort = new AbortController();
-    const state: Execution = { run, journal, log, abort, context };
-    await journal.append('run-started', undefined, { runbook: book.name, from: run.from, to: run.to, trigger: run.trigger, reason: run.reason });
-    log.info({ runbook: book.name, from: run.from, to: run.to }, 'run started');
+    const state: Execution = { run, journal, log, abort: new AbortController(), context, replay, options, signals: [] };
+    if (entries.length === 0) {
+      await journal.append('run-started', undefined, { runbook: book.name, from: run.from, to: run.to, trigger: run.trigger, reason: run.reason });
+      log.info({ runbook: book.name, from: run.from, to: run.to }, 'run started');
+    } else {
+      await journal.append('run-resumed', undefined, { after: entries.length });
+      log.info({ journalEntries: entries.length }, 'run resumed from its journal');
+    }
     try {
       await this.runNode(book.root, state);
       run.status = 'succeeded';
-      run.finishedAt = this.deps.clock.now();
+      run.finishedAt = clock.now();
       await journal.append('run-succeeded');
       log.info({ durationMs: run.finishedAt - run.createdAt }, 'run succeeded');
     } catch (err) {
-      run.status = 'failed';
-      run.finishedAt = this.deps.clock.now();
-      run.error = failureSummary(run, err);
-      await journal.append('run-failed', undefined, { error: run.error });
-      log.error({ error: run.error }, 'run failed');
+      if (err instanceof PauseSignal) {
+        await journal.append('run-paused');
+        log.info('run paused: it goes on in the next invocation');
+      } else if (err instanceof CancelSignal) {
+        await this.cancel(book, state, err.request);
+      } else {
+        run.status = 'failed';
+        run.finishedAt = clock.now();
+        run.error = failureSummary(run, err);
+        await journal.append('run-failed', undefined, { error: run.error });
+        log.error({ error: run.error }, 'run failed');
+      }
     }
-    await this.deps.store.putRun(run);
+    await store.putRun(run);
     return run;
   }
 
@@ -92,10 +136,24 @@ export class RunbookEngine {
     if (failed) throw state.abort.signal.reason ?? failed.reason;
   }
 
+  /** Between steps: stop for a pause or a cancel, in that order. */
+  private async boundary(state: Execution): Promise<void> {
+    state.abort.signal.throwIfAborted();
+    if (state.options.shouldPause?.()) throw new PauseSignal('paused at a step boundary');
+    const signals = await this.refreshSignals(state);
+    const cancel = signals.find((s) => s.type === 'cancel');
+    if (cancel) throw new CancelSignal(cancel);
+  }
+
   private async runStep(step: StepDefinition, state: Execution): Promise<void> {
-    const { journal, abort } = state;
+    const { journal, abort, replay } = state;
     const clock = this.deps.clock;
     const progress = state.run.steps.find((s) => s.id === step.id)!;
+    const previous = replay.steps.get(step.id);
+    if (previous?.state === 'finished') {
+      if (progress.status !== previous.outcome) await this.progress(state, progress, { status: previous.outcome });
+      return;
+    }
     const log = state.log.child({ stepId: step.id });
     const ctx: StepContext = { ...state.context, run: state.run, log, signal: abort.signal };
     const retrying = <T>(fn: () => Promise<T>) =>
@@ -110,34 +168,49 @@ export class RunbookEngine {
         },
       });
 
-    abort.signal.throwIfAborted();
-    await this.progress(state, progress, { status: 'running', startedAt: clock.now() });
-    await journal.append('step-started', step.id);
+    await this.boundary(state);
+    if (!previous) {
+      await this.progress(state, progress, { status: 'running', startedAt: clock.now() });
+      await journal.append('step-started', step.id);
+    } else {
+      await this.progress(state, progress, { status: 'running', ...(progress.startedAt === undefined ? { startedAt: clock.now() } : {}) });
+      await journal.append('step-resumed', step.id, { was: previous.state });
+    }
     try {
-      const before = await retrying(() => step.observe(ctx));
-      if (before.done) {
-        await journal.append('step-skipped', step.id, { current: before.current });
-        await this.progress(state, progress, { status: 'skipped', finishedAt: clock.now(), message: `already done: ${before.current}` });
-        return;
+      if (step.approval) {
+        await this.awaitApproval(step, ctx, state);
+      } else {
+        let acted: ActResult | undefined = previous?.state === 'acted' ? previous.acted : undefined;
+        if (previous?.state !== 'acted') {
+          // Fresh, or resumed with the act in flight: the real world says whether it happened.
+          const before = await retrying(() => step.observe(ctx));
+          if (before.done && !previous) {
+            await journal.append('step-skipped', step.id, { current: before.current });
+            await this.progress(state, progress, { status: 'skipped', finishedAt: clock.now(), message: `already done: ${before.current}` });
+            return;
+          }
+          if (!before.done && !before.pending && step.act) {
+            await journal.append('act-started', step.id, { resource: before.resource, current: before.current, desired: before.desired });
+            acted =
+              (await retrying(async () => {
+                // A transient error may hide an act that did take effect: look before acting again.
+                const now = await step.observe(ctx);
+                return now.done || now.pending ? undefined : step.act!(ctx);
+              })) ?? undefined;
+            await journal.append('act-succeeded', step.id, acted ?? {});
+          }
+        }
+        await this.verify(step, ctx, acted, state);
       }
-      let acted: ActResult | undefined;
-      if (step.act) {
-        await journal.append('act-started', step.id, { resource: before.resource, current: before.current, desired: before.desired });
-        acted = (await retrying(async () => {
-          // A transient error may hide an act that did take effect: look before acting again.
-          const now = await step.observe(ctx);
-          return now.done ? undefined : step.act!(ctx);
-        })) ?? undefined;
-        await journal.append('act-succeeded', step.id, acted ?? {});
-      }
-      await this.verify(step, ctx, acted, log);
       const after = await retrying(() => step.observe(ctx));
       await journal.append('step-succeeded', step.id, { current: after.current });
       await this.progress(state, progress, { status: 'succeeded', finishedAt: clock.now(), message: after.current });
     } catch (err) {
+      if (err instanceof PauseSignal || err instanceof CancelSignal) throw err;
       const message = err instanceof Error ? err.message : String(err);
       // The signal is aborted only after the failing step itself has thrown: anything still running then was stopped by it.
       if (abort.signal.aborted && err === abort.signal.reason) {
+        if (abort.signal.reason instanceof PauseSignal || abort.signal.reason instanceof CancelSignal) throw err;
         await journal.append('step-stopped', step.id, { because: message });
         await this.progress(state, progress, { status: 'stopped', finishedAt: clock.now(), message: `stopped: a parallel step failed (${message})` });
       } else {
@@ -149,10 +222,12 @@ export class RunbookEngine {
   }
 
   /** Poll until the step's goal holds or its deadline passes; transient errors only cost a poll. */
-  private async verify(step: StepDefinition, ctx: StepContext, acted: ActResult | undefined, log: Logger): Promise<void> {
+  private async verify(step: StepDefinition, ctx: StepContext, acted: ActResult | undefined, state: Execution): Promise<void> {
     const clock = this.deps.clock;
     const timeoutMs = step.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const deadline = clock.now() + timeoutMs;
+    const started = state.run.steps.find((s) => s.id === step.id)?.startedAt ?? clock.now();
+    // A resumed step keeps the deadline it started with.
+    const deadline = Math.max(started + timeoutMs, clock.now());
     let pollMs = step.pollMs ?? DEFAULT_POLL_MS;
     for (;;) {
       try {
@@ -160,12 +235,84 @@ export class RunbookEngine {
         if (ok) return;
       } catch (err) {
         if (!isTransient(err)) throw err;
-        log.warn({ err: String(err) }, 'transient error while verifying');
+        ctx.log.warn({ err: String(err) }, 'transient error while verifying');
       }
       if (clock.now() >= deadline) throw new StepTimeoutError(`${step.id}: goal not reached within ${Math.round(timeoutMs / 1000)} s`);
+      // The act is journaled: waiting is a safe place to stop and go on later.
+      if (state.options.shouldPause?.()) throw new PauseSignal('paused while waiting');
       await clock.sleep(Math.min(pollMs, Math.max(0, deadline - clock.now())), ctx.signal);
       pollMs = Math.min(step.maxPollMs ?? pollMs, Math.round(pollMs * 1.5));
     }
+  }
+
+  /** Wait for an operator's answer to an approval gate; the timeout does what the gate says. */
+  private async awaitApproval(step: StepDefinition, ctx: StepContext, state: Execution): Promise<void> {
+    const gate = step.approval!;
+    const clock = this.deps.clock;
+    const started = state.run.steps.find((s) => s.id === step.id)?.startedAt ?? clock.now();
+    if (!state.replay.steps.has(step.id)) {
+      await state.journal.append('approval-requested', step.id, { reason: await gate.reason(ctx), timeoutMs: gate.timeoutMs, onTimeout: gate.onTimeout });
+    }
+    for (;;) {
+      const answer = (await this.refreshSignals(state)).find((s) => s.stepId === step.id && (s.type === 'approve' || s.type === 'reject'));
+      if (answer) {
+        const decision = answer.type === 'approve' ? 'approved' : 'rejected';
+        await state.journal.append(decision, step.id, { by: answer.by, at: answer.at, ...(answer.comment ? { comment: answer.comment } : {}) });
+        await this.recordApproval(state, { stepId: step.id, decision, by: answer.by, at: answer.at, ...(answer.comment ? { comment: answer.comment } : {}) });
+        if (decision === 'rejected') throw new PermanentError(`${step.id}: rejected by ${answer.by}${answer.comment ? `: ${answer.comment}` : ''}`);
+        return;
+      }
+      if (clock.now() >= started + gate.timeoutMs) {
+        await this.recordApproval(state, { stepId: step.id, decision: 'timed-out', by: 'controller', at: clock.now() });
+        if (gate.onTimeout === 'proceed') {
+          await state.journal.append('approved', step.id, { by: 'controller', reason: `no answer within ${Math.round(gate.timeoutMs / 1000)} s: proceeding, as configured` });
+          return;
+        }
+        throw new StepTimeoutError(`${step.id}: no approval within ${Math.round(gate.timeoutMs / 1000)} s`);
+      }
+      const cancel = state.signals.find((s) => s.type === 'cancel');
+      if (cancel) throw new CancelSignal(cancel);
+      if (state.options.shouldPause?.()) throw new PauseSignal('paused while waiting for approval');
+      await clock.sleep(Math.min(APPROVAL_POLL_MS, started + gate.timeoutMs - clock.now()), ctx.signal);
+    }
+  }
+
+  /** End a cancelled run; with rollback, undo the steps that succeeded, newest first, each journaled. */
+  private async cancel(book: Runbook, state: Execution, request: RunSignal): Promise<void> {
+    const { run, journal, log } = state;
+    const clock = this.deps.clock;
+    log.warn({ by: request.by, rollback: request.rollback === true }, 'run cancelled');
+    if (request.rollback) {
+      const steps = new Map(flattenSteps(book.root).map((s) => [s.id, s]));
+      const done = [...replayJournal(await this.deps.store.readJournal(run.id)).succeededOrder].reverse();
+      for (const id of done) {
+        const step = steps.get(id);
+        if (!step?.compensate) continue;
+        const ctx: StepContext = { ...state.context, run, log: log.child({ stepId: id }), signal: new AbortController().signal };
+        await journal.append('compensation-started', id);
+        try {
+          await withRetry(() => step.compensate!(ctx), { policy: this.retry, clock, random: this.random });
+          await journal.append('compensation-succeeded', id);
+        } catch (err) {
+          // Keep undoing the rest: a half-undone rollback is reported, not hidden.
+          await journal.append('compensation-failed', id, { error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+    }
+    run.status = 'cancelled';
+    run.finishedAt = clock.now();
+    run.cancelRequested = { by: request.by, at: request.at, rollback: request.rollback === true, ...(request.comment ? { comment: request.comment } : {}) };
+    await journal.append('run-cancelled', undefined, { by: request.by, rollback: request.rollback === true });
+  }
+
+  private async refreshSignals(state: Execution): Promise<RunSignal[]> {
+    state.signals = await this.deps.store.listRunSignals(state.run.id);
+    return state.signals;
+  }
+
+  private async recordApproval(state: Execution, approval: NonNullable<RunRecord['approvals']>[number]): Promise<void> {
+    state.run.approvals = [...(state.run.approvals ?? []).filter((a) => a.stepId !== approval.stepId), approval];
+    await this.deps.store.putRun(state.run);
   }
 
   private async progress(state: Execution, progress: StepProgress, patch: Partial<StepProgress>): Promise<void> {
@@ -180,6 +327,10 @@ interface Execution {
   log: Logger;
   abort: AbortController;
   context: RunContext;
+  replay: Replay;
+  options: ExecuteOptions;
+  /** The operator signals as last read. */
+  signals: RunSignal[];
 }
 
 /** "failed at X: why. Done: a, b. Not done: c." — what an operator needs first. */

@@ -1,5 +1,5 @@
 /** Lifecycle of a run. */
-export type RunStatus = 'running' | 'succeeded' | 'failed';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** Lifecycle of one step within a run. */
 /** `stopped`: interrupted because a parallel sibling failed (or the run was cancelled). */
@@ -37,6 +37,10 @@ export interface RunRecord {
   steps: StepProgress[];
   /** For failed runs: what went wrong, what was done, what was not. */
   error?: string;
+  /** Answers to the run's approval gates. */
+  approvals?: { stepId: string; decision: 'approved' | 'rejected' | 'timed-out'; by: string; comment?: string; at: number }[];
+  /** Set when an operator asked to cancel. */
+  cancelRequested?: { by: string; at: number; rollback: boolean; comment?: string };
 }
 
 /** One line of a run's journal. Appended, never rewritten; `seq` starts at 1. */
@@ -48,6 +52,7 @@ export interface JournalEntry {
     | 'run-started'
     | 'step-started'
     | 'step-skipped'
+    | 'step-resumed'
     | 'act-started'
     | 'act-succeeded'
     | 'act-failed'
@@ -56,7 +61,16 @@ export interface JournalEntry {
     | 'step-failed'
     | 'step-stopped'
     | 'run-succeeded'
-    | 'run-failed';
+    | 'run-failed'
+    | 'run-paused'
+    | 'run-resumed'
+    | 'run-cancelled'
+    | 'approval-requested'
+    | 'approved'
+    | 'rejected'
+    | 'compensation-started'
+    | 'compensation-succeeded'
+    | 'compensation-failed';
   stepId?: string;
   /** Free-form, JSON-safe details (an act's result, an error message). */
   detail?: Record<string, unknown>;

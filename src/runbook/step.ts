@@ -28,6 +28,11 @@ export interface StepObservation {
   current: string;
   desired: string;
   done: boolean;
+  /**
+   * The goal is on its way (a promotion running, instances booting): acting
+   * again would be wrong or refused, so the engine only waits for it.
+   */
+  pending?: boolean;
 }
 
 /** JSON-safe result of an act, journaled and handed to verify (e.g. a DNS change id). */
@@ -51,6 +56,13 @@ export interface StepDefinition {
   pollMs?: number;
   /** Polls back off (x1.5 each) up to this interval; default: pollMs, no backoff. */
   maxPollMs?: number;
+  /** Undo this step's act, for rollback; where undo makes sense. */
+  compensate?(ctx: StepContext): Promise<void>;
+  /**
+   * Make this step an approval gate: the run waits until an operator approves
+   * (POST /runs/:id/approve) or rejects; on timeout it fails or proceeds, as said here.
+   */
+  approval?: { timeoutMs: number; onTimeout: 'fail' | 'proceed'; reason(ctx: StepContext): Promise<string> };
 }
 
 /** A runbook's shape: steps, run one after another or side by side. */

@@ -13,7 +13,7 @@ describe('regional-failover under cloud faults (simulated time)', () => {
     return (await h.store.getRun(run.id))!;
   };
 
-  it.each([1, 42, 777, 2026, 31337])('completes when 30%% of cloud calls fail transiently, and issues each mutation once (seed %i)', async (start) => {
+  it.each([1, 42, 777, 2026, 31337])('completes when 30 percent of cloud calls fail transiently, and issues each mutation once (seed %i)', async (start) => {
     let seed = start;
     // A small deterministic generator, so a failure here can be replayed.
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);

@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableComma
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, Lease, LeaseResult, StateStore } from '../../ports/state-store.js';
+import type { AppState, Lease, LeaseResult, RunSignal, StateStore } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { awsCall, translateAwsError } from './aws-errors.js';
 import { stateTableDefinition, timeKey } from './state-table.js';
@@ -103,6 +103,24 @@ export class DynamoStateStore implements StateStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return entries;
+  }
+
+  async addRunSignal(signal: RunSignal): Promise<void> {
+    await this.put({ pk: `RUN#${signal.runId}`, sk: `SIG#${timeKey(signal.at)}#${randomBytes(4).toString('hex')}`, ...signal });
+  }
+
+  async listRunSignals(runId: string): Promise<RunSignal[]> {
+    const page = await awsCall('Query', () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
+          ExpressionAttributeValues: { ':pk': `RUN#${runId}`, ':s': 'SIG#' },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return (page.Items ?? []).map((i) => strip(i) as unknown as RunSignal);
   }
 
   async putDecision(decision: Decision): Promise<void> {

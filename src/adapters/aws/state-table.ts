@@ -8,6 +8,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | app state       | `APP#<app>`        | `STATE`                    |                              |                           |
  * | run             | `RUN#<runId>`      | `RUN`                      | `RUNS#<app>` / `<createdAt>#<runId>` | `RUN` / `<createdAt>#<runId>` |
  * | journal entry   | `RUN#<runId>`      | `J#<seq, 10 digits>`       |                              |                           |
+ * | run signal      | `RUN#<runId>`      | `SIG#<at>#<random>`        |                              |                           |
  * | decision        | `APP#<app>`        | `DEC#<at>#<random>`        |                              | `DEC` / `<at>#<random>`   |
  * | lease           | `LEASE#<name>`     | `LEASE`                    |                              |                           |
  *

@@ -1,6 +1,6 @@
 import { ConflictError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, Lease, LeaseResult, StateStore } from '../../ports/state-store.js';
+import type { AppState, Lease, LeaseResult, RunSignal, StateStore } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 
 /** How many decisions per application are kept in memory. */
@@ -18,6 +18,7 @@ export class MemoryStateStore implements StateStore {
   private readonly journals = new Map<string, JournalEntry[]>();
   private readonly decisions = new Map<string, Decision[]>();
   private readonly leases = new Map<string, Lease>();
+  private readonly signals = new Map<string, RunSignal[]>();
   private tokens = 0;
 
   async getAppState(app: string): Promise<AppState | undefined> {
@@ -55,6 +56,14 @@ export class MemoryStateStore implements StateStore {
 
   async readJournal(runId: string): Promise<JournalEntry[]> {
     return (this.journals.get(runId) ?? []).map(copy);
+  }
+
+  async addRunSignal(signal: RunSignal): Promise<void> {
+    this.signals.set(signal.runId, [...(this.signals.get(signal.runId) ?? []), copy(signal)]);
+  }
+
+  async listRunSignals(runId: string): Promise<RunSignal[]> {
+    return (this.signals.get(runId) ?? []).map(copy);
   }
 
   async putDecision(decision: Decision): Promise<void> {

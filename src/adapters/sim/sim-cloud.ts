@@ -53,6 +53,15 @@ export type CallSink = (call: SimCall) => void;
  */
 export class SimCloud {
   readonly calls: SimCall[] = [];
+  /**
+   * Runs once per call, after its effect is applied and it is logged, and
+   * before the call returns to its caller; `call.outcome` says whether an
+   * effect happened at all. The persistence layer saves the world here, so
+   * a process killed inside the hook has done the act without hearing back,
+   * which is exactly the crash a resumable runbook must survive. If the hook
+   * throws, the caller gets that error even though the effect stands.
+   */
+  onCommitted?: (call: SimCall) => void;
   private readonly faults: (FaultRule & { id: number; used: number })[] = [];
   private readonly down = new Set<string>();
   private nextFault = 1;
@@ -95,18 +104,21 @@ export class SimCloud {
 
   /**
    * Perform one simulated API call: apply region availability and faults,
-   * run `fn`, and log the outcome. Async like the real thing, so callers
-   * cannot depend on it completing synchronously.
+   * run `fn`, log the outcome and run `onCommitted`. Async like the real
+   * thing, so callers cannot depend on it completing synchronously.
    */
   async call<T>(service: SimCall['service'], operation: string, region: string | undefined, target: string, fn: () => T): Promise<T> {
     await Promise.resolve();
-    const record = (outcome: SimCall['outcome'], error?: string) => {
-      const entry: SimCall = { seq: this.calls.length + 1, at: this.clock.now(), service, operation, target, outcome };
+    const record = (outcome: SimCall['outcome'], error?: string): SimCall => {
+      // After the last logged seq, not the count: a log loaded from disk keeps growing from where it ended.
+      const entry: SimCall = { seq: (this.calls.at(-1)?.seq ?? 0) + 1, at: this.clock.now(), service, operation, target, outcome };
       if (region !== undefined) entry.region = region;
       if (error !== undefined) entry.error = error;
       this.calls.push(entry);
       this.sink?.(entry);
+      return entry;
     };
+    let result: T;
     try {
       if (region !== undefined && this.down.has(region)) {
         throw new TransientError(`${operation}: ${region} is not answering (simulated regional outage)`);
@@ -117,13 +129,17 @@ export class SimCloud {
           ? new TransientError(`${operation}: Throttling: Rate exceeded (injected fault)`)
           : new PermanentError(`${operation}: AccessDenied (injected fault)`);
       }
-      const result = fn();
-      record('ok');
-      return result;
+      result = fn();
     } catch (err) {
-      record('error', err instanceof Error ? err.message : String(err));
+      // Record first: `hook?.(record())` would skip the record when there is no hook.
+      const entry = record('error', err instanceof Error ? err.message : String(err));
+      this.onCommitted?.(entry);
       throw err;
     }
+    // Outside the try: a failing hook must not log a call whose effect happened as an error.
+    const entry = record('ok');
+    this.onCommitted?.(entry);
+    return result;
   }
 
   private matchFault(operation: string, region: string | undefined): FaultRule | undefined {

@@ -2,12 +2,20 @@ import { PermanentError } from '../../errors/errors.js';
 import type { ComputeGroupState, ComputeProvider, ComputeRef } from '../../ports/compute-provider.js';
 import type { SimCloud } from './sim-cloud.js';
 
-interface SimGroup {
+/** One simulated Auto Scaling group. Plain data, so it is JSON-safe. */
+export interface SimGroup {
   region: string;
   minSize: number;
   maxSize: number;
   desired: number;
+  /** An instance is InService once the clock passes `launchedAt` + the boot delay. */
   instances: { id: string; launchedAt: number }[];
+}
+
+/** Everything a SimCompute holds, JSON-safe, including the counter that names the next instance. */
+export interface SimComputeSnapshot {
+  groups: (SimGroup & { name: string })[];
+  nextInstance: number;
 }
 
 /**
@@ -53,6 +61,18 @@ export class SimCompute implements ComputeProvider {
       group.minSize = Math.min(group.minSize, desired);
       this.resize(group, desired, this.cloud.clock.now());
     });
+  }
+
+  /** A deep copy of every group and the instance counter. */
+  snapshot(): SimComputeSnapshot {
+    return { groups: [...this.groups].map(([name, group]) => ({ name, ...structuredClone(group) })), nextInstance: this.nextInstance };
+  }
+
+  /** Replace every group with those of a snapshot; instance ids continue from its counter, never reused. */
+  restore(snapshot: SimComputeSnapshot): void {
+    this.groups.clear();
+    for (const { name, ...group } of snapshot.groups) this.groups.set(name, structuredClone(group));
+    this.nextInstance = snapshot.nextInstance;
   }
 
   private resize(group: SimGroup, desired: number, launchedAt: number): void {

@@ -2,8 +2,8 @@ import { PermanentError } from '../../errors/errors.js';
 import type { DatabaseProvider, DatabaseRef, DatabaseState, LagSample } from '../../ports/database-provider.js';
 import type { SimCloud } from './sim-cloud.js';
 
-/** One simulated database: an RDS instance or a regional Aurora cluster. */
-interface SimDb {
+/** One simulated database: an RDS instance or a regional Aurora cluster. Plain data, so it is JSON-safe. */
+export interface SimDb {
   id: string;
   region: string;
   engine: DatabaseRef['engine'];
@@ -15,6 +15,11 @@ interface SimDb {
   readyAt?: number;
   /** The role it takes when the pending change completes. */
   pendingRole?: 'writer' | 'replica';
+}
+
+/** Everything a SimDatabase holds, JSON-safe; pending changes keep their absolute `readyAt`. */
+export interface SimDatabaseSnapshot {
+  databases: SimDb[];
 }
 
 /** The identifier a ref names: the instance id (RDS) or the regional cluster id (Aurora). */
@@ -116,6 +121,17 @@ export class SimDatabase implements DatabaseProvider {
       if (!source || !this.cloud.regionAvailable(source.region)) return undefined;
       return { seconds: 0, at: this.cloud.clock.now() };
     });
+  }
+
+  /** A deep copy of every database, pending changes included (unsettled: they settle on the next read). */
+  snapshot(): SimDatabaseSnapshot {
+    return { databases: [...this.dbs.values()].map((db) => structuredClone(db)) };
+  }
+
+  /** Replace every database with those of a snapshot; a change still pending completes at its `readyAt`. */
+  restore(snapshot: SimDatabaseSnapshot): void {
+    this.dbs.clear();
+    for (const db of snapshot.databases) this.dbs.set(db.id, structuredClone(db));
   }
 
   /** Identifiers of every database, for tests and the status of the simulated world. */

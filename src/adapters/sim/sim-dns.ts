@@ -3,6 +3,13 @@ import type { DnsChange, DnsChangeStatus, DnsProvider, DnsRecordSet } from '../.
 import { sameKey, sameRecord } from '../../dns/record-switch.js';
 import type { SimCloud } from './sim-cloud.js';
 
+/** Everything a SimDns holds, JSON-safe: zones in order, changes with their submission time, the change counter. */
+export interface SimDnsSnapshot {
+  zones: { hostedZoneId: string; records: DnsRecordSet[] }[];
+  changes: { changeId: string; submittedAt: number }[];
+  nextChange: number;
+}
+
 /**
  * Simulated Route 53 with its change-batch semantics: a batch applies
  * atomically or not at all; a DELETE must match the existing record exactly
@@ -62,6 +69,24 @@ export class SimDns implements DnsProvider {
       if (submittedAt === undefined) throw new PermanentError(`NoSuchChange: ${changeId}`);
       return this.cloud.clock.now() >= submittedAt + this.cloud.delays.dnsPropagationMs ? 'INSYNC' : 'PENDING';
     });
+  }
+
+  /** A deep copy of every zone and change, and the change counter. */
+  snapshot(): SimDnsSnapshot {
+    return {
+      zones: [...this.zones].map(([hostedZoneId, records]) => ({ hostedZoneId, records: structuredClone(records) })),
+      changes: [...this.changes].map(([changeId, submittedAt]) => ({ changeId, submittedAt })),
+      nextChange: this.nextChange,
+    };
+  }
+
+  /** Replace every zone and change with those of a snapshot; a PENDING change goes INSYNC on the same schedule. */
+  restore(snapshot: SimDnsSnapshot): void {
+    this.zones.clear();
+    this.changes.clear();
+    for (const zone of snapshot.zones) this.zones.set(zone.hostedZoneId, structuredClone(zone.records));
+    for (const change of snapshot.changes) this.changes.set(change.changeId, change.submittedAt);
+    this.nextChange = snapshot.nextChange;
   }
 
   private zone(hostedZoneId: string): DnsRecordSet[] {

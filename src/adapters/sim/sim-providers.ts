@@ -3,7 +3,7 @@ import { desiredRecords } from '../../dns/desired-records.js';
 import { ownerRecordName, ownerValue } from '../../dns/record-switch.js';
 import type { CloudProviders } from '../../ports/providers.js';
 import type { Clock } from '../../ports/clock.js';
-import { type CallSink, DEFAULT_SIM_DELAYS, SimCloud, type SimDelays } from './sim-cloud.js';
+import { type CallSink, DEFAULT_SIM_DELAYS, type SimCall, SimCloud, type SimDelays } from './sim-cloud.js';
 import { SimCompute } from './sim-compute.js';
 import { SimDatabase } from './sim-database.js';
 import { SimDns } from './sim-dns.js';
@@ -16,9 +16,16 @@ export interface SimProviders extends CloudProviders {
   compute: SimCompute;
 }
 
-/** Build the simulated cloud's services over one shared core. */
-export function createSimProviders(options: { clock: Clock; delays?: Partial<SimDelays>; random?: () => number; sink?: CallSink }): SimProviders {
+/** Build the simulated cloud's services over one shared core; `onCommitted` becomes `cloud.onCommitted`. */
+export function createSimProviders(options: {
+  clock: Clock;
+  delays?: Partial<SimDelays>;
+  random?: () => number;
+  sink?: CallSink;
+  onCommitted?: (call: SimCall) => void;
+}): SimProviders {
   const cloud = new SimCloud(options.clock, { ...DEFAULT_SIM_DELAYS, ...options.delays }, options.random, options.sink);
+  if (options.onCommitted) cloud.onCommitted = options.onCommitted;
   return { cloud, dns: new SimDns(cloud), database: new SimDatabase(cloud), compute: new SimCompute(cloud) };
 }
 

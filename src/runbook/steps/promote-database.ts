@@ -19,6 +19,8 @@ export function promoteDatabase(options: { id: string; title: string; side: Side
         current: describeDatabase(state),
         desired: 'writer (available)',
         done: state.exists && state.role === 'writer' && state.status === 'available',
+        // Already on its way (promotion under way, or a writer still settling): wait, never promote twice.
+        pending: state.exists && (state.role === 'writer' || state.status === 'promoting' || state.status === 'modifying') && state.status !== 'available',
       };
     },
     async act(ctx) {

@@ -44,6 +44,7 @@ export function createReplica(options: { id: string; title: string; side: Side }
         current: describeDatabase(state),
         desired: `replica of ${source.name} (available)`,
         done: state.exists && state.role === 'replica' && state.replicaOf === source.name && state.status === 'available',
+        pending: state.exists && state.role === 'replica' && state.status !== 'available',
       };
     },
     async act(ctx) {

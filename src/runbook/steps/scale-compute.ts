@@ -20,6 +20,8 @@ export function scaleCompute(options: { id: string; title: string; side: Side; c
       // Scaling up is done when enough instances serve; scaling down when no more than asked are left.
       const done = options.capacity === 'active' ? group.desiredCapacity >= target && ready >= target : group.desiredCapacity === target && group.instances.length <= target;
       return {
+        // The desired capacity is set and instances are on their way: wait for them.
+        pending: !done && group.desiredCapacity === target,
         resource: `asg:${region.compute.autoScalingGroup} (${region.name})`,
         current: `desired ${group.desiredCapacity}, ${ready} in service`,
         desired: `desired ${target}, ${target} in service`,
@@ -30,6 +32,12 @@ export function scaleCompute(options: { id: string; title: string; side: Side; c
       const region = regionOf(ctx, options.side);
       const target = options.capacity === 'active' ? region.compute.activeCapacity : region.compute.standbyCapacity;
       await ctx.cloud.compute.setCapacity({ region: region.name, groupName: region.compute.autoScalingGroup }, target);
+    },
+    // Undo: the other capacity of the same group (rollback does not wait for instances).
+    async compensate(ctx) {
+      const region = regionOf(ctx, options.side);
+      const back = options.capacity === 'active' ? region.compute.standbyCapacity : region.compute.activeCapacity;
+      await ctx.cloud.compute.setCapacity({ region: region.name, groupName: region.compute.autoScalingGroup }, back);
     },
   });
 }

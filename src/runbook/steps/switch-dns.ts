@@ -2,12 +2,24 @@ import { desiredRecords, describeRecord } from '../../dns/desired-records.js';
 import { PermanentError } from '../../errors/errors.js';
 import { ownerRecordName, ownsRecord, planRecordSwitch, type RecordSwitchPlan } from '../../dns/record-switch.js';
 import { type RunbookNode, type StepContext, step } from '../step.js';
-import { regionOf, type Side } from './side.js';
+import { otherSide, regionOf, type Side } from './side.js';
 
 async function readPlan(ctx: StepContext, side: Side): Promise<RecordSwitchPlan & { zone: string; name: string }> {
   const { hostedZoneId: zone, recordName: name } = regionOf(ctx, side).dns;
   const read = await ctx.cloud.dns.listRecords(zone, name);
   return { ...planRecordSwitch(read, desiredRecords(ctx.app.regions, regionOf(ctx, side).name)), zone, name };
+}
+
+async function applySwitch(ctx: StepContext, side: Side): Promise<{ changeId: string }> {
+  const { hostedZoneId: zone, recordName: name } = regionOf(ctx, side).dns;
+  const owners = await ctx.cloud.dns.listRecords(zone, ownerRecordName(name));
+  if (!ownsRecord(owners, ctx.app.name)) {
+    throw new PermanentError(`${name} is not owned by ${ctx.app.name}: no ownership record at ${ownerRecordName(name)}; refusing to change it`);
+  }
+  const plan = await readPlan(ctx, side);
+  const comment = `failover-controller ${ctx.run.kind} ${ctx.run.id}: ${ctx.run.from} -> ${ctx.run.to}`;
+  const change = await ctx.cloud.dns.changeRecords(zone, plan.changes, comment);
+  return { changeId: change.changeId };
 }
 
 /**
@@ -34,16 +46,10 @@ export function switchDns(options: { id: string; title: string; side: Side; time
     pollMs: 500,
     maxPollMs: 5_000,
     observe,
-    async act(ctx) {
-      const { hostedZoneId: zone, recordName: name } = regionOf(ctx, options.side).dns;
-      const owners = await ctx.cloud.dns.listRecords(zone, ownerRecordName(name));
-      if (!ownsRecord(owners, ctx.app.name)) {
-        throw new PermanentError(`${name} is not owned by ${ctx.app.name}: no ownership record at ${ownerRecordName(name)}; refusing to change it`);
-      }
-      const plan = await readPlan(ctx, options.side);
-      const comment = `failover-controller ${ctx.run.kind} ${ctx.run.id}: ${ctx.run.from} -> ${ctx.run.to}`;
-      const change = await ctx.cloud.dns.changeRecords(zone, plan.changes, comment);
-      return { changeId: change.changeId };
+    act: (ctx) => applySwitch(ctx, options.side),
+    // Undo: point the records back at the other side, under the same ownership and conflict rules.
+    async compensate(ctx) {
+      await applySwitch(ctx, otherSide(options.side));
     },
     async verify(ctx, acted) {
       // Without a change id (a resumed run), the records themselves are the evidence.

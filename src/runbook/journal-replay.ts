@@ -1,0 +1,60 @@
+import type { ActResult } from './step.js';
+import type { JournalEntry } from './run.js';
+
+/** What the journal says about one step of an interrupted run. */
+export type ReplayedStep =
+  | { state: 'finished'; outcome: 'succeeded' | 'skipped' }
+  /** The act was journaled as done: only its verification is left. */
+  | { state: 'acted'; acted: ActResult }
+  /** The act was started but its end was never journaled: it may or may not have happened. */
+  | { state: 'in-flight' }
+  | { state: 'started' };
+
+/** The story of a run so far, from its journal. */
+export interface Replay {
+  /** Set when the run already ended. */
+  ended?: 'succeeded' | 'failed' | 'cancelled';
+  steps: Map<string, ReplayedStep>;
+  /** Steps that succeeded, in the order they finished (for rollback). */
+  succeededOrder: string[];
+}
+
+/** Rebuild a run's progress from its journal entries, in sequence order. */
+export function replayJournal(entries: JournalEntry[]): Replay {
+  const steps = new Map<string, ReplayedStep>();
+  const succeededOrder: string[] = [];
+  let ended: Replay['ended'];
+  for (const entry of entries) {
+    const id = entry.stepId;
+    switch (entry.type) {
+      case 'run-succeeded':
+        ended = 'succeeded';
+        break;
+      case 'run-failed':
+        ended = 'failed';
+        break;
+      case 'run-cancelled':
+        ended = 'cancelled';
+        break;
+      case 'step-started':
+        if (id && !steps.has(id)) steps.set(id, { state: 'started' });
+        break;
+      case 'act-started':
+        if (id) steps.set(id, { state: 'in-flight' });
+        break;
+      case 'act-succeeded':
+        if (id) steps.set(id, { state: 'acted', acted: (entry.detail ?? {}) as ActResult });
+        break;
+      case 'step-succeeded':
+      case 'step-skipped':
+        if (id) {
+          steps.set(id, { state: 'finished', outcome: entry.type === 'step-succeeded' ? 'succeeded' : 'skipped' });
+          if (entry.type === 'step-succeeded') succeededOrder.push(id);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return { ...(ended ? { ended } : {}), steps, succeededOrder };
+}
