@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const address = await local.api.listen({ port, host: '127.0.0.1' });
-  log.info(`failover-controller listening on ${address} (simulated world: ${local.world.regions().map((r) => r.name).join(', ')})`);
+  const mode = local.world ? `simulated world: ${local.world.regions().map((r) => r.name).join(', ')}` : 'provider: aws';
+  log.info(`failover-controller listening on ${address} (${mode})`);
 
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');

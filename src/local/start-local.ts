@@ -4,15 +4,17 @@ import { runbooks } from '../../runbooks/index.js';
 import { buildApp } from '../api/build-app.js';
 import type { Config } from '../config/types.js';
 import { Controller } from '../controller/controller.js';
-import { UserInputError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import { HttpProber } from '../probes/http-prober.js';
 import { SimWorld } from '../sim/sim-world.js';
+import { createAwsProviders } from '../adapters/aws/aws-providers.js';
+import type { CloudProviders } from '../ports/providers.js';
 import { startEmbeddedDynamo } from './embedded-dynamo.js';
 
-/** A running local controller: world, controller loop and API. */
+/** A running controller in one process: the controller loop, the API and, in simulation, the world. */
 export interface LocalController {
-  world: SimWorld;
+  /** Present when the provider is `sim`. */
+  world?: SimWorld;
   controller: Controller;
   api: FastifyInstance;
   /** Stop the loop, the API, the probes and the world. */
@@ -20,31 +22,34 @@ export interface LocalController {
 }
 
 /**
- * Compose local mode: the simulated world from the config, the real prober,
- * the DynamoDB state store on an embedded dynalite under `stateDir`, the
- * controller and the API, as one process. `npm start` calls this.
+ * Compose the controller as one process: the simulated world (provider
+ * `sim`) or the AWS adapters (provider `aws`), the real prober, the
+ * DynamoDB state store on an embedded dynalite under `stateDir`, the
+ * controller and the API. `npm start` calls this. Runs left `running` by a
+ * previous process are resumed from their journals.
  */
 export async function startLocal(config: Config, options: { clock: Clock; log: Logger; stateDir: string }): Promise<LocalController> {
-  if (config.provider !== 'sim') {
-    throw new UserInputError(`provider: ${config.provider} is not available in local mode yet; use provider: sim`);
-  }
-  const world = await SimWorld.start(config, { clock: options.clock });
+  const world = config.provider === 'sim' ? await SimWorld.start(config, { clock: options.clock }) : undefined;
+  const aws = config.provider === 'aws' ? createAwsProviders(config, { clock: options.clock }) : undefined;
+  const cloud: CloudProviders = world?.providers ?? aws!;
   const prober = new HttpProber({ clock: options.clock, concurrency: config.probeConcurrency });
   const dynamo = await startEmbeddedDynamo(options.stateDir);
   const store = dynamo.store;
-  const controller = new Controller({ config, clock: options.clock, store, cloud: world.providers, prober, log: options.log, runbooks });
+  const controller = new Controller({ config, clock: options.clock, store, cloud, prober, log: options.log, runbooks });
   await controller.init();
-  const api = await buildApp({ controller, store, log: options.log, world });
+  await controller.resumeRuns();
+  const api = await buildApp({ controller, store, log: options.log, ...(world ? { world } : {}) });
   controller.start();
   return {
-    world,
+    ...(world ? { world } : {}),
     controller,
     api,
     async close() {
       await controller.stop();
       await api.close();
       await prober.close();
-      await world.stop();
+      await world?.stop();
+      aws?.clients.destroy();
       await dynamo.close();
     },
   };

@@ -81,7 +81,16 @@ export class RunbookEngine {
     const { store, clock } = this.deps;
     const entries = await store.readJournal(run.id);
     const replay = replayJournal(entries);
-    if (replay.ended) return (await store.getRun(run.id)) ?? run;
+    if (replay.ended) {
+      // The journal is the truth: a process that died between the journal's last entry and the record's update left the record behind.
+      const stored = (await store.getRun(run.id)) ?? run;
+      if (stored.status === 'running') {
+        stored.status = replay.ended;
+        stored.finishedAt = entries.at(-1)!.at;
+        await store.putRun(stored);
+      }
+      return stored;
+    }
     const journal = await Journal.open(run.id, store, clock);
     const log = this.deps.log.child({ runId: run.id, app: run.app });
     const state: Execution = { run, journal, log, abort: new AbortController(), context, replay, options, signals: [] };

@@ -40,6 +40,8 @@ export class SimDns implements DnsProvider {
 
   async changeRecords(hostedZoneId: string, changes: DnsChange[], _comment: string): Promise<{ changeId: string; status: DnsChangeStatus }> {
     return this.cloud.call('route53', 'ChangeResourceRecordSets', undefined, hostedZoneId, () => {
+      // Route 53's ChangeBatch needs at least one change.
+      if (changes.length === 0) throw new PermanentError('InvalidInput: Invalid request: Expected at least one change in the ChangeBatch');
       const next = this.zone(hostedZoneId).map((r) => structuredClone(r));
       for (const change of changes) {
         const at = next.findIndex((r) => sameKey(r, change.record));

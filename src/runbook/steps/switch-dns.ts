@@ -10,13 +10,15 @@ async function readPlan(ctx: StepContext, side: Side): Promise<RecordSwitchPlan 
   return { ...planRecordSwitch(read, desiredRecords(ctx.app.regions, regionOf(ctx, side).name)), zone, name };
 }
 
-async function applySwitch(ctx: StepContext, side: Side): Promise<{ changeId: string }> {
+async function applySwitch(ctx: StepContext, side: Side): Promise<{ changeId: string } | undefined> {
   const { hostedZoneId: zone, recordName: name } = regionOf(ctx, side).dns;
   const owners = await ctx.cloud.dns.listRecords(zone, ownerRecordName(name));
   if (!ownsRecord(owners, ctx.app.name)) {
     throw new PermanentError(`${name} is not owned by ${ctx.app.name}: no ownership record at ${ownerRecordName(name)}; refusing to change it`);
   }
   const plan = await readPlan(ctx, side);
+  // Already as desired (a resumed run, or a rollback of a switch that never landed): Route 53 refuses an empty batch.
+  if (plan.changes.length === 0) return undefined;
   const comment = `failover-controller ${ctx.run.kind} ${ctx.run.id}: ${ctx.run.from} -> ${ctx.run.to}`;
   const change = await ctx.cloud.dns.changeRecords(zone, plan.changes, comment);
   return { changeId: change.changeId };

@@ -1,0 +1,380 @@
+import nock from 'nock';
+import { child, children, escapeXml, parseXml, textOf, type XmlElement } from './tiny-xml.js';
+
+const XMLNS = 'https://route53.amazonaws.com/doc/2013-04-01/';
+const API = '/2013-04-01';
+
+/** A record set as the fake stores it; the same field names as the DnsProvider port, plus two routing kinds. */
+export interface FakeRecordSet {
+  name: string;
+  type: string;
+  ttl?: number;
+  values: string[];
+  setIdentifier?: string;
+  weight?: number;
+  region?: string;
+  failover?: 'PRIMARY' | 'SECONDARY';
+  multiValueAnswer?: boolean;
+  healthCheckId?: string;
+  alias?: { dnsName: string; hostedZoneId: string; evaluateTargetHealth: boolean };
+}
+
+/** One request the fake answered. */
+export interface FakeRoute53Call {
+  operation: 'ListResourceRecordSets' | 'ChangeResourceRecordSets' | 'GetChange' | 'Unknown';
+  at: number;
+  status: number;
+  /** The raw request body (ChangeResourceRecordSets) or query string. */
+  request: string;
+}
+
+interface FakeChange {
+  id: string;
+  submittedAt: number;
+  comment?: string;
+}
+
+class Route53Error extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** InvalidChangeBatch's individual messages. */
+    readonly messages: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A small, stateful stand-in for Route 53 behind nock (restXml protocol), for
+ * the three operations the DNS adapter uses. It keeps hosted zones in memory
+ * and answers in the shapes of the API reference:
+ * - names are stored in lower case and returned with every character other
+ *   than a-z, 0-9, `-` and `_` as a `\NNN` octal escape, as Route 53 does;
+ * - ListResourceRecordSets sorts by name with labels reversed, then type,
+ *   then set identifier, starts at name/type/identifier and pages with
+ *   IsTruncated and NextRecordName/Type/Identifier (`pageSize` per page
+ *   when no maxitems is sent; AWS: 300);
+ * - ChangeResourceRecordSets applies a batch in order and atomically: a
+ *   CREATE that finds the record or a DELETE that does not match it exactly
+ *   fails the whole batch with InvalidChangeBatch (400) listing every
+ *   problem, in today's ErrorResponse shape or the older
+ *   `<InvalidChangeBatch><Messages>` one; an alias with TTL or values is
+ *   InvalidInput; a change is PENDING for `propagationMs`, then INSYNC;
+ * - an unknown zone is NoSuchHostedZone (404), an unknown change NoSuchChange (404).
+ */
+export class FakeRoute53 {
+  readonly calls: FakeRoute53Call[] = [];
+  private readonly zones = new Map<string, FakeRecordSet[]>();
+  private readonly changes = new Map<string, FakeChange>();
+  private nextChange = 1;
+  private nextRequest = 1;
+  private interceptors: nock.Interceptor[] = [];
+
+  constructor(
+    private readonly options: {
+      now: () => number;
+      /** How long a change stays PENDING. */
+      propagationMs: number;
+      /** Record sets per ListResourceRecordSets page when maxitems is not sent (AWS: 300). */
+      pageSize?: number;
+      /** The shape of InvalidChangeBatch errors (default: today's ErrorResponse). */
+      invalidChangeBatchShape?: 'error-response' | 'legacy';
+      endpoint?: string;
+    },
+  ) {}
+
+  /** The endpoint the SDK calls. */
+  get endpoint(): string {
+    return this.options.endpoint ?? 'https://route53.amazonaws.com';
+  }
+
+  /** Create a zone (or add to one) with these record sets, stored as Route 53 would store them. */
+  seed(hostedZoneId: string, records: FakeRecordSet[] = []): void {
+    const zone = this.zones.get(hostedZoneId) ?? [];
+    for (const record of records) zone.push(canonical(record));
+    this.zones.set(hostedZoneId, zone);
+  }
+
+  /** The zone's record sets in list order, names escaped as Route 53 returns them. */
+  records(hostedZoneId: string): FakeRecordSet[] {
+    return sorted(this.zones.get(hostedZoneId) ?? []).map((r) => ({ ...r, name: renderName(r.name) }));
+  }
+
+  /** Start answering requests to the endpoint. */
+  install(): this {
+    const get = nock(this.endpoint).persist().get((path) => path.startsWith(`${API}/`)).query(true);
+    get.reply((uri) => this.handle('GET', uri, ''));
+    const post = nock(this.endpoint).persist().post((path) => path.startsWith(`${API}/`)).query(true);
+    post.reply((uri, body) => this.handle('POST', uri, typeof body === 'string' ? body : JSON.stringify(body)));
+    this.interceptors = [get, post];
+    return this;
+  }
+
+  /** Stop answering. */
+  close(): void {
+    for (const interceptor of this.interceptors) nock.removeInterceptor(interceptor);
+    this.interceptors = [];
+  }
+
+  private handle(method: string, uri: string, body: string): [number, string, Record<string, string>] {
+    const url = new URL(uri, this.endpoint);
+    const parts = url.pathname.slice(API.length + 1).split('/').map(decodeURIComponent);
+    const requestId = `00000000-0000-4000-8000-${String(this.nextRequest++).padStart(12, '0')}`;
+    let operation: FakeRoute53Call['operation'] = 'Unknown';
+    let status = 200;
+    let xml: string;
+    try {
+      if (parts[0] === 'hostedzone' && parts[2] === 'rrset' && parts.length <= 4 && method === 'GET') {
+        operation = 'ListResourceRecordSets';
+        xml = this.list(parts[1]!, url.searchParams);
+      } else if (parts[0] === 'hostedzone' && parts[2] === 'rrset' && parts.length <= 4 && method === 'POST') {
+        operation = 'ChangeResourceRecordSets';
+        xml = this.change(parts[1]!, body);
+      } else if (parts[0] === 'change' && parts.length === 2 && method === 'GET') {
+        operation = 'GetChange';
+        xml = this.getChange(parts[1]!);
+      } else {
+        throw new Route53Error(404, 'UnknownOperationException', `${method} ${url.pathname} is not an operation of this fake`);
+      }
+    } catch (err) {
+      if (!(err instanceof Route53Error)) throw err;
+      status = err.status;
+      xml =
+        err.code === 'InvalidChangeBatch' && this.options.invalidChangeBatchShape === 'legacy'
+          ? `<InvalidChangeBatch xmlns="${XMLNS}"><Messages>${err.messages.map((m) => `<Message>${escapeXml(m)}</Message>`).join('')}</Messages>` +
+            `<RequestId>${requestId}</RequestId></InvalidChangeBatch>`
+          : `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>${err.code}</Code><Message>${escapeXml(err.message)}</Message></Error>` +
+            `<RequestId>${requestId}</RequestId></ErrorResponse>`;
+    }
+    this.calls.push({ operation, at: this.options.now(), status, request: method === 'POST' ? body : url.search });
+    return [status, `<?xml version="1.0"?>\n${xml}`, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }];
+  }
+
+  private zone(hostedZoneId: string): FakeRecordSet[] {
+    const zone = this.zones.get(hostedZoneId);
+    if (!zone) throw new Route53Error(404, 'NoSuchHostedZone', `No hosted zone found with ID: ${hostedZoneId}`);
+    return zone;
+  }
+
+  private list(hostedZoneId: string, query: URLSearchParams): string {
+    const zone = this.zone(hostedZoneId);
+    const name = query.get('name');
+    const type = query.get('type');
+    const identifier = query.get('identifier');
+    if (type !== null && name === null) throw new Route53Error(400, 'InvalidInput', 'The input is not valid: a type requires a name');
+    if (identifier !== null && type === null) throw new Route53Error(400, 'InvalidInput', 'The input is not valid: an identifier requires a type');
+    const maxItems = query.has('maxitems') ? Number(query.get('maxitems')) : (this.options.pageSize ?? 300);
+    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 300) throw new Route53Error(400, 'InvalidInput', 'maxitems must be between 1 and 300');
+    const all = sorted(zone);
+    const start = name === null ? 0 : all.findIndex((r) => compareStart(r, parseName(name), type, identifier) >= 0);
+    const from = start < 0 ? all.length : start;
+    const page = all.slice(from, from + maxItems);
+    const next = all[from + maxItems];
+    const cursor = next
+      ? `<IsTruncated>true</IsTruncated><NextRecordName>${escapeXml(renderName(next.name))}</NextRecordName><NextRecordType>${next.type}</NextRecordType>` +
+        (next.setIdentifier !== undefined ? `<NextRecordIdentifier>${escapeXml(next.setIdentifier)}</NextRecordIdentifier>` : '')
+      : '<IsTruncated>false</IsTruncated>';
+    return (
+      `<ListResourceRecordSetsResponse xmlns="${XMLNS}"><ResourceRecordSets>${page.map(recordXml).join('')}</ResourceRecordSets>` +
+      `${cursor}<MaxItems>${maxItems}</MaxItems></ListResourceRecordSetsResponse>`
+    );
+  }
+
+  private change(hostedZoneId: string, body: string): string {
+    let root: XmlElement;
+    try {
+      root = parseXml(body);
+    } catch (err) {
+      throw new Route53Error(400, 'MalformedInput', `Unexpected XML: ${(err as Error).message}`);
+    }
+    const batch = child(root, 'ChangeBatch');
+    if (root.name !== 'ChangeResourceRecordSetsRequest' || !batch) {
+      throw new Route53Error(400, 'MalformedInput', 'ChangeBatch is not valid, expected ChangeResourceRecordSetsRequest');
+    }
+    const changeElements = children(child(batch, 'Changes'), 'Change');
+    if (changeElements.length === 0) throw new Route53Error(400, 'InvalidInput', 'Invalid request: Missing field Changes');
+    const comment = textOf(batch, 'Comment');
+    const parsed = changeElements.map(parseChange);
+    const zone = this.zone(hostedZoneId);
+    const next = zone.map((r) => ({ ...r }));
+    const problems: string[] = [];
+    for (const { action, record } of parsed) {
+      const at = next.findIndex((r) => sameKey(r, record));
+      const which = `[name='${renderName(record.name)}', type='${record.type}'${record.setIdentifier !== undefined ? `, set-identifier='${record.setIdentifier}'` : ''}]`;
+      if (action === 'CREATE') {
+        if (at >= 0) problems.push(`Tried to create resource record set ${which} but it already exists`);
+        else next.push(record);
+      } else if (action === 'DELETE') {
+        if (at < 0) problems.push(`Tried to delete resource record set ${which} but it was not found`);
+        else if (!sameRecord(next[at]!, record)) problems.push(`Tried to delete resource record set ${which} but the values provided do not match the current values`);
+        else next.splice(at, 1);
+      } else {
+        if (at >= 0) next.splice(at, 1, record);
+        else next.push(record);
+      }
+    }
+    if (problems.length > 0) throw new Route53Error(400, 'InvalidChangeBatch', `[${problems.join(', ')}]`, problems);
+    this.zones.set(hostedZoneId, next);
+    const id = `C${(this.nextChange++).toString(36).toUpperCase().padStart(13, '0')}`;
+    const change: FakeChange = { id, submittedAt: this.options.now(), ...(comment !== undefined ? { comment } : {}) };
+    this.changes.set(id, change);
+    return `<ChangeResourceRecordSetsResponse xmlns="${XMLNS}">${this.changeInfoXml(change)}</ChangeResourceRecordSetsResponse>`;
+  }
+
+  private getChange(id: string): string {
+    const change = this.changes.get(id);
+    if (!change) throw new Route53Error(404, 'NoSuchChange', `A change with the specified change ID does not exist: ${id}`);
+    return `<GetChangeResponse xmlns="${XMLNS}">${this.changeInfoXml(change)}</GetChangeResponse>`;
+  }
+
+  private changeInfoXml(change: FakeChange): string {
+    const status = this.options.now() >= change.submittedAt + this.options.propagationMs ? 'INSYNC' : 'PENDING';
+    return (
+      `<ChangeInfo><Id>/change/${change.id}</Id><Status>${status}</Status><SubmittedAt>${new Date(change.submittedAt).toISOString()}</SubmittedAt>` +
+      (change.comment !== undefined ? `<Comment>${escapeXml(change.comment)}</Comment>` : '') +
+      `</ChangeInfo>`
+    );
+  }
+}
+
+function parseChange(element: XmlElement): { action: string; record: FakeRecordSet } {
+  const action = textOf(element, 'Action') ?? '';
+  const rr = child(element, 'ResourceRecordSet');
+  if (!['CREATE', 'DELETE', 'UPSERT'].includes(action) || !rr) throw new Route53Error(400, 'InvalidInput', `Invalid request: bad Change (Action=${action})`);
+  const num = (name: string) => (textOf(rr, name) !== undefined ? Number(textOf(rr, name)) : undefined);
+  const alias = child(rr, 'AliasTarget');
+  const records = child(rr, 'ResourceRecords');
+  const record = strip<FakeRecordSet>({
+    name: textOf(rr, 'Name') ?? '',
+    type: textOf(rr, 'Type') ?? '',
+    ttl: num('TTL'),
+    values: children(records, 'ResourceRecord').map((r) => textOf(r, 'Value') ?? ''),
+    setIdentifier: textOf(rr, 'SetIdentifier'),
+    weight: num('Weight'),
+    region: textOf(rr, 'Region'),
+    failover: textOf(rr, 'Failover') as FakeRecordSet['failover'],
+    multiValueAnswer: textOf(rr, 'MultiValueAnswer') !== undefined ? textOf(rr, 'MultiValueAnswer') === 'true' : undefined,
+    healthCheckId: textOf(rr, 'HealthCheckId'),
+    alias: alias
+      ? { hostedZoneId: textOf(alias, 'HostedZoneId') ?? '', dnsName: textOf(alias, 'DNSName') ?? '', evaluateTargetHealth: textOf(alias, 'EvaluateTargetHealth') === 'true' }
+      : undefined,
+  });
+  const where = `in Change with [Action=${action}, Name=${record.name}, Type=${record.type}, SetIdentifier=${record.setIdentifier ?? 'null'}]`;
+  const plain = record.ttl !== undefined || records !== undefined;
+  if (alias ? plain : !(record.ttl !== undefined && record.values.length > 0)) {
+    throw new Route53Error(400, 'InvalidInput', `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found ${alias ? 'more than one' : 'none'} ${where}`);
+  }
+  const routed = record.weight !== undefined || record.region !== undefined || record.failover !== undefined || record.multiValueAnswer !== undefined;
+  if (routed !== (record.setIdentifier !== undefined)) {
+    throw new Route53Error(400, 'InvalidInput', `Invalid request: a SetIdentifier goes with exactly one routing policy (Weight, Region, Failover, MultiValueAnswer) ${where}`);
+  }
+  return { action, record: canonical(record) };
+}
+
+function recordXml(r: FakeRecordSet): string {
+  const el = (name: string, value: string | number | boolean | undefined) => (value === undefined ? '' : `<${name}>${escapeXml(String(value))}</${name}>`);
+  // Element order of the API reference's ResourceRecordSet.
+  return (
+    `<ResourceRecordSet>${el('Name', renderName(r.name))}${el('Type', r.type)}${el('SetIdentifier', r.setIdentifier)}${el('Weight', r.weight)}` +
+    `${el('Region', r.region)}${el('Failover', r.failover)}${el('MultiValueAnswer', r.multiValueAnswer)}${el('TTL', r.ttl)}` +
+    (r.alias ? '' : `<ResourceRecords>${r.values.map((v) => `<ResourceRecord>${el('Value', v)}</ResourceRecord>`).join('')}</ResourceRecords>`) +
+    (r.alias
+      ? `<AliasTarget>${el('HostedZoneId', r.alias.hostedZoneId)}${el('DNSName', r.alias.dnsName)}${el('EvaluateTargetHealth', r.alias.evaluateTargetHealth)}</AliasTarget>`
+      : '') +
+    `${el('HealthCheckId', r.healthCheckId)}</ResourceRecordSet>`
+  );
+}
+
+/**
+ * A name's labels as Route 53 reads them: `\NNN` is an octal escape, `\X` is
+ * X itself, `.` separates labels (the trailing one is optional), and letters
+ * are stored in lower case.
+ */
+function parseName(name: string): string[] {
+  const labels: string[] = [];
+  let label = '';
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i]!;
+    if (c === '\\' && /^[0-7]{3}$/.test(name.slice(i + 1, i + 4))) {
+      label += String.fromCharCode(parseInt(name.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else if (c === '\\' && i + 1 < name.length) {
+      label += name[++i];
+    } else if (c === '.') {
+      labels.push(label);
+      label = '';
+    } else {
+      label += c;
+    }
+  }
+  if (label !== '') labels.push(label);
+  return labels.map((l) => l.replace(/[A-Z]/g, (x) => x.toLowerCase()));
+}
+
+/** Route 53's way of returning a name: a-z, 0-9, `-`, `_` as they are, every other character as `\NNN` octal, and the trailing dot. */
+function renderLabels(labels: string[]): string {
+  return `${labels.map((l) => l.replace(/[^a-z0-9_-]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`)).join('.')}.`;
+}
+
+function renderName(name: string): string {
+  return renderLabels(parseName(name));
+}
+
+/** The stored form: the name rendered, alias DNS name in lower case with its dot; no undefined keys. */
+function canonical(record: FakeRecordSet): FakeRecordSet {
+  const alias = record.alias ? { ...record.alias, dnsName: renderName(record.alias.dnsName) } : undefined;
+  return strip({ ...record, name: renderName(record.name), values: record.alias ? [] : [...record.values], alias });
+}
+
+function strip<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Sort key of a name: labels reversed, e.g. com.example.www. */
+function nameKey(name: string): string {
+  return `${parseName(name)
+    .reverse()
+    .map((l) => renderLabels([l]).slice(0, -1))
+    .join('.')}.`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sorted(records: FakeRecordSet[]): FakeRecordSet[] {
+  return [...records].sort((a, b) => cmp(nameKey(a.name), nameKey(b.name)) || cmp(a.type, b.type) || cmp(a.setIdentifier ?? '', b.setIdentifier ?? ''));
+}
+
+/** Where a record stands against the start of a listing: name first, then type, then identifier, each only when given. */
+function compareStart(r: FakeRecordSet, startLabels: string[], type: string | null, identifier: string | null): number {
+  const byName = cmp(nameKey(r.name), nameKey(renderLabels(startLabels)));
+  if (byName !== 0 || type === null) return byName;
+  const byType = cmp(r.type, type);
+  if (byType !== 0 || identifier === null) return byType;
+  return cmp(r.setIdentifier ?? '', identifier);
+}
+
+/** Route 53 identifies a record set by name, type and set identifier. */
+function sameKey(a: FakeRecordSet, b: FakeRecordSet): boolean {
+  return a.name === b.name && a.type === b.type && a.setIdentifier === b.setIdentifier;
+}
+
+/** A DELETE must match every field of the record set; values in any order. */
+function sameRecord(a: FakeRecordSet, b: FakeRecordSet): boolean {
+  const values = (r: FakeRecordSet) => JSON.stringify([...r.values].sort());
+  const alias = (r: FakeRecordSet) => JSON.stringify(r.alias ? [r.alias.hostedZoneId, r.alias.dnsName, r.alias.evaluateTargetHealth] : null);
+  return (
+    sameKey(a, b) &&
+    a.ttl === b.ttl &&
+    values(a) === values(b) &&
+    a.weight === b.weight &&
+    a.region === b.region &&
+    a.failover === b.failover &&
+    a.multiValueAnswer === b.multiValueAnswer &&
+    a.healthCheckId === b.healthCheckId &&
+    alias(a) === alias(b)
+  );
+}
