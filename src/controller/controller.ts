@@ -8,7 +8,7 @@ import type { Decision } from '../policy/decision.js';
 import type { Clock } from '../ports/clock.js';
 import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
-import type { StateStore } from '../ports/state-store.js';
+import type { ObservationRecord, StateStore } from '../ports/state-store.js';
 import type { ProbeResult, ProbeTarget } from '../probes/types.js';
 import type { ExecuteOptions, RunbookEngine } from '../runbook/engine.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
@@ -189,15 +189,26 @@ export class Controller {
       const key = `${targets[i]!.app.app.name}/${targets[i]!.region}`;
       byRegion.set(key, [...(byRegion.get(key) ?? []), result]);
     });
+    const records: ObservationRecord[] = [];
     for (const app of due) {
       const { fallThreshold: fall, riseThreshold: rise, probeIntervalSeconds } = app.app.policy;
       for (const region of app.app.regions) {
         const mine = byRegion.get(`${app.app.name}/${region.name}`) ?? [];
         app.health[region.name] = observe(app.health[region.name]!, { region: region.name, at: now, results: mine }, { fall, rise });
+        records.push({
+          app: app.app.name,
+          region: region.name,
+          vantage: this.deps.config.vantage,
+          at: now,
+          ok: mine.length > 0 && mine.every((r) => r.ok),
+          probes: mine.map((r) => ({ latencyMs: r.latencyMs, ...(r.status !== undefined ? { status: r.status } : {}), ...(r.error ? { error: r.error } : {}) })),
+        });
       }
       app.nextDueAt = now + probeIntervalSeconds * 1000;
-      await this.evaluate(app);
     }
+    // Recorded before deciding: the history behind every decision is in the store.
+    await this.deps.store.putObservations(records);
+    for (const app of due) await this.evaluate(app);
   }
 
   private async evaluate(app: AppRuntime): Promise<void> {

@@ -10,6 +10,19 @@ export interface AppState {
   updatedAt: number;
 }
 
+/** One probe round of one region as seen from one vantage point, as stored. */
+export interface ObservationRecord {
+  app: string;
+  region: string;
+  /** The controller that probed: its region when deployed, or `local`, or a witness. */
+  vantage: string;
+  at: number;
+  /** Every probe of the round passed. */
+  ok: boolean;
+  /** Compact per-probe outcome: HTTP status, latency, error class. */
+  probes: { status?: number; latencyMs: number; error?: string }[];
+}
+
 /** A held lease. The fencing token grows with every acquisition. */
 export interface Lease {
   name: string;
@@ -59,6 +72,11 @@ export interface StateStore {
   addRunSignal(signal: RunSignal): Promise<void>;
   /** Signals of a run, oldest first. */
   listRunSignals(runId: string): Promise<RunSignal[]>;
+
+  /** Record probe rounds (kept for a retention period, then expired by the store). */
+  putObservations(observations: ObservationRecord[]): Promise<void>;
+  /** Rounds of one app's region since `since`, oldest first, from every vantage point unless one is named. */
+  listObservations(filter: { app: string; region: string; since: number; vantage?: string }): Promise<ObservationRecord[]>;
 
   putDecision(decision: Decision): Promise<void>;
   /** Newest first. */

@@ -114,5 +114,21 @@ export function describeStateStoreContract(name: string, setup: () => Promise<{ 
         for (const r of results) if (!r.acquired) expect(r.holder.owner).toBe(owner);
       }),
     );
+
+    it(
+      'keeps observations per app, region and vantage point, oldest first from a time on',
+      withStore(async (store) => {
+        const obs = (region: string, vantage: string, at: number, ok: boolean) => ({ app: 'shop', region, vantage, at, ok, probes: [{ latencyMs: 3, ...(ok ? { status: 200 } : { error: 'refused' }) }] });
+        const many = Array.from({ length: 60 }, (_, i) => obs('us-east-1', i % 2 ? 'eu-west-1' : 'us-east-1', 1_000 + i, i % 3 !== 0));
+        await store.putObservations([...many, obs('eu-west-1', 'us-east-1', 1_000, true)]);
+        const all = await store.listObservations({ app: 'shop', region: 'us-east-1', since: 0 });
+        expect(all).toHaveLength(60);
+        expect(all.map((o) => o.at)).toEqual(many.map((o) => o.at));
+        expect(all[0]).toEqual(many[0]);
+        expect(await store.listObservations({ app: 'shop', region: 'us-east-1', since: 1_050 })).toHaveLength(10);
+        expect((await store.listObservations({ app: 'shop', region: 'us-east-1', since: 0, vantage: 'eu-west-1' })).every((o) => o.vantage === 'eu-west-1')).toBe(true);
+        expect(await store.listObservations({ app: 'shop', region: 'eu-west-1', since: 0 })).toHaveLength(1);
+      }),
+    );
   });
 }

@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, Lease, LeaseResult, RunSignal, StateStore } from '../../ports/state-store.js';
+import type { AppState, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { awsCall, translateAwsError } from './aws-errors.js';
 import { stateTableDefinition, timeKey } from './state-table.js';
 
 /** How long decisions are kept before DynamoDB's TTL removes them. */
 const DECISION_RETENTION_S = 30 * 24 * 3600;
+/** Observations are kept a little over 30 days: the availability window. */
+const OBSERVATION_RETENTION_S = 32 * 24 * 3600;
+/** BatchWriteItem takes at most 25 items. */
+const BATCH_SIZE = 25;
 
 /**
  * The StateStore on one DynamoDB table (layout in state-table.ts). Journal
@@ -121,6 +125,43 @@ export class DynamoStateStore implements StateStore {
       ),
     );
     return (page.Items ?? []).map((i) => strip(i) as unknown as RunSignal);
+  }
+
+  async putObservations(observations: ObservationRecord[]): Promise<void> {
+    for (let i = 0; i < observations.length; i += BATCH_SIZE) {
+      let requests: Record<string, unknown>[] = observations.slice(i, i + BATCH_SIZE).map((o) => ({
+        PutRequest: { Item: { pk: `OBS#${o.app}#${o.region}`, sk: `${timeKey(o.at)}#${o.vantage}`, expiresAt: Math.floor(o.at / 1000) + OBSERVATION_RETENTION_S, ...o } },
+      }));
+      // DynamoDB may leave some items unprocessed under load: send those again, a bounded number of times.
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt >= 8) throw translateAwsError(Object.assign(new Error(`${requests.length} observations left unprocessed`), { name: 'ProvisionedThroughputExceededException' }), 'BatchWriteItem');
+        const result = await awsCall('BatchWriteItem', () => this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests as never } })));
+        requests = (result.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+  }
+
+  async listObservations(filter: { app: string; region: string; since: number; vantage?: string }): Promise<ObservationRecord[]> {
+    const out: ObservationRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await awsCall('Query', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND sk >= :since',
+            ExpressionAttributeValues: { ':pk': `OBS#${filter.app}#${filter.region}`, ':since': timeKey(filter.since) },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        const o = strip(item) as unknown as ObservationRecord;
+        if (filter.vantage === undefined || o.vantage === filter.vantage) out.push(o);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   async putDecision(decision: Decision): Promise<void> {

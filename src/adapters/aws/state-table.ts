@@ -11,10 +11,11 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | run signal      | `RUN#<runId>`      | `SIG#<at>#<random>`        |                              |                           |
  * | decision        | `APP#<app>`        | `DEC#<at>#<random>`        |                              | `DEC` / `<at>#<random>`   |
  * | lease           | `LEASE#<name>`     | `LEASE`                    |                              |                           |
+ * | observation     | `OBS#<app>#<region>` | `<at>#<vantage>`         |                              |                           |
  *
  * Times in sort keys are zero-padded epoch milliseconds so that they sort as
- * strings. `expiresAt` (epoch seconds) is the TTL attribute: decisions expire
- * after their retention; runs and journals are kept.
+ * strings. `expiresAt` (epoch seconds) is the TTL attribute: decisions and
+ * observations expire after their retention; runs and journals are kept.
  */
 export const STATE_TABLE_KEYS = { pk: 'pk', sk: 'sk', ttl: 'expiresAt' } as const;
 

@@ -1,10 +1,12 @@
 import { ConflictError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, Lease, LeaseResult, RunSignal, StateStore } from '../../ports/state-store.js';
+import type { AppState, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 
 /** How many decisions per application are kept in memory. */
 const DECISIONS_KEPT = 500;
+/** How many observations per app and region are kept in memory (a day at 5 s intervals, three vantage points). */
+const OBSERVATIONS_KEPT = 50_000;
 
 /**
  * StateStore in process memory, with the same conditional semantics as the
@@ -19,6 +21,7 @@ export class MemoryStateStore implements StateStore {
   private readonly decisions = new Map<string, Decision[]>();
   private readonly leases = new Map<string, Lease>();
   private readonly signals = new Map<string, RunSignal[]>();
+  private readonly observations = new Map<string, ObservationRecord[]>();
   private tokens = 0;
 
   async getAppState(app: string): Promise<AppState | undefined> {
@@ -64,6 +67,23 @@ export class MemoryStateStore implements StateStore {
 
   async listRunSignals(runId: string): Promise<RunSignal[]> {
     return (this.signals.get(runId) ?? []).map(copy);
+  }
+
+  async putObservations(observations: ObservationRecord[]): Promise<void> {
+    for (const o of observations) {
+      const key = `${o.app}/${o.region}`;
+      const list = this.observations.get(key) ?? [];
+      list.push(copy(o));
+      if (list.length > OBSERVATIONS_KEPT) list.splice(0, list.length - OBSERVATIONS_KEPT);
+      this.observations.set(key, list);
+    }
+  }
+
+  async listObservations(filter: { app: string; region: string; since: number; vantage?: string }): Promise<ObservationRecord[]> {
+    return (this.observations.get(`${filter.app}/${filter.region}`) ?? [])
+      .filter((o) => o.at >= filter.since && (filter.vantage === undefined || o.vantage === filter.vantage))
+      .sort((a, b) => a.at - b.at || a.vantage.localeCompare(b.vantage))
+      .map(copy);
   }
 
   async putDecision(decision: Decision): Promise<void> {
