@@ -268,7 +268,8 @@ export class Controller {
     const to = request.kind === 'failback' ? app.regions[0]!.name : (request.to ?? app.regions.find((r) => r.name !== from)!.name);
     findRegion(app, to);
     if (to === from) throw new UserInputError(`to: ${to} is already the active region of ${app.name}`);
-    return planRun(this.deps.runbooks[request.kind], { app, kind: request.kind, from, to }, this.deps);
+    const history = await this.deps.store.listRuns({ app: app.name, limit: 20 });
+    return planRun(this.deps.runbooks[request.kind], { app, kind: request.kind, from, to }, this.deps, history);
   }
 
   /** Everything /status shows. */

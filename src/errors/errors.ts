@@ -26,6 +26,11 @@ export class ConflictError extends FailoverError {
   override name = 'ConflictError';
 }
 
+/** A worker that lost its lease tried to write: its fencing token is stale. It must stop, not fail the run. */
+export class FencedError extends ConflictError {
+  override name = 'FencedError';
+}
+
 /** A user's mistake (bad body, unknown region or app): maps to HTTP 400 / exit code 2. */
 export class UserInputError extends FailoverError {
   override name = 'UserInputError';

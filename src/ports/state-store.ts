@@ -47,6 +47,12 @@ export interface RunSignal {
   rollback?: boolean;
 }
 
+/** The lease a writer must still hold, with the token it got. */
+export interface Fence {
+  lease: string;
+  token: number;
+}
+
 /** The outcome of trying to take a lease. */
 export type LeaseResult = { acquired: true; lease: Lease } | { acquired: false; holder: Lease };
 
@@ -64,8 +70,12 @@ export interface StateStore {
   /** Newest first. */
   listRuns(filter: { app?: string; limit: number }): Promise<RunRecord[]>;
 
-  /** Append one entry; throws ConflictError unless `entry.seq` is exactly the next sequence number. */
-  appendJournal(entry: JournalEntry): Promise<void>;
+  /**
+   * Append one entry; throws ConflictError unless `entry.seq` is exactly the
+   * next sequence number, and FencedError when `fence` names a lease whose
+   * token has moved on (another worker took the run over).
+   */
+  appendJournal(entry: JournalEntry, fence?: Fence): Promise<void>;
   readJournal(runId: string): Promise<JournalEntry[]>;
 
   /** Record an operator's approval, rejection or cancel for a run. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { FailoverError, isTransient, PermanentError } from '../errors/errors.js';
+import { FailoverError, FencedError, isTransient, PermanentError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { RunSignal, StateStore } from '../ports/state-store.js';
+import type { Fence, RunSignal, StateStore } from '../ports/state-store.js';
 import { Journal } from './journal.js';
 import { type Replay, replayJournal } from './journal-replay.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
@@ -48,6 +48,8 @@ export type RunContext = Omit<StepContext, 'run' | 'signal' | 'log'>;
 export interface ExecuteOptions {
   /** Asked at every step boundary and between polls: true stops the run there, to be resumed later. */
   shouldPause?: () => boolean;
+  /** The lease this worker holds the run under: journal writes are refused once another worker takes it over. */
+  fence?: Fence;
 }
 
 /** A fresh progress list for a runbook: every step pending. */
@@ -91,7 +93,7 @@ export class RunbookEngine {
       }
       return stored;
     }
-    const journal = await Journal.open(run.id, store, clock);
+    const journal = await Journal.open(run.id, store, clock, options.fence);
     const log = this.deps.log.child({ runId: run.id, app: run.app });
     const state: Execution = { run, journal, log, abort: new AbortController(), context, replay, options, signals: [] };
     if (entries.length === 0) {
@@ -108,6 +110,11 @@ export class RunbookEngine {
       await journal.append('run-succeeded');
       log.info({ durationMs: run.finishedAt - run.createdAt }, 'run succeeded');
     } catch (err) {
+      if (err instanceof FencedError) {
+        // Another worker owns the run now: write nothing more, it carries on from the journal.
+        log.warn({ err: err.message }, 'lost the run to another worker: stopping');
+        return run;
+      }
       if (err instanceof PauseSignal) {
         await journal.append('run-paused');
         log.info('run paused: it goes on in the next invocation');
@@ -173,7 +180,8 @@ export class RunbookEngine {
         signal: abort.signal,
         onRetry: (err, attempt) => {
           log.warn({ attempt, err: String(err) }, 'transient error, retrying');
-          void journal.append('attempt-failed', step.id, { attempt, error: String(err) });
+          // Best effort: a failed note about a retry must not become an unhandled rejection.
+          journal.append('attempt-failed', step.id, { attempt, error: String(err) }).catch(() => undefined);
         },
       });
 
@@ -215,7 +223,7 @@ export class RunbookEngine {
       await journal.append('step-succeeded', step.id, { current: after.current });
       await this.progress(state, progress, { status: 'succeeded', finishedAt: clock.now(), message: after.current });
     } catch (err) {
-      if (err instanceof PauseSignal || err instanceof CancelSignal) throw err;
+      if (err instanceof PauseSignal || err instanceof CancelSignal || err instanceof FencedError) throw err;
       const message = err instanceof Error ? err.message : String(err);
       // The signal is aborted only after the failing step itself has thrown: anything still running then was stopped by it.
       if (abort.signal.aborted && err === abort.signal.reason) {

@@ -1,5 +1,5 @@
 import type { Clock } from '../ports/clock.js';
-import type { StateStore } from '../ports/state-store.js';
+import type { Fence, StateStore } from '../ports/state-store.js';
 import type { JournalEntry } from './run.js';
 
 /**
@@ -15,12 +15,13 @@ export class Journal {
     private readonly store: StateStore,
     private readonly clock: Clock,
     private seq: number,
+    private readonly fence?: Fence,
   ) {}
 
-  /** Open the journal of a run, continuing after its last entry. */
-  static async open(runId: string, store: StateStore, clock: Clock): Promise<Journal> {
+  /** Open the journal of a run, continuing after its last entry; with a fence, every append proves the lease is still ours. */
+  static async open(runId: string, store: StateStore, clock: Clock, fence?: Fence): Promise<Journal> {
     const entries = await store.readJournal(runId);
-    return new Journal(runId, store, clock, entries.length);
+    return new Journal(runId, store, clock, entries.length, fence);
   }
 
   /** Append one entry and wait until it is stored. */
@@ -29,7 +30,7 @@ export class Journal {
       const entry: JournalEntry = { seq: this.seq + 1, at: this.clock.now(), runId: this.runId, type };
       if (stepId !== undefined) entry.stepId = stepId;
       if (detail !== undefined) entry.detail = detail;
-      await this.store.appendJournal(entry);
+      await this.store.appendJournal(entry, this.fence);
       this.seq = entry.seq;
     });
     // Keep the chain alive after a failed append; the caller still sees the error.

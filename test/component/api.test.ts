@@ -145,4 +145,52 @@ describe('the API over the simulated world', () => {
     // Without a body the outage is a hard one.
     expect((await post('/sim/regions/eu-west-1/outage')).json()).toEqual({ region: 'eu-west-1', mode: 'down' });
   });
+
+  it('POST /runs/:id/cancel with rollback stops at the next step boundary and undoes what can be undone, journaled', async () => {
+    const run = (await post('/failover', { to: 'eu-west-1', reason: 'drill to cancel' })).json().run;
+    await h.clock.advance(1_000);
+    const cancel = await post(`/runs/${run.id}/cancel`, { by: 'carol', comment: 'wrong window', rollback: true });
+    expect(cancel.statusCode).toBe(202);
+    expect(await h.clock.advanceUntil(async () => (await h.store.getRun(run.id))!.status !== 'running', { stepMs: 250, maxMs: 60_000 })).toBe(true);
+    const detail = (await api.inject({ method: 'GET', url: `/runs/${run.id}` })).json();
+    expect(detail.run).toMatchObject({ status: 'cancelled', cancelRequested: { by: 'carol', rollback: true, comment: 'wrong window' } });
+    // The parallel steps in flight finished; DNS was never touched; the compute scale-up was undone; a promotion cannot be.
+    expect(detail.run.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
+      'promote-standby-database:succeeded',
+      'scale-up-standby-compute:succeeded',
+      'switch-dns-to-standby:pending',
+      'verify-application-in-standby:pending',
+    ]);
+    const types = detail.journal.map((e: { type: string; stepId?: string }) => (e.stepId ? `${e.type}:${e.stepId}` : e.type));
+    expect(types.slice(-3)).toEqual(['compensation-started:scale-up-standby-compute', 'compensation-succeeded:scale-up-standby-compute', 'run-cancelled']);
+    expect(h.world.providers.cloud.calls.filter((c) => c.operation === 'ChangeResourceRecordSets')).toEqual([]);
+    const layout = await worldLayout(h);
+    expect(layout.dnsRegion).toBe('us-east-1');
+    expect(layout.regions['eu-west-1']).toMatchObject({ desired: 1 });
+    // An ended run cannot be cancelled again; an unknown one is a 404; a bad body is a 400.
+    expect((await post(`/runs/${run.id}/cancel`, { by: 'carol' })).statusCode).toBe(409);
+    expect((await post('/runs/run-nope/cancel', { by: 'carol' })).statusCode).toBe(404);
+    expect((await post(`/runs/${run.id}/cancel`, { by: '' })).statusCode).toBe(400);
+  });
+
+  it('POST /runs/:id/approve on a run without a waiting gate is a 409', async () => {
+    const run = (await post('/failover', { to: 'eu-west-1', reason: 'x' })).json().run;
+    const res = await post(`/runs/${run.id}/approve`, { by: 'alice' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().message).toMatch(/not waiting for an approval/);
+  });
+
+  it('a plan after a run says how long each step and the whole run took before', async () => {
+    const run = (await post('/failover', { to: 'eu-west-1', reason: 'game day' })).json().run;
+    await h.clock.advanceUntil(async () => (await h.store.getRun(run.id))!.status !== 'running', { stepMs: 250, maxMs: 60_000 });
+    const plan = (await post('/drills', { mode: 'plan', to: 'us-east-1' })).json().plan;
+    expect(plan.basedOnRuns).toBe(1);
+    const finished = (await h.store.getRun(run.id))!;
+    const took = (id: string) => finished.steps.find((s) => s.id === id)!;
+    expect(plan.steps[0].expectedMs).toBe(took('promote-standby-database').finishedAt! - took('promote-standby-database').startedAt!);
+    // Parallel group: the longer branch counts.
+    const group = Math.max(...['promote-standby-database', 'scale-up-standby-compute'].map((id) => took(id).finishedAt! - took(id).startedAt!));
+    const rest = ['switch-dns-to-standby', 'verify-application-in-standby'].map((id) => took(id).finishedAt! - took(id).startedAt!).reduce((a, b) => a + b, 0);
+    expect(plan.expectedMs).toBe(group + rest);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../src/errors/errors.js';
+import { ConflictError, FencedError } from '../../src/errors/errors.js';
 import type { Decision } from '../../src/policy/decision.js';
 import type { StateStore } from '../../src/ports/state-store.js';
 import type { RunRecord } from '../../src/runbook/run.js';
@@ -128,6 +128,22 @@ export function describeStateStoreContract(name: string, setup: () => Promise<{ 
         expect(await store.listObservations({ app: 'shop', region: 'us-east-1', since: 1_050 })).toHaveLength(10);
         expect((await store.listObservations({ app: 'shop', region: 'us-east-1', since: 0, vantage: 'eu-west-1' })).every((o) => o.vantage === 'eu-west-1')).toBe(true);
         expect(await store.listObservations({ app: 'shop', region: 'eu-west-1', since: 0 })).toHaveLength(1);
+      }),
+    );
+
+    it(
+      'refuses journal writes fenced by a lease that another worker has taken over',
+      withStore(async (store) => {
+        const first = await store.acquireLease('app#shop', 'run-1', 1_000, 0);
+        if (!first.acquired) throw new Error('unreachable');
+        const fence = { lease: 'app#shop', token: first.lease.token };
+        await store.appendJournal({ seq: 1, at: 1, runId: 'run-1', type: 'run-started' }, fence);
+        // The lease expires; another worker resumes the same run under a new token.
+        const second = await store.acquireLease('app#shop', 'run-1', 1_000, 5_000);
+        if (!second.acquired) throw new Error('unreachable');
+        await expect(store.appendJournal({ seq: 2, at: 2, runId: 'run-1', type: 'step-started', stepId: 'a' }, fence)).rejects.toBeInstanceOf(FencedError);
+        await store.appendJournal({ seq: 2, at: 2, runId: 'run-1', type: 'run-resumed' }, { lease: 'app#shop', token: second.lease.token });
+        expect((await store.readJournal('run-1')).map((e) => e.type)).toEqual(['run-started', 'run-resumed']);
       }),
     );
   });

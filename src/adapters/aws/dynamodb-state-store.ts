@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../errors/errors.js';
+import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
+import type { AppState, Fence, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { awsCall, translateAwsError } from './aws-errors.js';
 import { stateTableDefinition, timeKey } from './state-table.js';
@@ -67,7 +67,17 @@ export class DynamoStateStore implements StateStore {
     return items.map((i) => strip(i) as unknown as RunRecord);
   }
 
-  async appendJournal(entry: JournalEntry): Promise<void> {
+  async appendJournal(entry: JournalEntry, fence?: Fence): Promise<void> {
+    if (fence) {
+      // Checked with a strongly consistent read just before the write. A lease
+      // taken over between the two is caught by the sequence condition as soon
+      // as the new holder writes; a TransactWriteItems ConditionCheck would close
+      // that window on AWS, but the local DynamoDB (dynalite) has no transactions.
+      const lease = await this.get(`LEASE#${fence.lease}`, 'LEASE');
+      if (!lease || Number(lease['token']) !== fence.token) {
+        throw new FencedError(`journal of ${entry.runId}: lease ${fence.lease} is no longer held with token ${fence.token}`);
+      }
+    }
     if (entry.seq > 1) {
       // The previous position must exist: no writer may leave a gap.
       const previous = await this.get(`RUN#${entry.runId}`, journalKey(entry.seq - 1));

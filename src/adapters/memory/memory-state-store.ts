@@ -1,6 +1,6 @@
-import { ConflictError } from '../../errors/errors.js';
+import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
+import type { AppState, Fence, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 
 /** How many decisions per application are kept in memory. */
@@ -48,7 +48,10 @@ export class MemoryStateStore implements StateStore {
       .map(copy);
   }
 
-  async appendJournal(entry: JournalEntry): Promise<void> {
+  async appendJournal(entry: JournalEntry, fence?: Fence): Promise<void> {
+    if (fence && this.leases.get(fence.lease)?.token !== fence.token) {
+      throw new FencedError(`journal of ${entry.runId}: lease ${fence.lease} is no longer held with token ${fence.token}`);
+    }
     const journal = this.journals.get(entry.runId) ?? [];
     if (entry.seq !== journal.length + 1) {
       throw new ConflictError(`journal of ${entry.runId}: expected seq ${journal.length + 1}, got ${entry.seq}`);

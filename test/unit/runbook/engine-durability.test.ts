@@ -217,3 +217,33 @@ describe('RunbookEngine durability', () => {
     expect(finished.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'pending']);
   });
 });
+
+describe('RunbookEngine fencing', () => {
+  it('a worker whose lease was taken over stops without writing, and the new holder finishes the run', async () => {
+    const clock = new ManualClock(1_000_000);
+    const store = new MemoryStateStore();
+    const log = pino({ level: 'silent' });
+    const ctx = { app, from: app.regions[0]!, to: app.regions[1]!, cloud: {} as CloudProviders, prober: { round: async () => [] }, clock };
+    const a = new Resource(clock, 5_000);
+    const b = new Resource(clock);
+    const book = runbook('t', 't', sequence(step(a.step('a')), step(b.step('b'))));
+    const run: RunRecord = { id: 'run-1', app: 'shop', kind: 'failover', runbook: 't', from: 'us-east-1', to: 'eu-west-1', trigger: 'manual', reason: 'r', status: 'running', createdAt: clock.now(), steps: pendingSteps(book) };
+    const old = await store.acquireLease('app#shop', run.id, 2_000, clock.now());
+    if (!old.acquired) throw new Error('unreachable');
+    let oldResult: RunRecord | undefined;
+    void new RunbookEngine({ store, clock, log }).execute(structuredClone(run), book, ctx, { fence: { lease: 'app#shop', token: old.lease.token } }).then((r) => (oldResult = r));
+    // The old worker hangs in a's verification past its lease; a new worker takes over.
+    await clock.advance(3_000);
+    const taken = await store.acquireLease('app#shop', run.id, 60_000, clock.now());
+    if (!taken.acquired) throw new Error('unreachable');
+    let newResult: RunRecord | undefined;
+    void new RunbookEngine({ store, clock, log }).execute(structuredClone(run), book, ctx, { fence: { lease: 'app#shop', token: taken.lease.token } }).then((r) => (newResult = r));
+    await clock.advanceUntil(() => oldResult !== undefined && newResult !== undefined, { stepMs: 100, maxMs: 60_000 });
+    expect(newResult!.status).toBe('succeeded');
+    expect(oldResult!.status).toBe('running');
+    expect([a.acts, b.acts]).toEqual([1, 1]);
+    const journal = await store.readJournal(run.id);
+    expect(journal.filter((e) => e.type === 'run-succeeded')).toHaveLength(1);
+    expect(journal.some((e) => e.type === 'run-failed')).toBe(false);
+  });
+});
