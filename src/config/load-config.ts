@@ -3,7 +3,9 @@ import Value from 'typebox/value';
 import { parseDocument } from 'yaml';
 import type { DatabaseRef } from '../ports/database-provider.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
-import { ConfigSchema, type ConfigInput } from './schema.js';
+import type { Static } from 'typebox';
+import type { ProbeTarget } from '../probes/types.js';
+import { ConfigSchema, type ConfigInput, type ProbeTargetSchema } from './schema.js';
 import { schemaIssues } from './schema-errors.js';
 import type { AppConfig, Config } from './types.js';
 import { semanticIssues } from './semantic-checks.js';
@@ -49,6 +51,8 @@ function normalize(input: ConfigInput): Config {
     vantage: input.vantage ?? 'local',
     probeConcurrency: input.probeConcurrency ?? 64,
     endpoints: { ...input.endpoints },
+    witness: (input.witness ?? []).map(probeTarget),
+    notifications: { ...input.notifications },
     applications: input.applications.map(
       (app): AppConfig => ({
         name: app.name,
@@ -59,18 +63,17 @@ function normalize(input: ConfigInput): Config {
           rtoSeconds: app.policy?.rtoSeconds ?? 300,
           rpoSeconds: app.policy?.rpoSeconds ?? 60,
           automaticFailover: app.policy?.automaticFailover ?? true,
-          failback: 'manual',
+          failback: app.policy?.failback ?? 'manual',
+          failbackHoldDownSeconds: app.policy?.failbackHoldDownSeconds ?? 1800,
           cooldownSeconds: app.policy?.cooldownSeconds ?? 600,
+          maxAutomaticFailoversPerDay: app.policy?.maxAutomaticFailoversPerDay ?? 2,
+          quorum: app.policy?.quorum ?? 1,
+          maxLagSampleAgeSeconds: app.policy?.maxLagSampleAgeSeconds ?? 300,
+          approvalTimeoutSeconds: app.policy?.approvalTimeoutSeconds ?? 1800,
         },
         regions: app.regions.map((r) => ({
           name: r.name,
-          probes: r.probes.map((p) => ({
-            url: p.url,
-            method: p.method ?? 'GET',
-            expectStatus: p.expectStatus ?? 200,
-            timeoutMs: p.timeoutMs ?? 2_000,
-            ...(p.bodyMatch !== undefined ? { bodyMatch: p.bodyMatch } : {}),
-          })),
+          probes: r.probes.map(probeTarget),
           database:
             r.database.engine === 'rds'
               ? ({ engine: 'rds', region: r.name, instanceId: r.database.instanceId } satisfies DatabaseRef)
@@ -97,4 +100,8 @@ function normalize(input: ConfigInput): Config {
 export function fqdn(name: string): string {
   const lower = name.toLowerCase();
   return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+function probeTarget(p: Static<typeof ProbeTargetSchema>): ProbeTarget {
+  return { url: p.url, method: p.method ?? 'GET', expectStatus: p.expectStatus ?? 200, timeoutMs: p.timeoutMs ?? 2_000, ...(p.bodyMatch !== undefined ? { bodyMatch: p.bodyMatch } : {}) };
 }

@@ -103,9 +103,19 @@ export const PolicySchema = Type.Object(
     rtoSeconds: Type.Optional(Type.Integer({ minimum: 1, default: 300 })),
     rpoSeconds: Type.Optional(Type.Integer({ minimum: 0, default: 60 })),
     automaticFailover: Type.Optional(Type.Boolean({ default: true })),
-    failback: Type.Optional(Type.Literal('manual', { default: 'manual', 'x-message': 'must be manual (automatic failback is not offered: it needs a person to judge the original region)' })),
+    failback: Type.Optional(Type.Union([Type.Literal('manual'), Type.Literal('automatic')], { default: 'manual', 'x-message': 'must be manual or automatic' })),
+    /** Automatic failback only after the primary has been healthy this long without a single failed round. */
+    failbackHoldDownSeconds: Type.Optional(Type.Integer({ minimum: 0, default: 1800 })),
     /** Minimum time between two automatic failovers of the same application. */
     cooldownSeconds: Type.Optional(Type.Integer({ minimum: 0, default: 600 })),
+    /** After this many automatic failovers in 24 hours, page a human instead of failing over again. */
+    maxAutomaticFailoversPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 2 })),
+    /** How many fresh vantage points must see a region down before it counts as down (k of n). */
+    quorum: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 1 })),
+    /** RPO guard: a lag sample older than this (counted back from the outage's start) is as good as unknown. */
+    maxLagSampleAgeSeconds: Type.Optional(Type.Integer({ minimum: 1, default: 300 })),
+    /** RPO guard: how long a promotion waits for an operator when the data loss estimate is unknown or above the RPO. */
+    approvalTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 10, default: 1800 })),
   },
   { additionalProperties: false },
 );
@@ -137,6 +147,18 @@ export const ConfigSchema = Type.Object(
     vantage: Type.Optional(Type.String({ minLength: 1, maxLength: 64, default: 'local' })),
     probeConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024, default: 64 })),
     endpoints: Type.Optional(EndpointsSchema),
+    /** Targets outside every application: a vantage point that cannot reach them either is cut off, and its votes do not count. */
+    witness: Type.Optional(Type.Array(ProbeTargetSchema, { minItems: 1, maxItems: 5 })),
+    /** Where decisions that act or need a human are sent. */
+    notifications: Type.Optional(
+      Type.Object(
+        {
+          webhookUrl: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
+          snsTopicArn: Type.Optional(Type.String({ pattern: '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+$', 'x-message': 'must be an SNS topic ARN' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     applications: Type.Array(ApplicationSchema, { minItems: 1, maxItems: 1000 }),
   },
   { additionalProperties: false, $id: 'https://failover-controller.dev/schema/failover.json', title: 'failover-controller configuration' },

@@ -9,8 +9,13 @@ export interface AppPolicy {
   rtoSeconds: number;
   rpoSeconds: number;
   automaticFailover: boolean;
-  failback: 'manual';
+  failback: 'manual' | 'automatic';
+  failbackHoldDownSeconds: number;
   cooldownSeconds: number;
+  maxAutomaticFailoversPerDay: number;
+  quorum: number;
+  maxLagSampleAgeSeconds: number;
+  approvalTimeoutSeconds: number;
 }
 
 /** The DNS record a region answers for; every region of an app shares zone, name, type and routing. */
@@ -60,5 +65,8 @@ export interface Config {
   vantage: string;
   probeConcurrency: number;
   endpoints: EndpointOverrides;
+  /** Probe targets outside the applications, to tell an outage from a cut-off observer. */
+  witness: ProbeTarget[];
+  notifications: { webhookUrl?: string; snsTopicArn?: string };
   applications: AppConfig[];
 }

@@ -20,6 +20,8 @@ export interface LagSample {
   seconds: number;
   /** When the sample was taken (ms since epoch). */
   at: number;
+  /** The largest lag among the recent samples (the last ten minutes or so), when known. */
+  worstRecentSeconds?: number;
 }
 
 /**

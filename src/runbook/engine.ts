@@ -195,6 +195,13 @@ export class RunbookEngine {
     }
     try {
       if (step.approval) {
+        // A gate whose condition already holds (say, the lag is within the RPO) needs nobody.
+        const before = previous ? undefined : await retrying(() => step.observe(ctx));
+        if (before?.done) {
+          await journal.append('step-skipped', step.id, { current: before.current });
+          await this.progress(state, progress, { status: 'skipped', finishedAt: clock.now(), message: `no approval needed: ${before.current}` });
+          return;
+        }
         await this.awaitApproval(step, ctx, state);
       } else {
         let acted: ActResult | undefined = previous?.state === 'acted' ? previous.acted : undefined;
@@ -264,7 +271,7 @@ export class RunbookEngine {
 
   /** Wait for an operator's answer to an approval gate; the timeout does what the gate says. */
   private async awaitApproval(step: StepDefinition, ctx: StepContext, state: Execution): Promise<void> {
-    const gate = step.approval!;
+    const gate = { ...step.approval!, timeoutMs: step.approval!.timeoutFromPolicy ? ctx.app.policy.approvalTimeoutSeconds * 1000 : step.approval!.timeoutMs };
     const clock = this.deps.clock;
     const started = state.run.steps.find((s) => s.id === step.id)?.startedAt ?? clock.now();
     if (!state.replay.steps.has(step.id)) {

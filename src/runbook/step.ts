@@ -62,7 +62,13 @@ export interface StepDefinition {
    * Make this step an approval gate: the run waits until an operator approves
    * (POST /runs/:id/approve) or rejects; on timeout it fails or proceeds, as said here.
    */
-  approval?: { timeoutMs: number; onTimeout: 'fail' | 'proceed'; reason(ctx: StepContext): Promise<string> };
+  approval?: {
+    timeoutMs: number;
+    /** Use the application's `policy.approvalTimeoutSeconds` instead of `timeoutMs`. */
+    timeoutFromPolicy?: boolean;
+    onTimeout: 'fail' | 'proceed';
+    reason(ctx: StepContext): Promise<string>;
+  };
 }
 
 /** A runbook's shape: steps, run one after another or side by side. */

@@ -67,6 +67,14 @@ describe('provider: aws — the same runbook against AWS-shaped APIs (stateful f
     const rds = new FakeRds({ regions: REGIONS, now: () => clock.now(), delays: { promoteAcceptMs: 5_000, promoteMs: 60_000, replicaCreateMs: 120_000, renameMs: 10_000 } }).install();
     rds.addWriter('us-east-1', 'shop-db-us-east-1');
     rds.addReplica('eu-west-1', 'shop-db-eu-west-1', { region: 'us-east-1', id: 'shop-db-us-east-1' });
+    // CloudWatch in the standby region: ReplicaLag of the replica, a sample a minute old.
+    const cloudWatch = nock('https://monitoring.eu-west-1.amazonaws.com')
+      .persist()
+      .post('/')
+      .reply(200, () => ({
+        MetricDataResults: [{ Id: 'lag0', Label: 'ReplicaLag', Timestamps: [Math.floor((clock.now() - 60_000) / 1000)], Values: [0.4], StatusCode: 'Complete' }],
+      }), { 'content-type': 'application/x-amz-json-1.0' });
+    fakes.push({ close: () => nock.removeInterceptor(cloudWatch as unknown as nock.Interceptor) });
     const asg = REGIONS.map((region) => new FakeAutoScaling({ region, now: () => clock.now(), bootMs: 45_000, terminateMs: 10_000 }).install());
     asg[0]!.addGroup({ name: 'shop-web-us-east-1', minSize: 4, maxSize: 4, desiredCapacity: 4 });
     asg[1]!.addGroup({ name: 'shop-web-eu-west-1', minSize: 1, maxSize: 2, desiredCapacity: 1 });
@@ -95,6 +103,7 @@ describe('provider: aws — the same runbook against AWS-shaped APIs (stateful f
 
     const plan = await controller.plan({ kind: 'failover' });
     expect(plan.steps.map((s) => [s.id, s.current, s.action])).toEqual([
+      ['check-data-loss-within-rpo', expect.stringMatching(/^estimated data loss up to 0\.4 s of writes/), 'none'],
       ['promote-standby-database', 'replica of us-east-1 (available)', 'act'],
       ['scale-up-standby-compute', 'desired 1, 1 in service', 'act'],
       ['switch-dns-to-standby', 'shop-us-east-1.example.com', 'act'],

@@ -72,7 +72,10 @@ export async function latestLag(client: CloudWatchClient, operation: string, met
     if (!latest) continue;
     if (latest.value < 0 || !Number.isFinite(latest.value)) return undefined;
     if (window.now - latest.at > window.maxAgeMs) return undefined;
-    return { seconds: metric.unit === 'milliseconds' ? latest.value / 1000 : latest.value, at: latest.at };
+    const scale = metric.unit === 'milliseconds' ? 1 / 1000 : 1;
+    // The worst of the window's samples: a spike just before an outage is the data most likely lost.
+    const worst = Math.max(...(points.get(`lag${i}`) ?? []).map((p) => p.value));
+    return { seconds: latest.value * scale, at: latest.at, worstRecentSeconds: worst * scale };
   }
   return undefined;
 }

@@ -64,6 +64,7 @@ export class SimCloud {
   onCommitted?: (call: SimCall) => void;
   private readonly faults: (FaultRule & { id: number; used: number })[] = [];
   private readonly down = new Set<string>();
+  private readonly downSince = new Map<string, number>();
   private nextFault = 1;
 
   constructor(
@@ -75,8 +76,18 @@ export class SimCloud {
 
   /** Make a region's control plane unreachable (a regional outage) or reachable again. */
   setRegionAvailable(region: string, available: boolean): void {
-    if (available) this.down.delete(region);
-    else this.down.add(region);
+    if (available) {
+      this.down.delete(region);
+      this.downSince.delete(region);
+    } else {
+      this.down.add(region);
+      if (!this.downSince.has(region)) this.downSince.set(region, this.clock.now());
+    }
+  }
+
+  /** When a region's outage began, if it is down. */
+  regionDownSince(region: string): number | undefined {
+    return this.downSince.get(region);
   }
 
   /** Whether a region's control plane answers. */

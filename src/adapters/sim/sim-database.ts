@@ -38,6 +38,15 @@ export class SimDatabase implements DatabaseProvider {
 
   constructor(private readonly cloud: SimCloud) {}
 
+  private lagSeconds = 0;
+  private worstLagSeconds = 0;
+
+  /** Set the replication lag every replica reports from now on (tests and drills of the RPO guard). */
+  setReplicationLag(seconds: number): void {
+    this.lagSeconds = seconds;
+    this.worstLagSeconds = Math.max(this.worstLagSeconds, seconds);
+  }
+
   /** Put a database in place, ready (for seeding the world). */
   seed(ref: DatabaseRef, role: 'writer' | 'replica', source?: DatabaseRef): void {
     const db: SimDb = { id: databaseId(ref), region: ref.region, engine: ref.engine, role, status: 'available' };
@@ -117,9 +126,10 @@ export class SimDatabase implements DatabaseProvider {
       const db = this.settle(databaseId(ref));
       if (!db || db.role !== 'replica' || db.status !== 'available') return undefined;
       const source = db.sourceId ? this.settle(db.sourceId) : undefined;
-      // With the writer unreachable, replication has stopped: the lag is unknown, not zero.
-      if (!source || !this.cloud.regionAvailable(source.region)) return undefined;
-      return { seconds: 0, at: this.cloud.clock.now() };
+      if (!source) return undefined;
+      // With the writer's region gone, no new samples arrive: the last one is from just before the outage.
+      const at = this.cloud.regionDownSince(source.region) ?? this.cloud.clock.now();
+      return { seconds: this.lagSeconds, at, worstRecentSeconds: Math.max(this.lagSeconds, this.worstLagSeconds) };
     });
   }
 

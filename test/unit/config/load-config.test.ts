@@ -71,6 +71,11 @@ describe('examples/failover.yaml', () => {
       automaticFailover: true,
       failback: 'manual',
       cooldownSeconds: 600,
+      failbackHoldDownSeconds: 1800,
+      maxAutomaticFailoversPerDay: 2,
+      quorum: 1,
+      maxLagSampleAgeSeconds: 300,
+      approvalTimeoutSeconds: 1800,
     });
     expect(shop.regions[1]!.database).toEqual({ engine: 'rds', region: 'eu-west-1', instanceId: 'shop-db-euw1' });
     expect(shop.regions[0]!.compute).toEqual({ autoScalingGroup: 'shop-web-use1', standbyCapacity: 1, activeCapacity: 4 });
@@ -113,6 +118,11 @@ describe('defaults of a minimal configuration', () => {
       automaticFailover: true,
       failback: 'manual',
       cooldownSeconds: 600,
+      failbackHoldDownSeconds: 1800,
+      maxAutomaticFailoversPerDay: 2,
+      quorum: 1,
+      maxLagSampleAgeSeconds: 300,
+      approvalTimeoutSeconds: 1800,
     });
     const probe = shop.regions[0]!.probes[0]!;
     expect(probe).toEqual({ url: 'https://us-east-1.shop.example.com/health', method: 'GET', expectStatus: 200, timeoutMs: 2000 });
@@ -200,7 +210,7 @@ describe('schema problems', () => {
 
   it('an unknown field with no near miss lists the known fields', () => {
     const issues = issuesOf(() => parseConfig(`colour: blue\n${text}`));
-    expect(issues).toEqual([{ path: 'colour', message: 'is not a known field (known fields: provider, vantage, probeConcurrency, endpoints, applications)' }]);
+    expect(issues).toEqual([{ path: 'colour', message: 'is not a known field (known fields: provider, vantage, probeConcurrency, endpoints, witness, notifications, applications)' }]);
   });
 
   it('every unknown field of one object is reported, not only the first', () => {
@@ -228,8 +238,8 @@ describe('schema problems', () => {
     expect(issuesOf(() => parseConfig(edited('name: eu-west-1', 'name: Europe')))).toEqual([
       { path: 'applications[0].regions[1].name', message: 'must be an AWS region name such as us-east-1' },
     ]);
-    expect(issuesOf(() => parseConfig(edited('failback: manual', 'failback: automatic')))).toEqual([
-      { path: 'applications[0].policy.failback', message: 'must be manual (automatic failback is not offered: it needs a person to judge the original region)' },
+    expect(issuesOf(() => parseConfig(edited('failback: manual', 'failback: sometimes')))).toEqual([
+      { path: 'applications[0].policy.failback', message: 'must be manual or automatic' },
     ]);
     expect(issuesOf(() => validateConfig(minimal([app('shop', [region('us-east-1', 1)])])))).toEqual([
       { path: 'applications[0].regions', message: 'must list at least two regions: the primary first, then standbys in order of preference' },
@@ -445,6 +455,6 @@ describe('schema/failover.schema.json', () => {
     expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema['type']).toBe('object');
     expect(schema['required']).toEqual(['applications']);
-    expect(Object.keys(schema['properties'] as object)).toEqual(['provider', 'vantage', 'probeConcurrency', 'endpoints', 'applications']);
+    expect(Object.keys(schema['properties'] as object)).toEqual(['provider', 'vantage', 'probeConcurrency', 'endpoints', 'witness', 'notifications', 'applications']);
   });
 });

@@ -205,7 +205,7 @@ describe('RdsDatabase.replicaLag (Aurora global)', () => {
         { Id: 'lag1', Label: 'AuroraGlobalDBReplicationLag', Timestamps: [at(60_000)], Values: [90], StatusCode: 'Complete' },
       ],
     });
-    expect(await db.replicaLag(SECONDARY)).toEqual({ seconds: 1.5, at: at(60_000) * 1000 });
+    expect(await db.replicaLag(SECONDARY)).toEqual({ seconds: 1.5, at: at(60_000) * 1000, worstRecentSeconds: 1.5 });
     const queries = aws.cloudWatch[0]?.body['MetricDataQueries'] as { MetricStat: { Metric: unknown } }[];
     expect(queries.map((q) => q.MetricStat.Metric)).toEqual([
       { Namespace: 'AWS/RDS', MetricName: 'AuroraGlobalDBRPOLag', Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'shop-euw1' }] },
@@ -222,7 +222,7 @@ describe('RdsDatabase.replicaLag (Aurora global)', () => {
         { Id: 'lag1', Timestamps: [at(60_000), at(120_000)], Values: [250, 4000], StatusCode: 'Complete' },
       ],
     });
-    expect(await db.replicaLag(SECONDARY)).toEqual({ seconds: 0.25, at: at(60_000) * 1000 });
+    expect(await db.replicaLag(SECONDARY)).toEqual({ seconds: 0.25, at: at(60_000) * 1000, worstRecentSeconds: 4 });
   });
 
   it('uses the bare cluster identifier as the dimension when the ref names the cluster by ARN', async () => {

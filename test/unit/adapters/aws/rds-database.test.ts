@@ -241,7 +241,7 @@ describe('RdsDatabase.replicaLag (RDS instances)', () => {
       MetricDataResults: [{ Id: 'lag0', Label: 'ReplicaLag', Timestamps: [at(60_000), at(120_000)], Values: [3, 7], StatusCode: 'Complete' }],
       Messages: [],
     });
-    expect(await db.replicaLag(REPLICA)).toEqual({ seconds: 3, at: at(60_000) * 1000 });
+    expect(await db.replicaLag(REPLICA)).toEqual({ seconds: 3, at: at(60_000) * 1000, worstRecentSeconds: 7 });
 
     const [request] = aws.cloudWatch;
     expect(request?.headers['x-amz-target']).toBe('GraniteServiceVersion20100801.GetMetricData');
@@ -286,14 +286,14 @@ describe('RdsDatabase.replicaLag (RDS instances)', () => {
     const patient = new RdsDatabase(clients, { clock, lagMaxAgeMs: 10 * 60_000 });
     aws.rdsOk('eu-west-1', 'DescribeDBInstances', replicaAnswer());
     aws.getMetricData('eu-west-1', { MetricDataResults: [{ Id: 'lag0', Timestamps: [at(6 * 60_000)], Values: [0], StatusCode: 'Complete' }] });
-    expect(await patient.replicaLag(REPLICA)).toEqual({ seconds: 0, at: at(6 * 60_000) * 1000 });
+    expect(await patient.replicaLag(REPLICA)).toEqual({ seconds: 0, at: at(6 * 60_000) * 1000, worstRecentSeconds: 0 });
   });
 
   it('follows NextToken and takes the newest datapoint across pages', async () => {
     aws.rdsOk('eu-west-1', 'DescribeDBInstances', replicaAnswer());
     aws.getMetricData('eu-west-1', { MetricDataResults: [{ Id: 'lag0', Timestamps: [at(180_000)], Values: [9], StatusCode: 'PartialData' }], NextToken: 'page-2' });
     aws.getMetricData('eu-west-1', { MetricDataResults: [{ Id: 'lag0', Timestamps: [at(60_000), at(120_000)], Values: [2, 4], StatusCode: 'Complete' }] });
-    expect(await db.replicaLag(REPLICA)).toEqual({ seconds: 2, at: at(60_000) * 1000 });
+    expect(await db.replicaLag(REPLICA)).toEqual({ seconds: 2, at: at(60_000) * 1000, worstRecentSeconds: 9 });
     expect(aws.cloudWatch.map((c) => c.body['NextToken'])).toEqual([undefined, 'page-2']);
     expect(aws.cloudWatch[1]?.body['MetricDataQueries']).toEqual(aws.cloudWatch[0]?.body['MetricDataQueries']);
     aws.done();

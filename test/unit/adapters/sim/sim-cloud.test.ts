@@ -138,7 +138,7 @@ describe('SimDatabase', () => {
     expect(await a.database.describe(secondary)).toEqual({ ref: secondary, exists: true, role: 'writer', status: 'available' });
     expect(await a.database.describe(writer)).toEqual({ ref: writer, exists: true, role: 'replica', replicaOf: 'eu-west-1', status: 'available' });
     // The old writer now replicates, with a known lag.
-    expect(await a.database.replicaLag(writer)).toEqual({ seconds: 0, at: t });
+    expect(await a.database.replicaLag(writer)).toEqual({ seconds: 0, at: t, worstRecentSeconds: 0 });
   });
 
   it('an Aurora unplanned failover leaves the old writer a writer (it is detached, not demoted)', async () => {
@@ -167,7 +167,7 @@ describe('SimDatabase', () => {
     expect((await sim.database.describe(third)).status).toBe('creating');
     t += 1;
     expect(await sim.database.describe(third)).toEqual({ ref: third, exists: true, role: 'replica', replicaOf: 'us-east-1', status: 'available' });
-    expect(await sim.database.replicaLag(third)).toEqual({ seconds: 0, at: t });
+    expect(await sim.database.replicaLag(third)).toEqual({ seconds: 0, at: t, worstRecentSeconds: 0 });
   });
 
   it('createReplica refuses a source that is not a writer, or whose region is down', async () => {
@@ -204,20 +204,24 @@ describe('SimDatabase', () => {
   it('replicas of a retired writer follow it under its new name', async () => {
     await sim.database.retire(WRITER, 'old');
     expect(await sim.database.describe(REPLICA)).toMatchObject({ role: 'replica', replicaOf: 'us-east-1' });
-    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 0, at: t });
+    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 0, at: t, worstRecentSeconds: 0 });
   });
 
   it('retire of a database that does not exist is a PermanentError', async () => {
     await expect(sim.database.retire(rds('us-east-1', 'ghost'), 'old')).rejects.toThrow(PermanentError);
   });
 
-  it('replicaLag is 0 for a replica with a reachable writer, unknown when the writer\'s region is down, undefined for a writer', async () => {
-    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 0, at: T0 });
+  it('replicaLag is fresh for a replica with a reachable writer, frozen at the outage while the writer\'s region is down, undefined for a writer', async () => {
+    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 0, at: T0, worstRecentSeconds: 0 });
     sim.cloud.setRegionAvailable('us-east-1', false);
-    expect(await sim.database.replicaLag(REPLICA)).toBeUndefined();
+    t += 30_000;
+    // No new samples since the outage: the last one is as old as the outage.
+    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 0, at: T0, worstRecentSeconds: 0 });
     sim.cloud.setRegionAvailable('us-east-1', true);
     t += 1_000;
-    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 0, at: T0 + 1_000 });
+    sim.database.setReplicationLag(4);
+    sim.database.setReplicationLag(2);
+    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 2, at: T0 + 31_000, worstRecentSeconds: 4 });
     expect(await sim.database.replicaLag(WRITER)).toBeUndefined();
     expect(await sim.database.replicaLag(rds('eu-west-1', 'ghost'))).toBeUndefined();
   });
