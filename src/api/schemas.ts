@@ -58,3 +58,11 @@ export const ApproveBody = Type.Object(
 );
 
 export const CancelBody = Type.Object({ by: Operator, comment: Type.Optional(Comment), rollback: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false });
+
+export const DecisionsQuery = Type.Object(
+  {
+    app: Type.Optional(AppName),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  },
+  { additionalProperties: false },
+);

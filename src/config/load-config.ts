@@ -67,6 +67,8 @@ function normalize(input: ConfigInput): Config {
           failbackHoldDownSeconds: app.policy?.failbackHoldDownSeconds ?? 1800,
           cooldownSeconds: app.policy?.cooldownSeconds ?? 600,
           maxAutomaticFailoversPerDay: app.policy?.maxAutomaticFailoversPerDay ?? 2,
+          flapWindowRounds: app.policy?.flapWindowRounds ?? 20,
+          flapMinFailures: app.policy?.flapMinFailures ?? 2,
           quorum: app.policy?.quorum ?? 1,
           maxLagSampleAgeSeconds: app.policy?.maxLagSampleAgeSeconds ?? 300,
           approvalTimeoutSeconds: app.policy?.approvalTimeoutSeconds ?? 1800,

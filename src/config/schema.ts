@@ -110,6 +110,9 @@ export const PolicySchema = Type.Object(
     cooldownSeconds: Type.Optional(Type.Integer({ minimum: 0, default: 600 })),
     /** After this many automatic failovers in 24 hours, page a human instead of failing over again. */
     maxAutomaticFailoversPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 2 })),
+    /** Flap damping: a failure streak preceded by at least flapMinFailures failed rounds among the flapWindowRounds before it is flapping, not an outage, until it outlasts the window. */
+    flapWindowRounds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, default: 20 })),
+    flapMinFailures: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, default: 2 })),
     /** How many fresh vantage points must see a region down before it counts as down (k of n). */
     quorum: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 1 })),
     /** RPO guard: a lag sample older than this (counted back from the outage's start) is as good as unknown. */

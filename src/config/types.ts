@@ -13,6 +13,8 @@ export interface AppPolicy {
   failbackHoldDownSeconds: number;
   cooldownSeconds: number;
   maxAutomaticFailoversPerDay: number;
+  flapWindowRounds: number;
+  flapMinFailures: number;
   quorum: number;
   maxLagSampleAgeSeconds: number;
   approvalTimeoutSeconds: number;

@@ -6,6 +6,7 @@ import { describeResults, initialHealth, observe, type RegionHealth } from '../h
 import { decide } from '../policy/decide.js';
 import type { Decision } from '../policy/decision.js';
 import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
 import type { ObservationRecord, StateStore } from '../ports/state-store.js';
@@ -28,6 +29,8 @@ export interface ControllerDeps {
   log: Logger;
   runbooks: Record<RunKind, Runbook>;
   engine?: RunbookEngine;
+  /** Where decisions that act or need a human are sent. */
+  notifier?: Notifier;
 }
 
 interface AppRuntime {
@@ -183,7 +186,11 @@ export class Controller {
     const targets: { app: AppRuntime; region: string; target: ProbeTarget }[] = due.flatMap((app) =>
       app.app.regions.flatMap((region) => region.probes.map((target) => ({ app, region: region.name, target }))),
     );
-    const results = await this.deps.prober.round(targets.map((t) => t.target));
+    const witness = this.deps.config.witness;
+    const all = await this.deps.prober.round([...targets.map((t) => t.target), ...witness]);
+    const results = all.slice(0, targets.length);
+    // Cut off: nothing answers, not the applications and not the witness outside them.
+    const observerCutOff = witness.length > 0 && all.every((r) => !r.ok);
     const byRegion = new Map<string, ProbeResult[]>();
     results.forEach((result, i) => {
       const key = `${targets[i]!.app.app.name}/${targets[i]!.region}`;
@@ -208,12 +215,13 @@ export class Controller {
     }
     // Recorded before deciding: the history behind every decision is in the store.
     await this.deps.store.putObservations(records);
-    for (const app of due) await this.evaluate(app);
+    for (const app of due) await this.evaluate(app, observerCutOff);
   }
 
-  private async evaluate(app: AppRuntime): Promise<void> {
+  private async evaluate(app: AppRuntime, observerCutOff: boolean): Promise<void> {
     const now = this.deps.clock.now();
-    const current = await this.currentRun(app.app.name);
+    const runs = await this.deps.store.listRuns({ app: app.app.name, limit: 20 });
+    const current = runs[0]?.status === 'running' ? runs[0] : undefined;
     const decision = decide(
       {
         app: app.app.name,
@@ -221,8 +229,11 @@ export class Controller {
         regions: app.app.regions.map((r) => r.name),
         activeRegion: app.activeRegion,
         health: app.health,
+        observerCutOff,
+        automaticFailoversLast24h: runs.filter((r) => r.kind === 'failover' && r.trigger === 'automatic').map((r) => r.createdAt),
         ...(current ? { runInProgress: { id: current.id, kind: current.kind } } : {}),
         ...(app.lastFailoverAt !== undefined ? { lastFailoverAt: app.lastFailoverAt } : {}),
+        ...expectedRecovery(runs),
       },
       now,
     );
@@ -232,10 +243,16 @@ export class Controller {
     if (changed) {
       await this.deps.store.putDecision(decision);
       this.deps.log.info({ app: decision.app, action: decision.action }, decision.reason);
+      if (decision.action !== 'hold' || decision.attention) {
+        await this.deps.notifier?.notify({ app: decision.app, severity: decision.action === 'hold' ? 'page' : 'act', decision }).catch((err: unknown) => {
+          this.deps.log.warn({ app: decision.app, err: String(err) }, 'notification failed');
+        });
+      }
     }
-    if (decision.action === 'failover') {
-      await this.launch({ app: app.app, kind: 'failover', from: decision.from, to: decision.to, trigger: 'automatic', reason: decision.reason, outageStartedAt: decision.outageStartedAt }).catch((err: unknown) => {
-        this.deps.log.warn({ app: app.app.name, err: String(err) }, 'automatic failover not started');
+    if (decision.action === 'failover' || decision.action === 'failback') {
+      const request = { app: app.app, kind: decision.action, from: decision.from, to: decision.to, trigger: 'automatic' as const, reason: decision.reason };
+      await this.launch(decision.action === 'failover' ? { ...request, outageStartedAt: decision.outageStartedAt } : request).catch((err: unknown) => {
+        this.deps.log.warn({ app: app.app.name, err: String(err) }, `automatic ${decision.action} not started`);
       });
     }
   }
@@ -293,6 +310,7 @@ export class Controller {
             consecutiveSuccesses: h.consecutiveSuccesses,
             ...(h.lastObservationAt !== undefined ? { lastObservationAt: h.lastObservationAt } : {}),
             summary: describeResults(h.lastResults),
+            sentence: regionSentence(r.name, r.name === runtime.activeRegion ? 'active' : 'standby', h, runtime.app.policy.fallThreshold),
             lastResults: h.lastResults,
           };
         }),
@@ -349,4 +367,30 @@ export class Controller {
 
 function isGate(book: Runbook, stepId: string): boolean {
   return flattenSteps(book.root).some((s) => s.id === stepId && s.approval !== undefined);
+}
+
+/** Median duration of past successful failovers, for RTO accounting. */
+function expectedRecovery(runs: RunRecord[]): { expectedRecoveryMs?: number } {
+  const durations = runs.filter((r) => r.kind === 'failover' && r.status === 'succeeded' && r.finishedAt !== undefined).map((r) => r.finishedAt! - r.createdAt);
+  if (durations.length === 0) return {};
+  durations.sort((a, b) => a - b);
+  return { expectedRecoveryMs: durations[Math.floor(durations.length / 2)]! };
+}
+
+/** "eu-west-1 (standby) is unhealthy since 12:00:05Z after 3 failed rounds: 1/1 probes failed (refused)". */
+function regionSentence(name: string, role: string, h: RegionHealth, fall: number): string {
+  const since = new Date(h.since).toISOString().slice(11, 19);
+  const last = describeResults(h.lastResults);
+  switch (h.state) {
+    case 'unknown':
+      return `${name} (${role}) is not judged yet: ${h.consecutiveSuccesses + h.consecutiveFailures} round(s) so far; ${last}`;
+    case 'healthy':
+      return `${name} (${role}) is healthy since ${since}Z: ${last}`;
+    case 'suspect':
+      return `${name} (${role}) is suspect: ${h.consecutiveFailures} of ${fall} failed rounds before it counts as down; ${last}`;
+    case 'unhealthy':
+      return `${name} (${role}) is unhealthy since ${since}Z after ${h.consecutiveFailures} failed rounds: ${last}`;
+    case 'recovering':
+      return `${name} (${role}) is recovering since ${since}Z: ${h.consecutiveSuccesses} good rounds; ${last}`;
+  }
 }

@@ -16,6 +16,8 @@ export interface RegionStatus {
   lastObservationAt?: number;
   /** e.g. "1/1 probes ok" */
   summary: string;
+  /** What the controller thinks of the region and why, in one sentence. */
+  sentence: string;
   lastResults: ProbeResult[];
 }
 

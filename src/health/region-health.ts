@@ -33,11 +33,16 @@ export interface RegionHealth {
   failingSince?: number;
   lastObservationAt?: number;
   lastResults: ProbeResult[];
+  /** Outcomes of the most recent rounds, oldest first: 1 passed, 0 failed (at most HISTORY_ROUNDS). */
+  recent: number[];
 }
+
+/** How many round outcomes a region's health remembers (for flap damping and availability at a glance). */
+export const HISTORY_ROUNDS = 64;
 
 /** A region nobody has observed yet. */
 export function initialHealth(region: string, now: number): RegionHealth {
-  return { region, state: 'unknown', since: now, consecutiveFailures: 0, consecutiveSuccesses: 0, lastResults: [] };
+  return { region, state: 'unknown', since: now, consecutiveFailures: 0, consecutiveSuccesses: 0, lastResults: [], recent: [] };
 }
 
 /** Whether a round passed: every target answered as expected (a region is only as good as its weakest essential check). */
@@ -69,6 +74,7 @@ export function observe(health: RegionHealth, observation: RegionObservation, th
     ...(failingSince !== undefined ? { failingSince } : {}),
     lastObservationAt: observation.at,
     lastResults: observation.results,
+    recent: [...(health.recent ?? []), passed ? 1 : 0].slice(-HISTORY_ROUNDS),
   };
 }
 
@@ -97,4 +103,19 @@ export function describeResults(results: ProbeResult[]): string {
   if (failed.length === 0) return `${results.length}/${results.length} probes ok`;
   const first = failed[0]!;
   return `${failed.length}/${results.length} probes failed (${first.error ?? 'error'}${first.message ? `: ${first.message}` : ''})`;
+}
+
+/**
+ * Flap damping: a failure streak that follows a window of intermittent
+ * failures (at least `minFailures` failed rounds among the `window` rounds
+ * before the streak) is a flapping region, not a lost one; until the streak
+ * has outlasted the window, it does not count as an outage. A region that was
+ * steady before its streak is not flapping, so a hard outage is detected
+ * after the fall threshold as usual.
+ */
+export function isFlapping(health: RegionHealth, options: { window: number; minFailures: number }): boolean {
+  const streak = health.consecutiveFailures;
+  if (streak === 0 || streak > options.window) return false;
+  const before = health.recent.slice(0, health.recent.length - streak).slice(-options.window);
+  return before.filter((r) => r === 0).length >= options.minFailures;
 }

@@ -1,5 +1,5 @@
 /** What the policy concluded for one application at one instant. */
-export type Decision = FailoverDecision | HoldDecision;
+export type Decision = FailoverDecision | FailbackDecision | HoldDecision;
 
 interface DecisionBase {
   app: string;
@@ -9,6 +9,18 @@ interface DecisionBase {
   reason: string;
 }
 
+/** RTO accounting of a failover decision. */
+export interface RtoAccount {
+  outageStartedAt: number;
+  detectedAt: number;
+  rtoSeconds: number;
+  /** Median duration of past failover runs; absent without history. */
+  expectedRecoveryMs?: number;
+  /** Whether detection plus expected recovery stays within the RTO; absent without history. */
+  rtoMet?: boolean;
+  summary: string;
+}
+
 /** Fail over from the active region to a standby. */
 export interface FailoverDecision extends DecisionBase {
   action: 'failover';
@@ -16,9 +28,17 @@ export interface FailoverDecision extends DecisionBase {
   to: string;
   /** First failed round of the outage: the start of the RTO clock. */
   outageStartedAt: number;
+  rto: RtoAccount;
 }
 
-/** Do nothing now. `attention` marks holds a human should look at. */
+/** Return to the primary (automatic failback, when configured). */
+export interface FailbackDecision extends DecisionBase {
+  action: 'failback';
+  from: string;
+  to: string;
+}
+
+/** Do nothing now. `attention` marks holds a human should look at (they page). */
 export interface HoldDecision extends DecisionBase {
   action: 'hold';
   attention: boolean;

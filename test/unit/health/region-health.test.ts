@@ -49,7 +49,7 @@ const last = (hs: RegionHealth[]): RegionHealth => hs[hs.length - 1]!;
 
 describe('initialHealth', () => {
   it('starts unknown, with no counts and no outage', () => {
-    expect(initialHealth(REGION, T0)).toEqual({ region: REGION, state: 'unknown', since: T0, consecutiveFailures: 0, consecutiveSuccesses: 0, lastResults: [] });
+    expect(initialHealth(REGION, T0)).toEqual({ region: REGION, state: 'unknown', since: T0, consecutiveFailures: 0, consecutiveSuccesses: 0, lastResults: [], recent: [] });
   });
 });
 

@@ -17,7 +17,7 @@ const policy: AppPolicy = {
   rpoSeconds: 60,
   automaticFailover: true,
   failback: 'manual',
-  cooldownSeconds: 600, failbackHoldDownSeconds: 1800, maxAutomaticFailoversPerDay: 2, quorum: 1, maxLagSampleAgeSeconds: 300, approvalTimeoutSeconds: 1800,
+  cooldownSeconds: 600, failbackHoldDownSeconds: 1800, maxAutomaticFailoversPerDay: 2, flapWindowRounds: 20, flapMinFailures: 2, quorum: 1, maxLagSampleAgeSeconds: 300, approvalTimeoutSeconds: 1800,
 };
 
 /** A region's health as the state machine would have it, observed `ageMs` before NOW. */
@@ -38,6 +38,7 @@ function health(region: string, state: HealthState, extra: Partial<RegionHealth>
     ...(failing ? { failingSince: OUTAGE_START } : {}),
     lastObservationAt: NOW - ageMs,
     lastResults: [],
+    recent: [...Array.from({ length: 20 }, () => 1), ...Array.from({ length: counts[state].consecutiveFailures }, () => 0)],
     ...extra,
   };
 }
@@ -63,7 +64,7 @@ function expectFailover(decision: Decision): FailoverDecision {
   return decision as FailoverDecision;
 }
 
-const downAndStandbyUp = () => input([health('us-east-1', 'unhealthy'), health('eu-west-1', 'healthy')]);
+const downAndStandbyUp = (extra: Partial<DecideInput> = {}) => input([health('us-east-1', 'unhealthy'), health('eu-west-1', 'healthy')], extra);
 
 describe('decide: failover', () => {
   it('fails over when the active region is unhealthy and a standby is healthy', () => {
@@ -75,8 +76,50 @@ describe('decide: failover', () => {
       from: 'us-east-1',
       to: 'eu-west-1',
       outageStartedAt: OUTAGE_START,
-      reason: `us-east-1 (active) unhealthy for 4 rounds (since ${new Date(OUTAGE_START).toISOString()}); eu-west-1 is healthy: failing over`,
+      rto: { outageStartedAt: OUTAGE_START, detectedAt: NOW, rtoSeconds: 300, summary: `Detected ${Math.round((NOW - OUTAGE_START) / 1000)} s after the outage began; no past run to estimate recovery from (RTO 300 s).` },
+      reason: `us-east-1 (active) unhealthy for 4 rounds (since ${new Date(OUTAGE_START).toISOString()}); eu-west-1 is healthy: failing over. Detected ${Math.round((NOW - OUTAGE_START) / 1000)} s after the outage began; no past run to estimate recovery from (RTO 300 s).`,
     });
+  });
+
+  it('says when the RTO cannot be met, from the recovery time of past runs', () => {
+    const met = expectFailover(decide(downAndStandbyUp({ expectedRecoveryMs: 60_000 }), NOW));
+    expect(met.rto).toMatchObject({ expectedRecoveryMs: 60_000, rtoMet: true });
+    const missed = expectFailover(decide(downAndStandbyUp({ expectedRecoveryMs: 400_000 }), NOW));
+    expect(missed.rto.rtoMet).toBe(false);
+    expect(missed.reason).toContain('the RTO of 300 s cannot be met');
+  });
+
+  it('does not fail over a flapping region: a streak after intermittent failures is held until it outlasts the window', () => {
+    const flapping = health('us-east-1', 'unhealthy', { consecutiveFailures: 3, recent: [1, 0, 1, 1, 0, 1, 1, 1, 0, 0, 0] });
+    const held = decide(input([flapping, health('eu-west-1', 'healthy')]), NOW);
+    expect(held).toMatchObject({ action: 'hold', attention: true });
+    expect(held.reason).toContain('it is flapping (2 failed of the 20 rounds before)');
+    const outlasted = health('us-east-1', 'unhealthy', { consecutiveFailures: 21, recent: [1, 0, 1, 0, ...Array.from({ length: 21 }, () => 0)] });
+    expect(decide(input([outlasted, health('eu-west-1', 'healthy')]), NOW).action).toBe('failover');
+  });
+
+  it('pages instead of failing over once the daily cap of automatic failovers is reached', () => {
+    const capped = decide(downAndStandbyUp({ automaticFailoversLast24h: [NOW - 3 * 3600_000, NOW - 2 * 3600_000], lastFailoverAt: NOW - 2 * 3600_000 }), NOW);
+    expect(capped).toMatchObject({ action: 'hold', attention: true });
+    expect(capped.reason).toContain('2 automatic failovers in 24 hours reach the cap of 2: paging a human instead');
+    // Older than a day: they do not count.
+    expect(decide(downAndStandbyUp({ automaticFailoversLast24h: [NOW - 25 * 3600_000, NOW - 26 * 3600_000] }), NOW).action).toBe('failover');
+  });
+
+  it('holds and pages when the observer is cut off', () => {
+    const held = decide(downAndStandbyUp({ observerCutOff: true }), NOW);
+    expect(held).toMatchObject({ action: 'hold', attention: true });
+    expect(held.reason).toContain('cut off');
+  });
+
+  it('fails back automatically only when configured, after the primary has been steady for the hold-down', () => {
+    const automatic = { ...policy, failback: 'automatic' as const, failbackHoldDownSeconds: 600 };
+    const base = { activeRegion: 'eu-west-1', policy: automatic };
+    const shortly = health('us-east-1', 'healthy', { consecutiveSuccesses: 60 });
+    expect(decide(input([shortly, health('eu-west-1', 'healthy')], base), NOW)).toMatchObject({ action: 'hold' });
+    const steady = health('us-east-1', 'healthy', { consecutiveSuccesses: 120 });
+    expect(decide(input([steady, health('eu-west-1', 'healthy')], base), NOW)).toMatchObject({ action: 'failback', from: 'eu-west-1', to: 'us-east-1' });
+    expect(decide(input([steady, health('eu-west-1', 'healthy')], { ...base, policy }), NOW).reason).toContain('failback is manual');
   });
 
   it('counts the outage from the state change when no failing round is recorded', () => {
