@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/types.js';
-import { RunInProgressError } from '../errors/errors.js';
+import { RunInProgressError, UserInputError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
+import type { RunDispatcher } from '../ports/run-dispatcher.js';
 import type { Lease, StateStore } from '../ports/state-store.js';
-import { type ExecuteOptions, pendingSteps, RunbookEngine } from '../runbook/engine.js';
+import { type EngineDeps, type ExecuteOptions, pendingSteps, RunbookEngine } from '../runbook/engine.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
 import type { Runbook } from '../runbook/step.js';
 import { retryingProviders } from '../runbook/retrying-providers.js';
@@ -36,6 +37,52 @@ export interface RunLauncherDeps {
   leaseTtlMs?: number;
   /** Called when a run ends, whatever its outcome. */
   onFinished?: (run: RunRecord) => Promise<void>;
+  /** Where runs execute; default: every run, in this process. */
+  placement?: RunPlacement;
+}
+
+/**
+ * Where the runs of a launcher execute. The default executes every run in
+ * this process. On AWS each regional stack only executes runs into its own
+ * region (`region`), and the probe and API functions only create runs and
+ * hand them to the runbook worker (`handoff`).
+ */
+export interface RunPlacement {
+  /**
+   * The region of this stack: runs into another region are neither launched
+   * nor resumed here (a failover into a region is executed by the stack in
+   * that region, which is alive to do it).
+   */
+  region?: string;
+  /** Create runs without executing them here: store the run, then hand it to a worker. */
+  handoff?: RunHandoff;
+}
+
+/** How a launcher hands the runs it creates to a worker. */
+export interface RunHandoff {
+  dispatcher: RunDispatcher;
+  /**
+   * Follow a handed-off run in the store (every `pollMs`) until it ends, so
+   * that `onFinished` runs here too, or until `signal` aborts (the Lambda
+   * invocation is about to end; the run stays with the worker). Without it
+   * the launcher forgets the run once it is handed off.
+   */
+  follow?: { signal: AbortSignal; pollMs: number };
+}
+
+/**
+ * A RunbookEngine that carries a placement for the launcher that uses it.
+ * ControllerDeps forwards `engine` to the launcher but not `placement`:
+ * until it does, this is how a composition (the Lambda handlers) places
+ * runs without a change to the controller.
+ */
+export class PlacedEngine extends RunbookEngine {
+  constructor(
+    deps: EngineDeps,
+    readonly placement: RunPlacement,
+  ) {
+    super(deps);
+  }
 }
 
 /**
@@ -48,15 +95,23 @@ export class RunLauncher {
   private readonly inflight = new Map<string, Promise<RunRecord>>();
 
   private readonly cloud: CloudProviders;
+  private readonly placement: RunPlacement;
 
   constructor(private readonly deps: RunLauncherDeps) {
     this.engine = deps.engine ?? new RunbookEngine({ store: deps.store, clock: deps.clock, log: deps.log });
     this.cloud = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
+    this.placement = deps.placement ?? (this.engine instanceof PlacedEngine ? this.engine.placement : {});
   }
 
   /** Start a run, or throw RunInProgressError naming the run that holds the application. */
   async launch(request: LaunchRequest): Promise<RunRecord> {
     const { app, kind } = request;
+    const region = this.placement.region;
+    if (region !== undefined && request.to !== region) {
+      throw new UserInputError(
+        `to: a ${kind} into ${request.to} is executed by the failover-controller stack in ${request.to}, and this one runs in ${region}: ask the ${request.to} stack (its API, or its own probes decide)`,
+      );
+    }
     const clock = this.deps.clock;
     const now = clock.now();
     const id = newRunId(now);
@@ -79,7 +134,9 @@ export class RunLauncher {
       ...(request.outageStartedAt !== undefined ? { outageStartedAt: request.outageStartedAt } : {}),
     };
     await this.deps.store.putRun(run);
-    this.start(run, app, result.lease, {});
+    const handoff = this.placement.handoff;
+    if (handoff) await this.handOff(run, handoff);
+    else this.start(run, app, result.lease, {});
     return structuredClone(run);
   }
 
@@ -90,6 +147,8 @@ export class RunLauncher {
    */
   async resume(run: RunRecord, app: AppConfig, options: ExecuteOptions = {}): Promise<boolean> {
     if (this.inflight.has(run.id) || run.status !== 'running') return false;
+    // Another region's run is that region's stack's to execute; taking its lease here would fence that worker off.
+    if (this.placement.region !== undefined && run.to !== this.placement.region) return false;
     const ttl = this.deps.leaseTtlMs ?? 2 * 60 * 60_000;
     // The lease's owner is the run id: whoever continues the run takes it over, with a new fencing token.
     const result = await this.deps.store.acquireLease(leaseName(app.name), run.id, ttl, this.deps.clock.now());
@@ -112,6 +171,48 @@ export class RunLauncher {
       })
       .finally(() => this.inflight.delete(run.id));
     this.inflight.set(run.id, execution);
+  }
+
+  /**
+   * Hand a stored run to the worker. The dispatch is awaited (a Lambda
+   * function may be frozen as soon as it answers); a failed dispatch is only
+   * logged, since the worker's schedule finds every running run of its
+   * region anyway. The lease stays with the run: the worker takes it over
+   * (same owner, the run id) and releases it when the run ends.
+   */
+  private async handOff(run: RunRecord, handoff: RunHandoff): Promise<void> {
+    const log = this.deps.log.child({ runId: run.id, app: run.app });
+    try {
+      await handoff.dispatcher.dispatch(run);
+      log.info({ to: run.to }, 'run handed to the runbook worker');
+    } catch (err) {
+      log.warn({ err: String(err) }, 'could not hand the run to the runbook worker; its schedule picks it up within a minute');
+    }
+    if (!handoff.follow) return;
+    const follow = handoff.follow;
+    const watching = this.follow(run, follow)
+      .then(async (after) => {
+        if (after.status !== 'running') await this.deps.onFinished?.(after);
+        return after;
+      })
+      .finally(() => this.inflight.delete(run.id));
+    this.inflight.set(run.id, watching);
+  }
+
+  /** Read the run from the store until it has ended or the follower is told to stop. */
+  private async follow(run: RunRecord, options: { signal: AbortSignal; pollMs: number }): Promise<RunRecord> {
+    let latest = run;
+    while (!options.signal.aborted) {
+      await this.deps.clock.sleep(options.pollMs, options.signal).catch(() => undefined);
+      try {
+        latest = (await this.deps.store.getRun(run.id)) ?? latest;
+      } catch (err) {
+        // Only a read: the worker goes on regardless, and the next poll tries again.
+        this.deps.log.warn({ runId: run.id, err: String(err) }, 'could not read the handed-off run');
+      }
+      if (latest.status !== 'running') return latest;
+    }
+    return latest;
   }
 
   /** The execution of a run started here, to wait for it. */

@@ -12,6 +12,8 @@ export interface SimWorldOptions {
   random?: () => number;
   /** Real ms a `slow` endpoint waits before answering. */
   slowDelayMs?: number;
+  /** Share of requests a `flapping` endpoint fails. */
+  flapFailureRatio?: number;
 }
 
 /**
@@ -64,7 +66,7 @@ export class SimWorld {
   }
 
   /** Start a listening endpoint for a region on an ephemeral loopback port. */
-  static async endpoint(region: string, options: Pick<SimWorldOptions, 'slowDelayMs' | 'random'> = {}): Promise<RegionalEndpoint> {
+  static async endpoint(region: string, options: Pick<SimWorldOptions, 'slowDelayMs' | 'random' | 'flapFailureRatio'> = {}): Promise<RegionalEndpoint> {
     const endpoint = new RegionalEndpoint(region, endpointOptions(options));
     await endpoint.start();
     return endpoint;
@@ -107,6 +109,10 @@ export class SimWorld {
   }
 }
 
-function endpointOptions(options: Pick<SimWorldOptions, 'slowDelayMs' | 'random'>): { slowDelayMs?: number; random?: () => number } {
-  return { ...(options.slowDelayMs !== undefined ? { slowDelayMs: options.slowDelayMs } : {}), ...(options.random ? { random: options.random } : {}) };
+function endpointOptions(options: Pick<SimWorldOptions, 'slowDelayMs' | 'random' | 'flapFailureRatio'>): { slowDelayMs?: number; random?: () => number; flapFailureRatio?: number } {
+  return {
+    ...(options.slowDelayMs !== undefined ? { slowDelayMs: options.slowDelayMs } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.flapFailureRatio !== undefined ? { flapFailureRatio: options.flapFailureRatio } : {}),
+  };
 }

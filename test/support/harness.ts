@@ -10,6 +10,7 @@ import type { SimDelays } from '../../src/adapters/sim/sim-cloud.js';
 import type { RegionalEndpoint } from '../../src/sim/regional-endpoint.js';
 import { SimWorld } from '../../src/sim/sim-world.js';
 import { ManualClock } from './manual-clock.js';
+import { MemoryNotifier } from '../../src/adapters/notify/fanout-notifier.js';
 
 /** Options of a simulated-world harness. */
 export interface HarnessOptions {
@@ -19,11 +20,15 @@ export interface HarnessOptions {
   probeTimeoutMs?: number;
   /** Randomness of flapping endpoints. */
   random?: () => number;
+  /** Share of requests a flapping endpoint fails (default 0.5). */
+  flapFailureRatio?: number;
   /** Randomness of the simulated cloud's probabilistic faults. */
   cloudRandom?: () => number;
   slowDelayMs?: number;
   /** DNS routing of the application's record (default simple). */
   dnsRouting?: 'simple' | 'weighted' | 'failover';
+  /** Start a witness endpoint outside the application and probe it. */
+  witness?: boolean;
 }
 
 /** The controller wired to the simulated world, in simulated time, with the real prober on loopback. */
@@ -34,6 +39,10 @@ export interface Harness {
   store: MemoryStateStore;
   controller: Controller;
   endpoints: RegionalEndpoint[];
+  /** The witness endpoint, when asked for. */
+  witness?: RegionalEndpoint;
+  /** Every notification the controller sent. */
+  notifier: MemoryNotifier;
   prober: HttpProber;
   /** Build the API over the same controller (for tests that drive it over HTTP). */
   api(): ReturnType<typeof buildApp>;
@@ -43,9 +52,11 @@ export interface Harness {
 /** Start the simulated world (endpoints on ephemeral loopback ports) and a controller in simulated time. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const regions = options.regions ?? ['us-east-1', 'eu-west-1'];
-  const endpoints = await Promise.all(regions.map((r) => SimWorld.endpoint(r, { slowDelayMs: options.slowDelayMs ?? 2_000, ...(options.random ? { random: options.random } : {}) })));
+  const endpoints = await Promise.all(regions.map((r) => SimWorld.endpoint(r, { slowDelayMs: options.slowDelayMs ?? 2_000, ...(options.random ? { random: options.random } : {}), ...(options.flapFailureRatio !== undefined ? { flapFailureRatio: options.flapFailureRatio } : {}) })));
+  const witness = options.witness ? await SimWorld.endpoint('witness') : undefined;
   const config = validateConfig({
     provider: 'sim',
+    ...(witness ? { witness: [{ url: witness.url('/'), timeoutMs: options.probeTimeoutMs ?? 500 }] } : {}),
     applications: [
       {
         name: 'shop',
@@ -72,7 +83,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const world = SimWorld.attach(config, endpoints, { clock, ...(options.delays ? { delays: options.delays } : {}), ...(options.cloudRandom ? { random: options.cloudRandom } : {}) });
   const store = new MemoryStateStore();
   const log = pino({ level: 'silent' });
-  const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks });
+  const notifier = new MemoryNotifier();
+  const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks, notifier });
   await controller.init();
   const proberRef = prober;
   return {
@@ -82,12 +94,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store,
     controller,
     endpoints,
+    ...(witness ? { witness } : {}),
+    notifier,
     prober: proberRef,
     api: () => buildApp({ controller, store, log, world }),
     async close() {
       await controller.stop().catch(() => undefined);
       await proberRef.close();
       await world.stop();
+      await witness?.stop();
     },
   };
 }

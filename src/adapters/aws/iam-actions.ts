@@ -1,0 +1,129 @@
+/**
+ * Every IAM action the AWS adapters call, per adapter file: the single
+ * source of truth for the Lambda roles (src/deploy/iam-policy.ts builds
+ * them from this list) and for the tests that check them. A unit test reads
+ * each adapter file, maps the SDK commands it sends to IAM actions with
+ * COMMAND_ACTIONS below, and fails when this list and the code disagree, so
+ * an adapter cannot start calling something its role does not allow (or
+ * keep a permission it no longer uses).
+ */
+
+/** What an action is for: `read` only looks; `act` changes something (or follows a change it made). */
+export type IamAccess = 'read' | 'act';
+
+/**
+ * The kind of resource an action is scoped to. `any` means AWS offers no
+ * resource-level permission for the action, so the statement must say
+ * Resource "*" (documented in the README's deployment section).
+ */
+export type IamResourceKind =
+  | 'state-table'
+  | 'hosted-zone'
+  | 'route53-change'
+  | 'db-instance'
+  | 'db-cluster'
+  | 'runbook-function'
+  | 'auto-scaling-group'
+  | 'any';
+
+/** One action, who calls it and what it is scoped to. */
+export interface IamActionSpec {
+  action: string;
+  /** The adapter file under src/adapters/aws/ that calls it. */
+  adapter: string;
+  access: IamAccess;
+  resource: IamResourceKind;
+}
+
+/** The actions the deployed functions call. */
+export const IAM_ACTIONS: readonly IamActionSpec[] = [
+  // StateStore on DynamoDB: items of the state table and queries on its two GSIs.
+  { action: 'dynamodb:GetItem', adapter: 'dynamodb-state-store.ts', access: 'read', resource: 'state-table' },
+  { action: 'dynamodb:Query', adapter: 'dynamodb-state-store.ts', access: 'read', resource: 'state-table' },
+  { action: 'dynamodb:PutItem', adapter: 'dynamodb-state-store.ts', access: 'act', resource: 'state-table' },
+  { action: 'dynamodb:UpdateItem', adapter: 'dynamodb-state-store.ts', access: 'act', resource: 'state-table' },
+  { action: 'dynamodb:DeleteItem', adapter: 'dynamodb-state-store.ts', access: 'act', resource: 'state-table' },
+  { action: 'dynamodb:BatchWriteItem', adapter: 'dynamodb-state-store.ts', access: 'act', resource: 'state-table' },
+  // Route 53: read the records, change them in one batch, follow the change.
+  { action: 'route53:ListResourceRecordSets', adapter: 'route53-dns.ts', access: 'read', resource: 'hosted-zone' },
+  { action: 'route53:ChangeResourceRecordSets', adapter: 'route53-dns.ts', access: 'act', resource: 'hosted-zone' },
+  { action: 'route53:GetChange', adapter: 'route53-dns.ts', access: 'act', resource: 'route53-change' },
+  // RDS DB instances with cross-region read replicas.
+  { action: 'rds:DescribeDBInstances', adapter: 'rds-database.ts', access: 'read', resource: 'db-instance' },
+  { action: 'rds:PromoteReadReplica', adapter: 'rds-database.ts', access: 'act', resource: 'db-instance' },
+  { action: 'rds:CreateDBInstanceReadReplica', adapter: 'rds-database.ts', access: 'act', resource: 'db-instance' },
+  { action: 'rds:ModifyDBInstance', adapter: 'rds-database.ts', access: 'act', resource: 'db-instance' },
+  // Aurora global databases.
+  { action: 'rds:DescribeGlobalClusters', adapter: 'aurora-global.ts', access: 'read', resource: 'db-cluster' },
+  { action: 'rds:DescribeDBClusters', adapter: 'aurora-global.ts', access: 'read', resource: 'db-cluster' },
+  { action: 'rds:FailoverGlobalCluster', adapter: 'aurora-global.ts', access: 'act', resource: 'db-cluster' },
+  { action: 'rds:SwitchoverGlobalCluster', adapter: 'aurora-global.ts', access: 'act', resource: 'db-cluster' },
+  { action: 'rds:ModifyDBCluster', adapter: 'aurora-global.ts', access: 'act', resource: 'db-cluster' },
+  // Replication lag from CloudWatch: GetMetricData has no resource-level permissions.
+  { action: 'cloudwatch:GetMetricData', adapter: 'replica-lag.ts', access: 'read', resource: 'any' },
+  // Auto Scaling: Describe* actions have no resource-level permissions; updates are scoped to the groups.
+  { action: 'autoscaling:DescribeAutoScalingGroups', adapter: 'autoscaling-compute.ts', access: 'read', resource: 'any' },
+  { action: 'autoscaling:UpdateAutoScalingGroup', adapter: 'autoscaling-compute.ts', access: 'act', resource: 'auto-scaling-group' },
+  // Hand a new run to the runbook worker of this region.
+  { action: 'lambda:InvokeFunction', adapter: 'lambda-dispatcher.ts', access: 'act', resource: 'runbook-function' },
+];
+
+/**
+ * Actions an adapter calls only outside Lambda: DynamoStateStore.ensureTable
+ * creates the table for local mode and tests; on AWS the stack creates it,
+ * so no function role gets these.
+ */
+export const LOCAL_ONLY_IAM_ACTIONS: readonly { action: string; adapter: string; why: string }[] = [
+  { action: 'dynamodb:DescribeTable', adapter: 'dynamodb-state-store.ts', why: 'ensureTable (local mode and tests; the stack creates the table on AWS)' },
+  { action: 'dynamodb:CreateTable', adapter: 'dynamodb-state-store.ts', why: 'ensureTable (local mode and tests; the stack creates the table on AWS)' },
+];
+
+/**
+ * The IAM action behind each SDK v3 command (and waiter) the adapters use.
+ * The document client's commands (@aws-sdk/lib-dynamodb) send the DynamoDB
+ * operation of the same meaning.
+ */
+export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
+  // @aws-sdk/lib-dynamodb
+  GetCommand: 'dynamodb:GetItem',
+  PutCommand: 'dynamodb:PutItem',
+  UpdateCommand: 'dynamodb:UpdateItem',
+  DeleteCommand: 'dynamodb:DeleteItem',
+  QueryCommand: 'dynamodb:Query',
+  BatchWriteCommand: 'dynamodb:BatchWriteItem',
+  // @aws-sdk/client-dynamodb
+  GetItemCommand: 'dynamodb:GetItem',
+  PutItemCommand: 'dynamodb:PutItem',
+  UpdateItemCommand: 'dynamodb:UpdateItem',
+  DeleteItemCommand: 'dynamodb:DeleteItem',
+  BatchWriteItemCommand: 'dynamodb:BatchWriteItem',
+  DescribeTableCommand: 'dynamodb:DescribeTable',
+  CreateTableCommand: 'dynamodb:CreateTable',
+  waitUntilTableExists: 'dynamodb:DescribeTable',
+  // @aws-sdk/client-route-53
+  ListResourceRecordSetsCommand: 'route53:ListResourceRecordSets',
+  ChangeResourceRecordSetsCommand: 'route53:ChangeResourceRecordSets',
+  GetChangeCommand: 'route53:GetChange',
+  // @aws-sdk/client-rds
+  DescribeDBInstancesCommand: 'rds:DescribeDBInstances',
+  PromoteReadReplicaCommand: 'rds:PromoteReadReplica',
+  CreateDBInstanceReadReplicaCommand: 'rds:CreateDBInstanceReadReplica',
+  ModifyDBInstanceCommand: 'rds:ModifyDBInstance',
+  DescribeGlobalClustersCommand: 'rds:DescribeGlobalClusters',
+  DescribeDBClustersCommand: 'rds:DescribeDBClusters',
+  FailoverGlobalClusterCommand: 'rds:FailoverGlobalCluster',
+  SwitchoverGlobalClusterCommand: 'rds:SwitchoverGlobalCluster',
+  ModifyDBClusterCommand: 'rds:ModifyDBCluster',
+  // @aws-sdk/client-cloudwatch
+  GetMetricDataCommand: 'cloudwatch:GetMetricData',
+  // @aws-sdk/client-auto-scaling
+  DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
+  UpdateAutoScalingGroupCommand: 'autoscaling:UpdateAutoScalingGroup',
+  // @aws-sdk/client-lambda
+  InvokeCommand: 'lambda:InvokeFunction',
+};
+
+/** The distinct actions of a list of specs, sorted. */
+export function actionNames(specs: readonly { action: string }[]): string[] {
+  return [...new Set(specs.map((s) => s.action))].sort();
+}
