@@ -3,6 +3,7 @@ import type { AppConfig, Config } from '../config/types.js';
 import { ConflictError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
 import { activeRegionOf } from '../dns/desired-records.js';
 import { describeResults, initialHealth, observe, type RegionHealth } from '../health/region-health.js';
+import { countQuorum, type QuorumCount, votesFromObservations } from '../health/quorum.js';
 import { decide } from '../policy/decide.js';
 import type { Decision } from '../policy/decision.js';
 import type { Clock } from '../ports/clock.js';
@@ -213,7 +214,11 @@ export class Controller {
       }
       app.nextDueAt = now + probeIntervalSeconds * 1000;
     }
-    // Recorded before deciding: the history behind every decision is in the store.
+    if (witness.length > 0) {
+      const rounds = all.slice(targets.length);
+      records.push({ app: WITNESS, region: WITNESS, vantage: this.deps.config.vantage, at: now, ok: rounds.some((r) => r.ok), probes: rounds.map((r) => ({ latencyMs: r.latencyMs, ...(r.status !== undefined ? { status: r.status } : {}), ...(r.error ? { error: r.error } : {}) })) });
+    }
+    // Recorded before deciding: the history behind every decision is in the store, and other vantage points read it for the quorum.
     await this.deps.store.putObservations(records);
     for (const app of due) await this.evaluate(app, observerCutOff);
   }
@@ -234,6 +239,7 @@ export class Controller {
         ...(current ? { runInProgress: { id: current.id, kind: current.kind } } : {}),
         ...(app.lastFailoverAt !== undefined ? { lastFailoverAt: app.lastFailoverAt } : {}),
         ...expectedRecovery(runs),
+        ...(app.app.policy.quorum > 1 ? { quorum: await this.quorum(app, now) } : {}),
       },
       now,
     );
@@ -255,6 +261,22 @@ export class Controller {
         this.deps.log.warn({ app: app.app.name, err: String(err) }, `automatic ${decision.action} not started`);
       });
     }
+  }
+
+  /** The vantage points' votes per region, from the rounds every controller stored (this one's included). */
+  private async quorum(app: AppRuntime, now: number): Promise<Record<string, QuorumCount>> {
+    const { fallThreshold: fall, probeIntervalSeconds } = app.app.policy;
+    const intervalMs = probeIntervalSeconds * 1000;
+    const since = now - (fall + 2) * intervalMs;
+    const rounds = await Promise.all(app.app.regions.map((r) => this.deps.store.listObservations({ app: app.app.name, region: r.name, since })));
+    const witness = await this.deps.store.listObservations({ app: WITNESS, region: WITNESS, since });
+    // A round reached something when any region, or the witness, answered that vantage at that time.
+    const reached = new Set([...rounds.flat(), ...witness].filter((o) => o.ok).map((o) => `${o.vantage}@${o.at}`));
+    const result: Record<string, QuorumCount> = {};
+    app.app.regions.forEach((region, i) => {
+      result[region.name] = countQuorum(votesFromObservations(rounds[i]!, (vantage, at) => reached.has(`${vantage}@${at}`), { fall, now, staleMs: 3 * intervalMs }));
+    });
+    return result;
   }
 
   /** Operator: fail over `app` to region `to` now. */
@@ -394,3 +416,6 @@ function regionSentence(name: string, role: string, h: RegionHealth, fall: numbe
       return `${name} (${role}) is recovering since ${since}Z: ${h.consecutiveSuccesses} good rounds; ${last}`;
   }
 }
+
+/** The pseudo app and region under which witness rounds are stored. */
+const WITNESS = '_witness';

@@ -1,5 +1,6 @@
 import type { AppPolicy } from '../config/types.js';
 import { isFlapping, type RegionHealth } from '../health/region-health.js';
+import type { QuorumCount } from '../health/quorum.js';
 import type { Decision, RtoAccount } from './decision.js';
 
 /** Everything the policy looks at, as plain data. */
@@ -20,6 +21,8 @@ export interface DecideInput {
   expectedRecoveryMs?: number;
   /** The observer reaches neither the application's regions nor the witness: it is cut off, and its view does not count. */
   observerCutOff?: boolean;
+  /** Per region, how many fresh, not cut-off vantage points see it down (present when the policy's quorum is above 1). */
+  quorum?: Record<string, QuorumCount>;
 }
 
 /** Observations older than this many probe intervals do not count. */
@@ -64,6 +67,10 @@ export function decide(input: DecideInput, now: number): Decision {
   }
 
   const downFor = `${activeRegion} (active) unhealthy for ${active.consecutiveFailures} rounds`;
+  const votes = input.quorum?.[activeRegion];
+  if (policy.quorum > 1 && (!votes || votes.down < policy.quorum)) {
+    return hold(`${downFor} from here, but only ${votes?.down ?? 0} of the ${policy.quorum} vantage points needed agree (${votes?.counted ?? 0} count): holding`, true);
+  }
   if (isFlapping(active, { window: policy.flapWindowRounds, minFailures: policy.flapMinFailures })) {
     const failed = active.recent.slice(0, -active.consecutiveFailures).slice(-policy.flapWindowRounds).filter((r) => r === 0).length;
     return hold(`${downFor}, but it is flapping (${failed} failed of the ${policy.flapWindowRounds} rounds before): not an outage until the failures outlast the window`, true);
