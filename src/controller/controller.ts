@@ -5,7 +5,7 @@ import { activeRegionOf } from '../dns/desired-records.js';
 import { describeResults, initialHealth, observe, type RegionHealth } from '../health/region-health.js';
 import { countQuorum, type QuorumCount, votesFromObservations } from '../health/quorum.js';
 import { decide } from '../policy/decide.js';
-import type { Decision } from '../policy/decision.js';
+import type { Decision, DecisionInputs } from '../policy/decision.js';
 import type { Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Prober } from '../ports/prober.js';
@@ -227,6 +227,7 @@ export class Controller {
     const now = this.deps.clock.now();
     const runs = await this.deps.store.listRuns({ app: app.app.name, limit: 20 });
     const current = runs[0]?.status === 'running' ? runs[0] : undefined;
+    const quorum = app.app.policy.quorum > 1 ? await this.quorum(app, now) : undefined;
     const decision = decide(
       {
         app: app.app.name,
@@ -239,7 +240,7 @@ export class Controller {
         ...(current ? { runInProgress: { id: current.id, kind: current.kind } } : {}),
         ...(app.lastFailoverAt !== undefined ? { lastFailoverAt: app.lastFailoverAt } : {}),
         ...expectedRecovery(runs),
-        ...(app.app.policy.quorum > 1 ? { quorum: await this.quorum(app, now) } : {}),
+        ...(quorum ? { quorum } : {}),
       },
       now,
     );
@@ -247,7 +248,24 @@ export class Controller {
     app.lastDecision = decision;
     // Record every change of mind, not every identical tick: the history stays readable.
     if (changed) {
-      await this.deps.store.putDecision(decision);
+      const inputs: DecisionInputs = {
+        activeRegion: app.activeRegion,
+        observerCutOff,
+        ...(current ? { runInProgress: current.id } : {}),
+        regions: app.app.regions.map((r) => {
+          const h = app.health[r.name]!;
+          const votes = quorum?.[r.name];
+          return {
+            name: r.name,
+            state: h.state,
+            consecutiveFailures: h.consecutiveFailures,
+            consecutiveSuccesses: h.consecutiveSuccesses,
+            ...(h.lastObservationAt !== undefined ? { lastObservationAt: h.lastObservationAt } : {}),
+            ...(votes ? { votesDown: votes.down, votesCounted: votes.counted } : {}),
+          };
+        }),
+      };
+      await this.deps.store.putDecision({ ...decision, inputs });
       this.deps.log.info({ app: decision.app, action: decision.action }, decision.reason);
       if (decision.action !== 'hold' || decision.attention) {
         await this.deps.notifier?.notify({ app: decision.app, severity: decision.action === 'hold' ? 'page' : 'act', decision }).catch((err: unknown) => {

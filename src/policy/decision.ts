@@ -7,6 +7,16 @@ interface DecisionBase {
   at: number;
   /** One sentence a person can read at 3 a.m. */
   reason: string;
+  /** What the policy saw, as recorded with the decision. */
+  inputs?: DecisionInputs;
+}
+
+/** The evidence behind a recorded decision: the active region and each region's health as judged. */
+export interface DecisionInputs {
+  activeRegion: string;
+  regions: { name: string; state: string; consecutiveFailures: number; consecutiveSuccesses: number; lastObservationAt?: number; votesDown?: number; votesCounted?: number }[];
+  runInProgress?: string;
+  observerCutOff: boolean;
 }
 
 /** RTO accounting of a failover decision. */

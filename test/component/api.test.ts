@@ -197,4 +197,17 @@ describe('the API over the simulated world', () => {
     const rest = ['switch-dns-to-standby', 'verify-application-in-standby'].map((id) => took(id).finishedAt! - took(id).startedAt!).reduce((a, b) => a + b, 0);
     expect(plan.expectedMs).toBe(group + rest);
   });
+
+  it('GET /decisions lists each change of mind with its reason and the evidence it rested on', async () => {
+    await h.world.outage('us-east-1', 'http503');
+    await h.clock.advance(10_000);
+    const res = await api.inject({ method: 'GET', url: '/decisions?app=shop&limit=5' });
+    expect(res.statusCode).toBe(200);
+    const [latest] = res.json().decisions;
+    expect(latest).toMatchObject({ app: 'shop', action: 'hold', reason: 'us-east-1 (active) is suspect: 2 of 3 failed rounds before it counts as down' });
+    expect(latest.inputs).toMatchObject({ activeRegion: 'us-east-1', observerCutOff: false, regions: [{ name: 'us-east-1', state: 'suspect', consecutiveFailures: 2 }, { name: 'eu-west-1', state: 'healthy' }] });
+    const status = (await api.inject({ method: 'GET', url: '/status' })).json();
+    expect(status.applications[0].regions[0].sentence).toMatch(/^us-east-1 \(active\) is suspect: 2 of 3 failed rounds before it counts as down; 1\/1 probes failed \(status/);
+    expect((await api.inject({ method: 'GET', url: '/decisions?limit=9999' })).statusCode).toBe(400);
+  });
 });

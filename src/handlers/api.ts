@@ -1,0 +1,62 @@
+import awsLambdaFastify from '@fastify/aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { buildApp } from '../api/build-app.js';
+import type { Controller } from '../controller/controller.js';
+import { awsHandler } from './compose-aws.js';
+import { type HandlerDeps, type InvocationContext, invocationController } from './handler-deps.js';
+
+/** Tuning of the API handler. */
+export interface ApiHandlerOptions {
+  /**
+   * Reads re-learn the active region (DNS) and the application state from
+   * the store when the last refresh is older than this (default 30 s);
+   * requests that change something always do. Route 53 allows five requests
+   * per second per account, and a failover needs them more than a status page.
+   */
+  refreshMs?: number;
+}
+
+interface Api {
+  controller: Controller;
+  proxy: (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+  refreshedAt: number;
+}
+
+/**
+ * The HTTP API function: the same Fastify app as `npm start`, behind an API
+ * Gateway HTTP API (payload format 2.0) through @fastify/aws-lambda. The app
+ * and its controller are built once per container. Runs the operators start
+ * here are created and handed to the runbook worker, never executed in this
+ * function (it is frozen as soon as it has answered); a failover into
+ * another region is refused with the name of the stack that executes it.
+ */
+export function createApiHandler(deps: HandlerDeps, options: ApiHandlerOptions = {}) {
+  const refreshMs = options.refreshMs ?? 30_000;
+  let ready: Promise<Api> | undefined;
+  const build = async (): Promise<Api> => {
+    const log = deps.log.child({ fn: 'api' });
+    const controller = invocationController(deps, { region: deps.region, handoff: { dispatcher: deps.dispatcher } }, log);
+    await controller.init();
+    const app = await buildApp({ controller, store: deps.store, log });
+    return { controller, proxy: awsLambdaFastify<APIGatewayProxyEventV2>(app), refreshedAt: deps.clock.now() };
+  };
+  return async (event: APIGatewayProxyEventV2, context: InvocationContext): Promise<unknown> => {
+    ready ??= build().catch((err: unknown) => {
+      ready = undefined;
+      throw err;
+    });
+    const api = await ready;
+    const method = event.requestContext?.http?.method ?? 'GET';
+    if ((method !== 'GET' && method !== 'HEAD') || deps.clock.now() - api.refreshedAt >= refreshMs) {
+      await api.controller.init();
+      api.refreshedAt = deps.clock.now();
+    }
+    const response = await api.proxy(event, context as Context);
+    // Nothing may be left running once the answer is out: the container is frozen until the next request.
+    await api.controller.settled();
+    return response;
+  };
+}
+
+/** The Lambda entry point (serverless.yml: src/handlers/api.handler), composed from the environment on first use. */
+export const handler = awsHandler((deps) => createApiHandler(deps));

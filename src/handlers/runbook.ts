@@ -1,0 +1,74 @@
+import type { RunRecord, RunStatus } from '../runbook/run.js';
+import { awsHandler } from './compose-aws.js';
+import { type HandlerDeps, type InvocationContext, invocationController, pause } from './handler-deps.js';
+
+/** Tuning of the runbook worker. */
+export interface RunbookHandlerOptions {
+  /**
+   * Pause runs at their next step boundary or poll once the invocation has
+   * less than this left. It must cover the longest wait between two such
+   * points (a verify poll, at most 5 s, or a retry backoff) plus the journal
+   * writes. Default 30 s.
+   */
+  pauseMarginMs?: number;
+  /** While runs execute, look for new runs this often. Default 5 s. */
+  pollForRunsMs?: number;
+}
+
+/** What one invocation did. */
+export interface RunbookSummary {
+  /** Runs taken up here and where each stood at the end of the invocation (`running`: paused, to go on in the next invocation). */
+  runs: { id: string; status: RunStatus | 'unknown' }[];
+}
+
+/**
+ * The runbook worker: invoked asynchronously when a run is handed to it,
+ * and scheduled every minute as a backstop. It resumes every `running` run
+ * into this stack's region from its journal (steps that succeeded are not
+ * run again; a step whose act was in flight is checked against the real
+ * world first) and executes it until it ends or the invocation is about to
+ * end, in which case the run pauses at a step boundary or between polls
+ * and the next invocation continues it. While runs execute it keeps looking
+ * for new ones, and it returns as soon as none is left.
+ *
+ * serverless.yml keeps the worker to one concurrent execution: two workers
+ * must never drive the same run side by side.
+ */
+export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerOptions = {}) {
+  const pauseMarginMs = options.pauseMarginMs ?? 30_000;
+  const pollForRunsMs = options.pollForRunsMs ?? 5_000;
+  return async (event: unknown, context: InvocationContext): Promise<RunbookSummary> => {
+    const log = deps.log.child({ fn: 'runbook', invocation: context.awsRequestId });
+    const shouldPause = () => context.getRemainingTimeInMillis() <= pauseMarginMs;
+    const controller = invocationController(deps, { region: deps.region }, log);
+    log.debug({ event }, 'runbook invocation');
+    await controller.init();
+    const outcomes = new Map<string, RunRecord | undefined>();
+    const active = new Map<string, Promise<void>>();
+    for (;;) {
+      for (const id of await controller.resumeRuns({ shouldPause })) {
+        const done = controller
+          .waitForRun(id)
+          .then((run) => void outcomes.set(id, run))
+          .catch((err: unknown) => {
+            outcomes.set(id, undefined);
+            log.error({ runId: id, err }, 'run execution failed');
+          })
+          .finally(() => active.delete(id));
+        active.set(id, done);
+      }
+      if (active.size === 0 || shouldPause()) break;
+      const wake = new AbortController();
+      await Promise.race([...active.values(), pause(deps.clock, pollForRunsMs, wake.signal)]);
+      wake.abort();
+    }
+    await Promise.all(active.values());
+    await controller.settled();
+    const summary: RunbookSummary = { runs: [...outcomes].map(([id, run]) => ({ id, status: run?.status ?? 'unknown' })) };
+    if (summary.runs.length > 0) log.info(summary, 'runbook invocation done');
+    return summary;
+  };
+}
+
+/** The Lambda entry point (serverless.yml: src/handlers/runbook.handler), composed from the environment on first use. */
+export const handler = awsHandler((deps) => createRunbookHandler(deps));
