@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
 import type { AppState, Fence, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
@@ -99,24 +99,8 @@ export class DynamoStateStore implements StateStore {
   }
 
   async readJournal(runId: string): Promise<JournalEntry[]> {
-    const entries: JournalEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await awsCall('Query', () =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :j)',
-            ExpressionAttributeValues: { ':pk': `RUN#${runId}`, ':j': 'J#' },
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      );
-      entries.push(...(page.Items ?? []).map((i) => strip(i) as unknown as JournalEntry));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return entries;
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :j)', ExpressionAttributeValues: { ':pk': `RUN#${runId}`, ':j': 'J#' }, ConsistentRead: true });
+    return items.map((i) => strip(i) as unknown as JournalEntry);
   }
 
   async addRunSignal(signal: RunSignal): Promise<void> {
@@ -124,17 +108,8 @@ export class DynamoStateStore implements StateStore {
   }
 
   async listRunSignals(runId: string): Promise<RunSignal[]> {
-    const page = await awsCall('Query', () =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
-          ExpressionAttributeValues: { ':pk': `RUN#${runId}`, ':s': 'SIG#' },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return (page.Items ?? []).map((i) => strip(i) as unknown as RunSignal);
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)', ExpressionAttributeValues: { ':pk': `RUN#${runId}`, ':s': 'SIG#' }, ConsistentRead: true });
+    return items.map((i) => strip(i) as unknown as RunSignal);
   }
 
   async putObservations(observations: ObservationRecord[]): Promise<void> {
@@ -152,26 +127,8 @@ export class DynamoStateStore implements StateStore {
   }
 
   async listObservations(filter: { app: string; region: string; since: number; vantage?: string }): Promise<ObservationRecord[]> {
-    const out: ObservationRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await awsCall('Query', () =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND sk >= :since',
-            ExpressionAttributeValues: { ':pk': `OBS#${filter.app}#${filter.region}`, ':since': timeKey(filter.since) },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const o = strip(item) as unknown as ObservationRecord;
-        if (filter.vantage === undefined || o.vantage === filter.vantage) out.push(o);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk AND sk >= :since', ExpressionAttributeValues: { ':pk': `OBS#${filter.app}#${filter.region}`, ':since': timeKey(filter.since) } });
+    return items.map((i) => strip(i) as unknown as ObservationRecord).filter((o) => filter.vantage === undefined || o.vantage === filter.vantage);
   }
 
   async putDecision(decision: Decision): Promise<void> {
@@ -246,6 +203,18 @@ export class DynamoStateStore implements StateStore {
 
   private async put(item: Record<string, unknown>): Promise<void> {
     await awsCall('PutItem', () => this.doc.send(new PutCommand({ TableName: this.table, Item: item })));
+  }
+
+  /** Every item of a key condition, following LastEvaluatedKey across pages. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await awsCall('Query', () => this.doc.send(new QueryCommand({ ...input, TableName: this.table, ...(start ? { ExclusiveStartKey: start } : {}) })));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   private async queryIndex(index: string, key: string, value: string, limit: number): Promise<Record<string, unknown>[]> {

@@ -1,27 +1,12 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../src/adapters/memory/memory-state-store.js';
-import { validateConfig } from '../../../src/config/load-config.js';
-import type { CloudProviders } from '../../../src/ports/providers.js';
 import { pendingSteps, RunbookEngine } from '../../../src/runbook/engine.js';
 import type { RunRecord } from '../../../src/runbook/run.js';
 import { runbook, sequence, step, type Runbook, type StepDefinition } from '../../../src/runbook/step.js';
+import { testContext } from '../../support/engine-fixture.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
-const app = validateConfig({
-  applications: [
-    {
-      name: 'shop',
-      regions: ['us-east-1', 'eu-west-1'].map((name) => ({
-        name,
-        probes: [{ url: `http://127.0.0.1:1/${name}` }],
-        database: { engine: 'rds', instanceId: `db-${name}` },
-        compute: { autoScalingGroup: `asg-${name}`, standbyCapacity: 1, activeCapacity: 2 },
-        dns: { hostedZoneId: 'Z1', recordName: 'shop.example.com', type: 'CNAME', value: `${name}.example.com` },
-      })),
-    },
-  ],
-}).applications[0]!;
 
 /** A fake resource: acting starts it, it is pending for `delayMs`, then done. Counts acts and undos. */
 class Resource {
@@ -60,7 +45,7 @@ function setup() {
   const clock = new ManualClock(1_000_000);
   const store = new MemoryStateStore();
   const engine = new RunbookEngine({ store, clock, log: pino({ level: 'silent' }), random: () => 0.5 });
-  const ctx = { app, from: app.regions[0]!, to: app.regions[1]!, cloud: {} as CloudProviders, prober: { round: async () => [] }, clock };
+  const ctx = testContext(clock);
   const newRun = (book: Runbook): RunRecord => ({ id: 'run-1', app: 'shop', kind: 'failover', runbook: book.name, from: 'us-east-1', to: 'eu-west-1', trigger: 'manual', reason: 'test', status: 'running', createdAt: clock.now(), steps: pendingSteps(book) });
   const execute = async (book: Runbook, run: RunRecord, options: Parameters<RunbookEngine['execute']>[3] = {}, during?: () => Promise<void>) => {
     let finished: RunRecord | undefined;
@@ -136,7 +121,7 @@ describe('RunbookEngine durability', () => {
     await store.putRun({ ...run, status: 'succeeded' });
     await store.appendJournal({ seq: 1, at: 0, runId: run.id, type: 'run-started' });
     await store.appendJournal({ seq: 2, at: 0, runId: run.id, type: 'run-succeeded' });
-    const again = await engine.execute(run, book, { app, from: app.regions[0]!, to: app.regions[1]!, cloud: {} as CloudProviders, prober: { round: async () => [] }, clock });
+    const again = await engine.execute(run, book, testContext(clock));
     expect(again.status).toBe('succeeded');
     expect(a.acts).toBe(0);
   });
@@ -223,7 +208,7 @@ describe('RunbookEngine fencing', () => {
     const clock = new ManualClock(1_000_000);
     const store = new MemoryStateStore();
     const log = pino({ level: 'silent' });
-    const ctx = { app, from: app.regions[0]!, to: app.regions[1]!, cloud: {} as CloudProviders, prober: { round: async () => [] }, clock };
+    const ctx = testContext(clock);
     const a = new Resource(clock, 5_000);
     const b = new Resource(clock);
     const book = runbook('t', 't', sequence(step(a.step('a')), step(b.step('b'))));

@@ -1,29 +1,13 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../src/adapters/memory/memory-state-store.js';
-import { validateConfig } from '../../../src/config/load-config.js';
 import { ConflictError, PermanentError, TransientError } from '../../../src/errors/errors.js';
 import { pendingSteps, RunbookEngine } from '../../../src/runbook/engine.js';
 import type { RunRecord } from '../../../src/runbook/run.js';
 import { parallel, runbook, sequence, step, type StepDefinition } from '../../../src/runbook/step.js';
-import type { CloudProviders } from '../../../src/ports/providers.js';
+import { testContext } from '../../support/engine-fixture.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
-const config = validateConfig({
-  applications: [
-    {
-      name: 'shop',
-      regions: ['us-east-1', 'eu-west-1'].map((name) => ({
-        name,
-        probes: [{ url: `http://127.0.0.1:1/${name}` }],
-        database: { engine: 'rds', instanceId: `db-${name}` },
-        compute: { autoScalingGroup: `asg-${name}`, standbyCapacity: 1, activeCapacity: 2 },
-        dns: { hostedZoneId: 'Z1', recordName: 'shop.example.com', type: 'CNAME', value: `${name}.example.com` },
-      })),
-    },
-  ],
-});
-const app = config.applications[0]!;
 
 /** A resource that reaches its goal `delayMs` after its act; records what happened to it. */
 function fakeStep(id: string, clock: ManualClock, events: string[], options: { delayMs?: number; done?: boolean; actError?: () => Error | undefined; effectBeforeError?: boolean } = {}): StepDefinition {
@@ -51,7 +35,7 @@ function setup() {
   const clock = new ManualClock(1_000_000);
   const store = new MemoryStateStore();
   const engine = new RunbookEngine({ store, clock, log: pino({ level: 'silent' }), random: () => 0.5, retry: { attempts: 4, baseMs: 100, maxMs: 1_000 } });
-  const ctx = { app, from: app.regions[0]!, to: app.regions[1]!, cloud: {} as CloudProviders, prober: { round: async () => [] }, clock };
+  const ctx = testContext(clock);
   const newRun = (book: ReturnType<typeof runbook>): RunRecord => ({
     id: 'run-1',
     app: 'shop',
