@@ -195,9 +195,9 @@ export class RunbookEngine {
     }
     try {
       if (step.approval) {
-        // A gate whose condition already holds (say, the lag is within the RPO) needs nobody.
-        const before = previous ? undefined : await retrying(() => step.observe(ctx));
-        if (before?.done) {
+        // A gate whose condition already holds (say, the lag is within the RPO) needs nobody; on resume too.
+        const before = await retrying(() => step.observe(ctx));
+        if (before.done) {
           await journal.append('step-skipped', step.id, { current: before.current });
           await this.progress(state, progress, { status: 'skipped', finishedAt: clock.now(), message: `no approval needed: ${before.current}` });
           return;
@@ -274,7 +274,7 @@ export class RunbookEngine {
     const gate = { ...step.approval!, timeoutMs: step.approval!.timeoutFromPolicy ? ctx.app.policy.approvalTimeoutSeconds * 1000 : step.approval!.timeoutMs };
     const clock = this.deps.clock;
     const started = state.run.steps.find((s) => s.id === step.id)?.startedAt ?? clock.now();
-    if (!state.replay.steps.has(step.id)) {
+    if (!state.replay.approvalRequested.has(step.id)) {
       await state.journal.append('approval-requested', step.id, { reason: await gate.reason(ctx), timeoutMs: gate.timeoutMs, onTimeout: gate.onTimeout });
     }
     for (;;) {

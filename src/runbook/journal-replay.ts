@@ -17,12 +17,15 @@ export interface Replay {
   steps: Map<string, ReplayedStep>;
   /** Steps that succeeded, in the order they finished (for rollback). */
   succeededOrder: string[];
+  /** Approval gates that already asked for an approval. */
+  approvalRequested: Set<string>;
 }
 
 /** Rebuild a run's progress from its journal entries, in sequence order. */
 export function replayJournal(entries: JournalEntry[]): Replay {
   const steps = new Map<string, ReplayedStep>();
   const succeededOrder: string[] = [];
+  const approvalRequested = new Set<string>();
   let ended: Replay['ended'];
   for (const entry of entries) {
     const id = entry.stepId;
@@ -52,9 +55,12 @@ export function replayJournal(entries: JournalEntry[]): Replay {
           if (entry.type === 'step-succeeded') succeededOrder.push(id);
         }
         break;
+      case 'approval-requested':
+        if (id) approvalRequested.add(id);
+        break;
       default:
         break;
     }
   }
-  return { ...(ended ? { ended } : {}), steps, succeededOrder };
+  return { ...(ended ? { ended } : {}), steps, succeededOrder, approvalRequested };
 }

@@ -151,6 +151,20 @@ describe('RunbookEngine durability', () => {
     expect(await types()).toEqual(['run-started', 'step-started:approve-promotion', 'approval-requested:approve-promotion', 'approved:approve-promotion', 'step-succeeded:approve-promotion', 'step-started:a', 'act-started:a', 'act-succeeded:a', 'step-succeeded:a', 'run-succeeded']);
   });
 
+  it('a gate interrupted before it asked is observed again on resume, and asks once', async () => {
+    const { clock, store, execute, newRun, types } = setup();
+    const a = new Resource(clock);
+    const book = runbook('t', 't', sequence(step(gate('fail')), step(a.step('a'))));
+    const run = newRun(book);
+    await store.appendJournal({ seq: 1, at: clock.now(), runId: run.id, type: 'run-started' });
+    await store.appendJournal({ seq: 2, at: clock.now(), runId: run.id, type: 'step-started', stepId: 'approve-promotion' });
+    const finished = await execute(book, run, {}, async () => {
+      if (clock.now() === 1_000_000 + 2_000) await store.addRunSignal({ runId: run.id, at: clock.now(), type: 'approve', stepId: 'approve-promotion', by: 'alice' });
+    });
+    expect(finished.status).toBe('succeeded');
+    expect((await types()).filter((t) => t === 'approval-requested:approve-promotion')).toHaveLength(1);
+  });
+
   it('a rejected gate fails the run and nothing after it runs', async () => {
     const { clock, store, execute, newRun, types } = setup();
     const a = new Resource(clock);
