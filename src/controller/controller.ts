@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AppConfig, Config } from '../config/types.js';
 import { ConflictError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
 import { activeRegionOf } from '../dns/desired-records.js';
-import { describeResults, initialHealth, observe, type RegionHealth } from '../health/region-health.js';
+import { describeResults, HISTORY_ROUNDS, initialHealth, observe, type RegionHealth } from '../health/region-health.js';
 import { countQuorum, type QuorumCount, votesFromObservations } from '../health/quorum.js';
 import { decide } from '../policy/decide.js';
 import type { Decision, DecisionInputs } from '../policy/decision.js';
@@ -86,7 +86,7 @@ export class Controller {
         app,
         activeRegion,
         nextDueAt: now,
-        health: Object.fromEntries(app.regions.map((r) => [r.name, initialHealth(r.name, now)])),
+        health: Object.fromEntries(await Promise.all(app.regions.map(async (r) => [r.name, await this.storedHealth(app, r.name, now)] as const))),
       };
       if (saved?.lastFailoverAt !== undefined) runtime.lastFailoverAt = saved.lastFailoverAt;
       this.apps.set(app.name, runtime);
@@ -139,6 +139,22 @@ export class Controller {
     if (!run) throw new NotFoundError(`no run with id ${runId}`);
     if (run.status !== 'running') throw new ConflictError(`run ${runId} has already ended (${run.status})`);
     return run;
+  }
+
+  /**
+   * A region's health as this vantage point's stored rounds left it: a
+   * restarted process (or a new Lambda invocation) keeps its hysteresis and
+   * flap history instead of judging from a blank slate.
+   */
+  private async storedHealth(app: AppConfig, region: string, now: number): Promise<RegionHealth> {
+    const { fallThreshold: fall, riseThreshold: rise, probeIntervalSeconds } = app.policy;
+    const since = now - HISTORY_ROUNDS * probeIntervalSeconds * 1000;
+    const rounds = await this.deps.store.listObservations({ app: app.name, region, since, vantage: this.deps.config.vantage });
+    return rounds.reduce(
+      (health, o) =>
+        observe(health, { region, at: o.at, results: o.probes.map((p) => ({ url: '(stored round)', ok: o.ok, latencyMs: p.latencyMs, at: o.at, ...(p.status !== undefined ? { status: p.status } : {}), ...(p.error ? { error: p.error as ProbeResult['error'] & string } : {}) })) }, { fall, rise }),
+      initialHealth(region, now),
+    );
   }
 
   /** Run the loop until `stop()`: a tick whenever an application's probe interval is due. */
@@ -384,7 +400,8 @@ export class Controller {
     const runtime = this.runtime(run.app);
     const fromDns = await this.activeFromDns(runtime.app).catch(() => undefined);
     runtime.activeRegion = fromDns ?? (run.status === 'succeeded' ? run.to : runtime.activeRegion);
-    if (run.kind === 'failover') runtime.lastFailoverAt = run.createdAt;
+    // The cooldown starts with a failover that moved traffic; a failed attempt must not delay the next one.
+    if (run.kind === 'failover' && runtime.activeRegion === run.to) runtime.lastFailoverAt = run.createdAt;
     await this.deps.store.putAppState({
       app: run.app,
       activeRegion: runtime.activeRegion,

@@ -70,6 +70,7 @@ export async function planRun(
     clock: deps.clock,
     log: deps.log,
     signal: new AbortController().signal,
+    actInFlight: false,
   };
   const steps = await Promise.all(
     flattenSteps(book.root).map(async (s): Promise<PlannedStep> => {

@@ -164,10 +164,16 @@ export class RunLauncher {
       .then(async (after) => {
         // A paused run keeps its lease: it is not over, and nothing else may start meanwhile.
         if (after.status !== 'running') {
-          await this.deps.store.releaseLease(lease);
+          // Record the outcome (active region, cooldown) before anyone else may start a run on stale facts.
           await this.deps.onFinished?.(after);
+          await this.deps.store.releaseLease(lease);
         }
         return after;
+      })
+      .catch((err: unknown) => {
+        // The run stays `running` in the store and resumes from its journal (next start or schedule); never an unhandled rejection.
+        this.deps.log.error({ runId: run.id, err: String(err) }, 'run execution stopped on an error: it will be resumed from its journal');
+        return run;
       })
       .finally(() => this.inflight.delete(run.id));
     this.inflight.set(run.id, execution);

@@ -5,7 +5,7 @@ import type { Config } from '../config/types.js';
 export type FunctionName = 'probe' | 'api' | 'runbook';
 
 /** A CloudFormation value: a literal, or an intrinsic function. */
-export type CfnValue = string | { 'Fn::Sub': string } | { 'Fn::GetAtt': [string, string] };
+export type CfnValue = string | { 'Fn::Sub': string };
 
 /** One statement of an IAM policy document, as CloudFormation takes it. */
 export interface IamStatement {
@@ -33,15 +33,25 @@ export const FUNCTION_ACCESS: Record<FunctionName, (spec: IamActionSpec) => bool
 
 /** Names the policies need from the stack. */
 export interface StackNames {
-  /** Logical id of the DynamoDB table resource in serverless.yml. */
-  tableLogicalId: string;
+  /**
+   * Name of the state table. Each function uses the replica in its own
+   * region; the table resource itself exists only in the stack of the
+   * table's home region, so the ARN is built from the name.
+   */
+  tableName: string;
   /** Function name of each function (service-stage-function). */
   functionNames: Record<FunctionName, string>;
 }
 
-/** The actions a function's role allows, sorted (without the CloudWatch Logs ones every function has). */
-export function functionActions(fn: FunctionName): string[] {
-  return IAM_ACTIONS.filter(FUNCTION_ACCESS[fn])
+/**
+ * The actions a function's role allows with this configuration, sorted
+ * (without the CloudWatch Logs ones every function has): FUNCTION_ACCESS,
+ * less the actions on resources the configuration does not have (no Aurora
+ * cluster, no Aurora actions).
+ */
+export function functionActions(config: Config, fn: FunctionName): string[] {
+  const resources = resourcesByKind(config, { tableName: 'table', functionNames: { probe: 'probe', api: 'api', runbook: 'runbook' } });
+  return IAM_ACTIONS.filter((s) => FUNCTION_ACCESS[fn](s) && resources[s.resource].length > 0)
     .map((s) => s.action)
     .sort();
 }
@@ -90,7 +100,10 @@ function resourcesByKind(config: Config, names: StackNames): Record<IamResourceK
   const groups = unique(regions.map((r) => `${r.name}|${r.compute.autoScalingGroup}`));
   const rdsArn = (region: string, type: string, id: string) => sub(`arn:\${AWS::Partition}:rds:${region}:\${AWS::AccountId}:${type}:${id}`);
   return {
-    'state-table': [{ 'Fn::GetAtt': [names.tableLogicalId, 'Arn'] }, sub(`\${${names.tableLogicalId}.Arn}/index/*`)],
+    'state-table': [
+      sub(`arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${names.tableName}`),
+      sub(`arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${names.tableName}/index/*`),
+    ],
     'hosted-zone': zones.map((zone) => sub(`arn:\${AWS::Partition}:route53:::hostedzone/${zone}`)),
     // GetChange names a change id, known only once the change is made.
     'route53-change': [sub('arn:${AWS::Partition}:route53:::change/*')],

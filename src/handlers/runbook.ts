@@ -45,7 +45,8 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
     await controller.init();
     const outcomes = new Map<string, RunRecord | undefined>();
     const active = new Map<string, Promise<void>>();
-    for (;;) {
+    // Out of time, a run paused here would only be taken up again to pause at once: stop looking then.
+    while (!shouldPause()) {
       for (const id of await controller.resumeRuns({ shouldPause })) {
         const done = controller
           .waitForRun(id)
@@ -57,7 +58,7 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
           .finally(() => active.delete(id));
         active.set(id, done);
       }
-      if (active.size === 0 || shouldPause()) break;
+      if (active.size === 0) break;
       const wake = new AbortController();
       await Promise.race([...active.values(), pause(deps.clock, pollForRunsMs, wake.signal)]);
       wake.abort();

@@ -42,7 +42,7 @@ class CancelSignal extends Error {
 }
 
 /** The step context without the parts the engine supplies per run. */
-export type RunContext = Omit<StepContext, 'run' | 'signal' | 'log'>;
+export type RunContext = Omit<StepContext, 'run' | 'signal' | 'log' | 'actInFlight'>;
 
 /** Options of one execution. */
 export interface ExecuteOptions {
@@ -171,7 +171,7 @@ export class RunbookEngine {
       return;
     }
     const log = state.log.child({ stepId: step.id });
-    const ctx: StepContext = { ...state.context, run: state.run, log, signal: abort.signal };
+    const ctx: StepContext = { ...state.context, run: state.run, log, signal: abort.signal, actInFlight: previous?.state === 'in-flight' || previous?.state === 'acted' };
     const retrying = <T>(fn: () => Promise<T>) =>
       withRetry(fn, {
         policy: this.retry,
@@ -214,11 +214,14 @@ export class RunbookEngine {
             return;
           }
           if (!before.done && !before.pending && step.act) {
+            // A parallel sibling may have failed (or a pause come) while this step was looking.
+            abort.signal.throwIfAborted();
             await journal.append('act-started', step.id, { resource: before.resource, current: before.current, desired: before.desired });
             acted =
               (await retrying(async () => {
                 // A transient error may hide an act that did take effect: look before acting again.
                 const now = await step.observe(ctx);
+                abort.signal.throwIfAborted();
                 return now.done || now.pending ? undefined : step.act!(ctx);
               })) ?? undefined;
             await journal.append('act-succeeded', step.id, acted ?? {});
@@ -308,11 +311,23 @@ export class RunbookEngine {
     log.warn({ by: request.by, rollback: request.rollback === true }, 'run cancelled');
     if (request.rollback) {
       const steps = new Map(flattenSteps(book.root).map((s) => [s.id, s]));
-      const done = [...replayJournal(await this.deps.store.readJournal(run.id)).succeededOrder].reverse();
-      for (const id of done) {
+      const replay = replayJournal(await this.deps.store.readJournal(run.id));
+      // Newest first: every step whose act was issued, finished or not; those already undone (a resumed rollback) are skipped.
+      const irreversible = replay.actedOrder.filter((id) => !steps.get(id)?.compensate);
+      for (const id of [...replay.actedOrder].reverse()) {
         const step = steps.get(id);
-        if (!step?.compensate) continue;
-        const ctx: StepContext = { ...state.context, run, log: log.child({ stepId: id }), signal: new AbortController().signal };
+        if (replay.compensated.has(id)) continue;
+        if (!step?.compensate) {
+          await journal.append('compensation-failed', id, { error: `${id} cannot be undone` });
+          continue;
+        }
+        // Undoing what came after an irreversible step (DNS back to the lost region after a promotion) could split the brain.
+        const blocker = irreversible.find((x) => precedes(book.root, x, id));
+        if (blocker) {
+          await journal.append('compensation-failed', id, { error: `${id} not undone: it came after ${blocker}, which cannot be undone` });
+          continue;
+        }
+        const ctx: StepContext = { ...state.context, run, log: log.child({ stepId: id }), signal: new AbortController().signal, actInFlight: false };
         await journal.append('compensation-started', id);
         try {
           await withRetry(() => step.compensate!(ctx), { policy: this.retry, clock, random: this.random });
@@ -341,7 +356,8 @@ export class RunbookEngine {
 
   private async progress(state: Execution, progress: StepProgress, patch: Partial<StepProgress>): Promise<void> {
     Object.assign(progress, patch);
-    await this.deps.store.putRun(state.run);
+    // The record is a view of the journal: a transient store error must not fail the run.
+    await withRetry(() => this.deps.store.putRun(state.run), { policy: this.retry, clock: this.deps.clock, random: this.random });
   }
 }
 
@@ -370,4 +386,14 @@ function failureSummary(run: RunRecord, err: unknown): string {
     `done: ${done.length ? done.join(', ') : 'nothing'}`,
     `not done: ${notDone.length ? notDone.join(', ') : 'nothing'}`,
   ].join('. ');
+}
+
+/** Whether step `a` runs before step `b` in sequence (not side by side) in the runbook's tree. */
+function precedes(node: RunbookNode, a: string, b: string): boolean {
+  if (node.kind === 'step') return false;
+  const ia = node.children.findIndex((c) => flattenSteps(c).some((s) => s.id === a));
+  const ib = node.children.findIndex((c) => flattenSteps(c).some((s) => s.id === b));
+  if (ia < 0 || ib < 0) return false;
+  if (ia === ib) return precedes(node.children[ia]!, a, b);
+  return node.kind === 'sequence' && ia < ib;
 }

@@ -19,6 +19,10 @@ export interface Replay {
   succeededOrder: string[];
   /** Approval gates that already asked for an approval. */
   approvalRequested: Set<string>;
+  /** Steps whose act was issued, in the order the acts started (for rollback). */
+  actedOrder: string[];
+  /** Steps whose compensation already succeeded. */
+  compensated: Set<string>;
 }
 
 /** Rebuild a run's progress from its journal entries, in sequence order. */
@@ -26,6 +30,8 @@ export function replayJournal(entries: JournalEntry[]): Replay {
   const steps = new Map<string, ReplayedStep>();
   const succeededOrder: string[] = [];
   const approvalRequested = new Set<string>();
+  const actedOrder: string[] = [];
+  const compensated = new Set<string>();
   let ended: Replay['ended'];
   for (const entry of entries) {
     const id = entry.stepId;
@@ -43,7 +49,13 @@ export function replayJournal(entries: JournalEntry[]): Replay {
         if (id && !steps.has(id)) steps.set(id, { state: 'started' });
         break;
       case 'act-started':
-        if (id) steps.set(id, { state: 'in-flight' });
+        if (id) {
+          steps.set(id, { state: 'in-flight' });
+          if (!actedOrder.includes(id)) actedOrder.push(id);
+        }
+        break;
+      case 'compensation-succeeded':
+        if (id) compensated.add(id);
         break;
       case 'act-succeeded':
         if (id) steps.set(id, { state: 'acted', acted: (entry.detail ?? {}) as ActResult });
@@ -62,5 +74,5 @@ export function replayJournal(entries: JournalEntry[]): Replay {
         break;
     }
   }
-  return { ...(ended ? { ended } : {}), steps, succeededOrder, approvalRequested };
+  return { ...(ended ? { ended } : {}), steps, succeededOrder, approvalRequested, actedOrder, compensated };
 }

@@ -5,18 +5,22 @@ import { type RetryPolicy, withRetry } from './retry.js';
 /** Per-call retries: a short burst, like the AWS SDK's standard retry mode (3 attempts). */
 export const CALL_RETRY: RetryPolicy = { attempts: 4, baseMs: 100, maxMs: 2_000 };
 
+/** Reads are safe to repeat; anything else may have landed even when its answer was lost. */
+const READ_METHOD = /^(describe|list|get|replicaLag)/;
+
 /**
- * Wrap every provider method so that a transient error (throttling, 5xx)
- * is retried on the spot, call by call. Without it, a step that makes
- * several calls would have to succeed at all of them in one go; the engine's
- * own retry of the whole act then only handles longer trouble.
+ * Wrap the providers' read methods so that a transient error (throttling,
+ * 5xx) is retried on the spot, call by call. Without it, a step that makes
+ * several reads would have to succeed at all of them in one go. Mutating
+ * calls are never repeated blindly here: a promotion whose answer was lost
+ * may have happened, so the engine looks at the world again before acting.
  */
 export function retryingProviders(cloud: CloudProviders, options: { clock: Clock; random: () => number; policy?: RetryPolicy }): CloudProviders {
   const wrap = <T extends object>(target: T): T =>
     new Proxy(target, {
       get(obj, key, receiver) {
         const value = Reflect.get(obj, key, receiver) as unknown;
-        if (typeof value !== 'function') return value;
+        if (typeof value !== 'function' || typeof key !== 'string' || !READ_METHOD.test(key)) return typeof value === 'function' ? value.bind(obj) : value;
         return (...args: unknown[]) =>
           withRetry(() => (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args), { policy: options.policy ?? CALL_RETRY, clock: options.clock, random: options.random });
       },

@@ -19,6 +19,8 @@ export interface StepContext {
   log: Logger;
   /** Aborted when the run is cancelled or a parallel sibling failed. */
   signal: AbortSignal;
+  /** The journal shows this step's act was issued before (a resumed run): a change in progress is likely ours. */
+  actInFlight: boolean;
 }
 
 /** The real-world state of a step's resource: what it is, what it should be, and whether it already is. */

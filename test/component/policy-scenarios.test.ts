@@ -1,4 +1,7 @@
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runbooks } from '../../runbooks/index.js';
+import { Controller } from '../../src/controller/controller.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
 
@@ -128,5 +131,22 @@ describe('policy scenarios in the simulated world (simulated time)', () => {
     expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
     const pages = h.notifier.sent.filter((n) => n.severity === 'page').map((n) => n.decision.reason);
     expect(pages).toContainEqual(expect.stringContaining('2 automatic failovers in 24 hours reach the cap of 2: paging a human instead'));
+  });
+
+  it('a restarted controller picks up its health history from the stored rounds', async () => {
+    h = await startHarness({ policy: { fallThreshold: 3 } });
+    h.controller.start();
+    await h.clock.advance(60_000);
+    await h.world.outage('us-east-1', 'http503');
+    await h.clock.advance(2 * INTERVAL);
+    await h.controller.stop();
+    const restarted = new Controller({ config: h.config, clock: h.clock, store: h.store, cloud: h.world.providers, prober: h.prober, log: pino({ level: 'silent' }), runbooks });
+    await restarted.init();
+    const before = (await restarted.status()).applications[0]!.regions[0]!;
+    expect(before).toMatchObject({ state: 'suspect', consecutiveFailures: 2 });
+    // One more failed round after the restart completes the fall threshold, as if nothing had happened.
+    await restarted.tick();
+    expect((await restarted.status()).applications[0]!.regions[0]!).toMatchObject({ state: 'unhealthy', consecutiveFailures: 3 });
+    await restarted.stop();
   });
 });

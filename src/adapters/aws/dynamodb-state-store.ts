@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
 import type { AppState, Fence, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
@@ -181,18 +181,20 @@ export class DynamoStateStore implements StateStore {
 
   async releaseLease(lease: Lease): Promise<void> {
     try {
+      // Expire it rather than delete it: the token must keep growing, or a fenced-off writer could match a new holder's token.
       await this.doc.send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.table,
           Key: { pk: `LEASE#${lease.name}`, sk: 'LEASE' },
           ConditionExpression: '#owner = :owner AND #token = :token',
+          UpdateExpression: 'SET expiresAt = :zero REMOVE #owner',
           ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token' },
-          ExpressionAttributeValues: { ':owner': lease.owner, ':token': lease.token },
+          ExpressionAttributeValues: { ':owner': lease.owner, ':token': lease.token, ':zero': 0 },
         }),
       );
     } catch (err) {
       // Someone else holds it now (ours expired and was taken over): nothing of ours to release.
-      if (!(err instanceof ConditionalCheckFailedException)) throw translateAwsError(err, 'DeleteItem');
+      if (!(err instanceof ConditionalCheckFailedException)) throw translateAwsError(err, 'UpdateItem');
     }
   }
 

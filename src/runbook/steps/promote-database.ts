@@ -19,8 +19,12 @@ export function promoteDatabase(options: { id: string; title: string; side: Side
         current: describeDatabase(state),
         desired: 'writer (available)',
         done: state.exists && state.role === 'writer' && state.status === 'available',
-        // Already on its way (promotion under way, or a writer still settling): wait, never promote twice.
-        pending: state.exists && (state.role === 'writer' || state.status === 'promoting' || state.status === 'modifying') && state.status !== 'available',
+        // On its way: a writer still settling, a promotion under way, or (after our own act, per the journal) a replica
+        // that is modifying. A replica that is merely busy (a backup) before we acted is not pending: it still needs the act.
+        pending:
+          state.exists &&
+          state.status !== 'available' &&
+          (state.role === 'writer' || state.status === 'promoting' || (ctx.actInFlight && state.status === 'modifying')),
       };
     },
     async act(ctx) {

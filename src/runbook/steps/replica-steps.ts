@@ -1,3 +1,5 @@
+import { activeRegionOf } from '../../dns/desired-records.js';
+import { PermanentError } from '../../errors/errors.js';
 import { type RunbookNode, step } from '../step.js';
 import { databaseLabel, describeDatabase, otherSide, regionOf, type Side } from './side.js';
 
@@ -21,6 +23,10 @@ export function retireStaleWriter(options: { id: string; title: string; side: Si
       };
     },
     async act(ctx) {
+      // Never the writer traffic goes to: that is no stale writer (the application's DNS is the evidence).
+      const region = regionOf(ctx, options.side);
+      const live = activeRegionOf(ctx.app.regions, await ctx.cloud.dns.listRecords(region.dns.hostedZoneId, region.dns.recordName));
+      if (live === region.name) throw new PermanentError(`refusing to set aside ${databaseLabel(region)}: DNS sends the application's traffic to ${region.name}`);
       // Deterministic per run, so that a resumed run names the same snapshot of the past.
       const newId = await ctx.cloud.database.retire(regionOf(ctx, options.side).database, `stale-${ctx.run.id.slice(-8)}`);
       return { retiredAs: newId };

@@ -217,6 +217,27 @@ describe('RunbookEngine durability', () => {
   });
 });
 
+describe('RunbookEngine rollback', () => {
+  it('never undoes a step that came after one that cannot be undone, and says which', async () => {
+    const { clock, store, execute, newRun, types } = setup();
+    const [a, b, c] = [new Resource(clock), new Resource(clock), new Resource(clock)];
+    const irreversible = { ...b.step('promote'), compensate: undefined };
+    delete irreversible.compensate;
+    const book = runbook('t', 't', sequence(step(a.step('a')), step(irreversible), step(c.step('c')), step(new Resource(clock).step('d'))));
+    const run = newRun(book);
+    const finished = await execute(book, run, {}, async () => {
+      if (c.startedAt !== undefined && !(await store.listRunSignals(run.id)).length) await store.addRunSignal({ runId: run.id, at: clock.now(), type: 'cancel', by: 'carol', rollback: true });
+    });
+    expect(finished.status).toBe('cancelled');
+    // c came after the irreversible step: left alone; a came before it: undone.
+    expect([a.undos, c.undos]).toEqual([1, 0]);
+    const journal = await store.readJournal(run.id);
+    const notes = journal.filter((e) => e.type === 'compensation-failed').map((e) => `${e.stepId}: ${String(e.detail?.['error'])}`);
+    expect(notes).toEqual(['c: c not undone: it came after promote, which cannot be undone', 'promote: promote cannot be undone']);
+    expect((await types()).filter((t) => t.startsWith('compensation-succeeded'))).toEqual(['compensation-succeeded:a']);
+  });
+});
+
 describe('RunbookEngine fencing', () => {
   it('a worker whose lease was taken over stops without writing, and the new holder finishes the run', async () => {
     const clock = new ManualClock(1_000_000);

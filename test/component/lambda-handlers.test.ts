@@ -1,0 +1,283 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runbooks } from '../../runbooks/index.js';
+import type { DynamoStateStore } from '../../src/adapters/aws/dynamodb-state-store.js';
+import { validateConfig } from '../../src/config/load-config.js';
+import type { Config } from '../../src/config/types.js';
+import { createApiHandler } from '../../src/handlers/api.js';
+import type { HandlerDeps, InvocationContext } from '../../src/handlers/handler-deps.js';
+import { createProbeHandler } from '../../src/handlers/probe.js';
+import { createRunbookHandler } from '../../src/handlers/runbook.js';
+import type { StateStore } from '../../src/ports/state-store.js';
+import { HttpProber } from '../../src/probes/http-prober.js';
+import type { RunRecord } from '../../src/runbook/run.js';
+import type { RegionalEndpoint } from '../../src/sim/regional-endpoint.js';
+import { SimWorld } from '../../src/sim/sim-world.js';
+import { dynamoStore, startDynalite } from '../support/dynalite.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+const REGIONS = ['us-east-1', 'eu-west-1'] as const;
+const PROBE_TIMEOUT_MS = 500;
+
+/** A synthetic EventBridge scheduled event, as Lambda hands it to a scheduled function. */
+function scheduledEvent(at: number): Record<string, unknown> {
+  return { version: '0', id: `evt-${at}`, 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: new Date(at).toISOString(), region: 'eu-west-1', resources: [], detail: {} };
+}
+
+/** A synthetic HTTP API (payload 2.0) request. */
+function httpEvent(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', host: 'api.example.com' },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'req',
+      routeKey: '$default',
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+    },
+    isBase64Encoded: false,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  } as APIGatewayProxyEventV2;
+}
+
+/** Count calls in flight on the store: the manual clock must not move while dynalite is answering. */
+function countingStore(store: DynamoStateStore): { store: StateStore; inflight: () => number } {
+  let count = 0;
+  const wrapped = new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        count++;
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          count--;
+        }
+      };
+    },
+  });
+  return { store: wrapped, inflight: () => count };
+}
+
+interface World {
+  clock: ManualClock;
+  config: Config;
+  world: SimWorld;
+  store: StateStore;
+  /** Runs each stack's probe or API handed to its worker, by stack region. */
+  dispatched: Record<string, RunRecord[]>;
+  deps(region: string): HandlerDeps;
+  /** A Lambda context whose invocation ends `ms` from now on the manual clock. */
+  context(ms: number, id?: string): InvocationContext;
+  /** Advance the manual clock until the invocation has returned. */
+  drive<T>(invocation: Promise<T>, maxMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function startWorld(): Promise<World> {
+  const endpoints: RegionalEndpoint[] = await Promise.all(REGIONS.map((r) => SimWorld.endpoint(r)));
+  const config = validateConfig({
+    provider: 'sim',
+    applications: [
+      {
+        name: 'shop',
+        policy: { probeIntervalSeconds: 5, fallThreshold: 3, riseThreshold: 3, rtoSeconds: 300, rpoSeconds: 60 },
+        regions: REGIONS.map((name, i) => ({
+          name,
+          probes: [{ url: endpoints[i]!.url('/health'), bodyMatch: '"status":"ok"', timeoutMs: PROBE_TIMEOUT_MS }],
+          database: { engine: 'rds', instanceId: `shop-db-${name}` },
+          compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 4 },
+          dns: { hostedZoneId: 'Z0TEST', recordName: 'shop.example.com', type: 'CNAME', value: `shop-${name}.example.com` },
+        })),
+      },
+    ],
+  });
+  const dynalite = await startDynalite();
+  // One table for both stacks: on AWS it is one global table with a replica per region.
+  const counted = countingStore(await dynamoStore(dynalite.client));
+  let prober: HttpProber | undefined;
+  const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0), () => (prober?.inflight() ?? 0) > 0 || counted.inflight() > 0);
+  prober = new HttpProber({ clock, concurrency: 8 });
+  const world = SimWorld.attach(config, endpoints, { clock });
+  const dispatched: Record<string, RunRecord[]> = { 'us-east-1': [], 'eu-west-1': [] };
+  const log = pino({ level: 'silent' });
+  const w: World = {
+    clock,
+    config,
+    world,
+    store: counted.store,
+    dispatched,
+    deps: (region) => ({
+      config: { ...config, vantage: region },
+      region,
+      clock,
+      store: counted.store,
+      cloud: world.providers,
+      prober: prober!,
+      log,
+      runbooks,
+      dispatcher: { dispatch: async (run) => void dispatched[region]!.push(run) },
+    }),
+    context: (ms, id = 'inv') => {
+      const deadline = clock.now() + ms;
+      return { awsRequestId: id, getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now()) };
+    },
+    async drive(invocation, maxMs = 20 * 60_000) {
+      let done = false;
+      const tracked = invocation.finally(() => {
+        done = true;
+      });
+      tracked.catch(() => undefined);
+      await clock.advanceUntil(() => done, { stepMs: 250, maxMs });
+      if (!done) throw new Error(`invocation still running after ${maxMs} ms of simulated time`);
+      return tracked;
+    },
+    async close() {
+      await prober!.close();
+      await world.stop();
+      await dynalite.close();
+    },
+  };
+  return w;
+}
+
+describe('Lambda handlers on the simulated cloud and dynalite (simulated time)', () => {
+  let w: World | undefined;
+  afterEach(async () => {
+    await w?.close();
+    w = undefined;
+  });
+
+  it('probes every 5 s through a one-minute invocation, records every round, and starts nothing while all is well', async () => {
+    w = await startWorld();
+    const probe = createProbeHandler(w.deps('eu-west-1'));
+    const start = w.clock.now();
+    const summary = await w.drive(probe(scheduledEvent(start), w.context(60_000)));
+    // Probing stops at the longest probe timeout + 5 s before the deadline: rounds at 0, 5, …, 50 s.
+    expect(summary).toMatchObject({ rounds: 11, runsHandedOff: [] });
+    expect(Date.parse(summary.endedAt) - start).toBeLessThanOrEqual(60_000 - PROBE_TIMEOUT_MS - 5_000 + 1_000);
+    for (const region of REGIONS) {
+      const rounds = await w.store.listObservations({ app: 'shop', region, since: start });
+      expect(rounds.map((o) => [o.vantage, o.ok]), region).toEqual(Array.from({ length: 11 }, () => ['eu-west-1', true]));
+      expect(rounds.map((o) => o.at - start)).toEqual(Array.from({ length: 11 }, (_, i) => i * 5_000));
+    }
+    const [decision] = await w.store.listDecisions({ app: 'shop', limit: 1 });
+    expect(decision).toMatchObject({ action: 'hold' });
+    expect(await w.store.listRuns({ app: 'shop', limit: 10 })).toEqual([]);
+  });
+
+  it('hands the failover to the target region’s worker; a run cut off by the deadline is finished by the next invocation', async () => {
+    w = await startWorld();
+    const { clock, store } = w;
+    const probeEu = createProbeHandler(w.deps('eu-west-1'));
+    const probeUs = createProbeHandler(w.deps('us-east-1'));
+    const workerEu = createRunbookHandler(w.deps('eu-west-1'), { pauseMarginMs: 2_000 });
+    const workerUs = createRunbookHandler(w.deps('us-east-1'), { pauseMarginMs: 2_000 });
+
+    // A healthy minute first, then us-east-1 goes down just after the next minute's invocations start.
+    await w.drive(probeEu(scheduledEvent(clock.now()), w.context(60_000)));
+    const minute = clock.now();
+    const eu = probeEu(scheduledEvent(minute), w.context(60_000, 'probe-eu'));
+    const us = probeUs(scheduledEvent(minute), w.context(60_000, 'probe-us'));
+    await clock.advance(1);
+    await w.world.outage('us-east-1');
+
+    // Both stacks see us-east-1 down; only the eu-west-1 stack, the target, creates the run and hands it to its worker.
+    expect(await clock.advanceUntil(() => w!.dispatched['eu-west-1']!.length > 0, { stepMs: 250, maxMs: 30_000 })).toBe(true);
+    const [handed] = w.dispatched['eu-west-1']!;
+    expect(handed).toMatchObject({ kind: 'failover', trigger: 'automatic', from: 'us-east-1', to: 'eu-west-1', status: 'running' });
+    expect(handed!.createdAt - minute).toBeLessThanOrEqual(15_000);
+    // Created, not executed: the journal is empty and the standby is still a replica.
+    expect(await store.readJournal(handed!.id)).toEqual([]);
+    expect(w.world.providers.cloud.succeeded('PromoteReadReplica')).toEqual([]);
+
+    // The worker's first invocation has 6 s left: it starts the run and pauses it while the promotion (5 s) is under way.
+    const first = await w.drive(workerEu({ source: 'failover-controller', runId: handed!.id, app: 'shop' }, w.context(6_000, 'worker-1')));
+    expect(first.runs).toEqual([{ id: handed!.id, status: 'running' }]);
+    let run = (await store.getRun(handed!.id))!;
+    expect(run.status).toBe('running');
+    expect(run.steps.some((s) => s.status === 'pending' || s.status === 'running')).toBe(true);
+    expect((await store.readJournal(handed!.id)).map((e) => e.type)).toContain('run-paused');
+    expect(w.world.providers.cloud.succeeded('PromoteReadReplica')).toHaveLength(1);
+
+    // The us-east-1 worker (its schedule) leaves the eu-west-1 run alone: no takeover of its lease, no execution.
+    const leaseHolder = async () => {
+      const probeLease = await store.acquireLease('app#shop', 'just-looking', 1_000, clock.now());
+      return probeLease.acquired ? undefined : probeLease.holder;
+    };
+    const before = await leaseHolder();
+    expect(before).toMatchObject({ owner: handed!.id });
+    expect(await w.drive(workerUs(scheduledEvent(clock.now()), w.context(60_000, 'worker-us')))).toEqual({ runs: [] });
+    expect(await leaseHolder()).toEqual(before);
+
+    // The next scheduled invocation of the eu-west-1 worker continues the run from its journal and finishes it.
+    const second = await w.drive(workerEu(scheduledEvent(clock.now()), w.context(900_000, 'worker-2')));
+    expect(second.runs).toEqual([{ id: handed!.id, status: 'succeeded' }]);
+    run = (await store.getRun(handed!.id))!;
+    expect(run.status, run.error).toBe('succeeded');
+    const journal = (await store.readJournal(handed!.id)).map((e) => e.type);
+    expect(journal.filter((t) => t === 'run-started')).toHaveLength(1);
+    expect(journal.filter((t) => t === 'run-paused')).toHaveLength(1);
+    expect(journal.filter((t) => t === 'run-resumed')).toHaveLength(1);
+    expect(journal.at(-1)).toBe('run-succeeded');
+    // Continued, never restarted: every act happened once.
+    expect(w.world.providers.cloud.succeeded('PromoteReadReplica')).toHaveLength(1);
+    expect(w.world.providers.cloud.succeeded('ChangeResourceRecordSets')).toHaveLength(1);
+    // The worker released the lease: the application is free for the next run.
+    expect(await leaseHolder()).toBeUndefined();
+
+    // The probe invocations end on time; the eu-west-1 one followed the run and learned the new active region.
+    const [euSummary, usSummary] = await Promise.all([w.drive(eu), w.drive(us)]);
+    expect(euSummary.runsHandedOff).toEqual([handed!.id]);
+    expect(usSummary.runsHandedOff).toEqual([]);
+    expect(w.dispatched['us-east-1']).toEqual([]);
+    expect(await store.getAppState('shop')).toMatchObject({ activeRegion: 'eu-west-1' });
+    expect((await store.listRuns({ app: 'shop', limit: 10 })).map((r) => r.id)).toEqual([handed!.id]);
+    // Both vantage points recorded their rounds in the shared table.
+    const vantages = new Set((await store.listObservations({ app: 'shop', region: 'us-east-1', since: minute })).map((o) => o.vantage));
+    expect(vantages).toEqual(new Set(['us-east-1', 'eu-west-1']));
+
+    // The next minute's probe starts from what DNS and the store say: eu-west-1 is active, nothing to do.
+    const calm = await w.drive(probeEu(scheduledEvent(clock.now()), w.context(60_000)));
+    expect(calm.runsHandedOff).toEqual([]);
+  });
+
+  it('serves the API through @fastify/aws-lambda and refuses a run into another region with the stack that executes it', async () => {
+    w = await startWorld();
+    const api = createApiHandler(w.deps('eu-west-1'));
+    const health = (await w.drive(api(httpEvent('GET', '/health'), w.context(29_000)))) as { statusCode: number };
+    expect(health.statusCode).toBe(200);
+    const status = (await w.drive(api(httpEvent('GET', '/status'), w.context(29_000)))) as { statusCode: number; body: string };
+    expect(status.statusCode).toBe(200);
+    expect(JSON.parse(status.body)).toMatchObject({ vantage: 'eu-west-1', applications: [{ name: 'shop', activeRegion: 'us-east-1' }] });
+
+    // The us-east-1 API is asked for a failover into eu-west-1: refused, naming the stack that executes it; nothing changes.
+    const apiUs = createApiHandler(w.deps('us-east-1'));
+    const refused = (await w.drive(apiUs(httpEvent('POST', '/failover', { to: 'eu-west-1', reason: 'wrong stack' }), w.context(29_000)))) as { statusCode: number; body: string };
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(JSON.parse(refused.body).message).toMatch(/a failover into eu-west-1 is executed by the failover-controller stack in eu-west-1/);
+    expect(await w.store.listRuns({ app: 'shop', limit: 10 })).toEqual([]);
+
+    // The eu-west-1 API: created, handed to the worker, 202; not executed in the API function.
+    const accepted = (await w.drive(api(httpEvent('POST', '/failover', { to: 'eu-west-1', reason: 'drill' }), w.context(29_000)))) as { statusCode: number; body: string };
+    expect(accepted.statusCode, accepted.body).toBe(202);
+    const run = (JSON.parse(accepted.body) as { run: RunRecord }).run;
+    expect(w.dispatched['eu-west-1']!.map((r) => r.id)).toEqual([run.id]);
+    expect(await w.store.readJournal(run.id)).toEqual([]);
+    const again = (await w.drive(api(httpEvent('POST', '/failover', { to: 'eu-west-1', reason: 'twice' }), w.context(29_000)))) as { statusCode: number; body: string };
+    expect(again.statusCode).toBe(409);
+    expect(JSON.parse(again.body)).toMatchObject({ runId: run.id });
+    expect(w.dispatched['us-east-1']).toEqual([]);
+  });
+});

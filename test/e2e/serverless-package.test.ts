@@ -1,0 +1,207 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionNames, IAM_ACTIONS } from '../../src/adapters/aws/iam-actions.js';
+import { stateTableDefinition } from '../../src/adapters/aws/state-table.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { type FunctionName, functionActions, LOG_ACTIONS } from '../../src/deploy/iam-policy.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '../..');
+const CONFIG = 'examples/failover.aws.yaml';
+const FUNCTIONS: Record<FunctionName, string> = { probe: 'ProbeLambdaFunction', api: 'ApiLambdaFunction', runbook: 'RunbookLambdaFunction' };
+
+type Json = Record<string, any>;
+
+/**
+ * `npx serverless package` (osls) as CI runs it: no AWS credentials, no
+ * AWS config files, and every HTTP(S) request sent to a proxy that does not
+ * exist, so that anything that needed the network would fail the packaging.
+ */
+async function slsPackage(region: string, outDir: string, config = CONFIG): Promise<{ stdout: string; stderr: string }> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^AWS_|^SLS_|^SERVERLESS_/.test(k)) env[k] = v;
+  Object.assign(env, {
+    FAILOVER_CONFIG: config,
+    HOME: outDir,
+    AWS_CONFIG_FILE: join(outDir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(outDir, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  });
+  return run('npx', ['--no-install', 'serverless', 'package', '--region', region, '--package', join(outDir, 'package')], { cwd: ROOT, env, timeout: 150_000 });
+}
+
+/** The files of a zip archive (stored or deflated entries), by name. */
+function unzip(zip: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = zip.readUInt32LE(end + 16);
+  for (let i = 0; i < zip.readUInt16LE(end + 10); i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extra = zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const local = zip.readUInt32LE(at + 42);
+    const dataAt = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(dataAt, dataAt + size);
+    files.set(name, method === 0 ? Buffer.from(data) : inflateRawSync(data));
+    at += 46 + nameLength + extra;
+  }
+  return files;
+}
+
+/** Every statement of a role's inline policies. */
+function statements(role: Json): Json[] {
+  return (role['Properties']['Policies'] as Json[]).flatMap((p) => p['PolicyDocument']['Statement'] as Json[]);
+}
+
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+
+describe('serverless package (osls + serverless-esbuild), offline', () => {
+  let dir: string;
+  let template: Json;
+  let resources: Json;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sls-package-'));
+    await slsPackage('eu-west-1', dir);
+    template = JSON.parse(await readFile(join(dir, 'package/cloudformation-template-update-stack.json'), 'utf8')) as Json;
+    resources = template['Resources'] as Json;
+  }, 180_000);
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('declares the three functions on nodejs22.x arm64, wired to the configuration and the table', () => {
+    for (const [fn, id] of Object.entries(FUNCTIONS)) {
+      const props = resources[id]?.['Properties'] as Json;
+      expect(props, id).toBeDefined();
+      expect(props).toMatchObject({
+        Handler: `src/handlers/${fn}.handler`,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        FunctionName: `failover-controller-prod-${fn}`,
+        Environment: { Variables: { FAILOVER_CONFIG: CONFIG, STATE_TABLE: 'failover-controller-prod-state', RUNBOOK_FUNCTION: 'failover-controller-prod-runbook' } },
+      });
+    }
+    expect(resources['ProbeLambdaFunction']['Properties']['Timeout']).toBe(60);
+    expect(resources['ApiLambdaFunction']['Properties']['Timeout']).toBeLessThanOrEqual(30);
+    expect(resources['RunbookLambdaFunction']['Properties']).toMatchObject({ Timeout: 900, ReservedConcurrentExecutions: 1 });
+    for (const fn of Object.keys(FUNCTIONS)) {
+      const group = Object.values(resources).find((r: Json) => r['Type'] === 'AWS::Logs::LogGroup' && r['Properties']['LogGroupName'] === `/aws/lambda/failover-controller-prod-${fn}`) as Json;
+      expect(group?.['Properties']['RetentionInDays'], fn).toBe(30);
+    }
+  });
+
+  it('schedules the probe and the runbook worker every minute, and puts the API behind IAM auth', () => {
+    const rules = Object.values(resources).filter((r: Json) => r['Type'] === 'AWS::Events::Rule') as Json[];
+    const scheduled = rules.map((r) => [r['Properties']['Targets'][0]['Arn']['Fn::GetAtt'][0], r['Properties']['ScheduleExpression'], r['Properties']['State']]);
+    expect(scheduled.sort()).toEqual([
+      ['ProbeLambdaFunction', 'rate(1 minute)', 'ENABLED'],
+      ['RunbookLambdaFunction', 'rate(1 minute)', 'ENABLED'],
+    ]);
+    const routes = Object.values(resources).filter((r: Json) => r['Type'] === 'AWS::ApiGatewayV2::Route') as Json[];
+    expect(routes.map((r) => [r['Properties']['RouteKey'], r['Properties']['AuthorizationType']])).toEqual([['$default', 'AWS_IAM']]);
+  });
+
+  it('declares the state table as in state-table.ts: on demand, point-in-time recovery, TTL, a replica per region', async () => {
+    const table = resources['StateTable'] as Json;
+    const expected = stateTableDefinition('failover-controller-prod-state');
+    expect(table['Type']).toBe('AWS::DynamoDB::GlobalTable');
+    expect(table['DeletionPolicy']).toBe('Retain');
+    const props = table['Properties'] as Json;
+    expect(props['TableName']).toBe(expected.TableName);
+    expect(props['BillingMode']).toBe('PAY_PER_REQUEST');
+    expect(props['KeySchema']).toEqual(expected.KeySchema);
+    expect(props['AttributeDefinitions']).toEqual(expected.AttributeDefinitions);
+    expect(props['GlobalSecondaryIndexes']).toEqual(expected.GlobalSecondaryIndexes);
+    expect(props['TimeToLiveSpecification']).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    const config = await loadConfig(join(ROOT, CONFIG));
+    const regions = [...new Set(config.applications.flatMap((a) => a.regions.map((r) => r.name)))].sort();
+    expect((props['Replicas'] as Json[]).map((r) => r['Region']).sort()).toEqual(regions);
+    for (const replica of props['Replicas'] as Json[]) expect(replica['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
+    // Created by the stack of the home region (the primary) only; the others use their replica.
+    expect(table['Condition']).toBe('OwnsStateTable');
+    expect(template['Conditions']['OwnsStateTable']).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+  });
+
+  it('gives each function its own role, with exactly the IAM actions the adapters call', async () => {
+    const config = await loadConfig(join(ROOT, CONFIG));
+    // The example uses every adapter (RDS instances and an Aurora global database), so every action must show up.
+    expect(new Set(config.applications.flatMap((a) => a.regions.map((r) => r.database.engine)))).toEqual(new Set(['rds', 'aurora-global']));
+    const roles = Object.entries(resources).filter(([, r]: [string, Json]) => r['Type'] === 'AWS::IAM::Role');
+    expect(roles.map(([id]) => id).sort()).toEqual(['ApiRole', 'ProbeRole', 'RunbookRole']);
+    const all = new Set<string>();
+    for (const [fn, id] of Object.entries(FUNCTIONS) as [FunctionName, string][]) {
+      const roleId = resources[id]['Properties']['Role']['Fn::GetAtt'][0] as string;
+      expect(roleId, fn).toBe(`${fn[0]!.toUpperCase()}${fn.slice(1)}Role`);
+      const actions = statements(resources[roleId]).flatMap((s) => asList(s['Action']) as string[]);
+      expect(new Set(actions).size, `${fn}: an action granted twice`).toBe(actions.length);
+      const granted = actions.filter((a) => !(LOG_ACTIONS as readonly string[]).includes(a)).sort();
+      expect(granted, fn).toEqual(functionActions(config, fn));
+      expect(actions.filter((a) => (LOG_ACTIONS as readonly string[]).includes(a)).sort(), fn).toEqual([...LOG_ACTIONS].sort());
+      granted.forEach((a) => all.add(a));
+    }
+    // No more and no fewer than the adapters call (iam-actions.ts, kept honest by test/unit/adapters/aws/iam-actions.test.ts).
+    expect([...all].sort()).toEqual(actionNames(IAM_ACTIONS));
+    // Least privilege where it matters most: only the worker changes the cloud, and it hands nothing on.
+    expect(functionActions(config, 'probe').filter((a) => /^(rds|autoscaling|cloudwatch):/.test(a) || a === 'route53:ChangeResourceRecordSets')).toEqual([]);
+    expect(functionActions(config, 'api').filter((a) => IAM_ACTIONS.find((s) => s.action === a)!.access === 'act' && !a.startsWith('dynamodb:') && a !== 'lambda:InvokeFunction')).toEqual([]);
+    expect(functionActions(config, 'runbook')).not.toContain('lambda:InvokeFunction');
+  });
+
+  it('scopes every statement: no wildcard action, Resource "*" only where AWS has no resource-level permission', async () => {
+    const config = await loadConfig(join(ROOT, CONFIG));
+    const zones = config.applications.flatMap((a) => a.regions.map((r) => r.dns.hostedZoneId));
+    const unscopable = IAM_ACTIONS.filter((s) => s.resource === 'any').map((s) => s.action);
+    for (const id of ['ProbeRole', 'ApiRole', 'RunbookRole']) {
+      for (const s of statements(resources[id])) {
+        const actions = asList(s['Action']) as string[];
+        const targets = asList(s['Resource']);
+        expect(s['Effect']).toBe('Allow');
+        for (const a of actions) expect(a, id).not.toMatch(/\*/);
+        if (targets.includes('*')) expect(actions.every((a) => unscopable.includes(a)), `${id} ${s['Sid']}: ${actions.join(', ')} on "*"`).toBe(true);
+        const text = JSON.stringify(targets);
+        if (actions.some((a) => a.startsWith('dynamodb:'))) {
+          expect(targets).toEqual([
+            { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/failover-controller-prod-state' },
+            { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/failover-controller-prod-state/index/*' },
+          ]);
+        }
+        if (actions.includes('route53:ListResourceRecordSets')) for (const zone of zones) expect(text).toContain(`hostedzone/${zone}`);
+        if (actions.includes('rds:PromoteReadReplica')) expect(text).toContain(':db:shop-db-euw1"');
+        if (actions.includes('autoscaling:UpdateAutoScalingGroup')) expect(text).toContain('autoScalingGroupName/shop-web-euw1');
+        if (actions.includes('lambda:InvokeFunction')) expect(text).toContain(':function:failover-controller-prod-runbook');
+      }
+    }
+  });
+
+  it('packages one bundle per function with the configuration, and each bundle loads', async () => {
+    for (const fn of Object.keys(FUNCTIONS)) {
+      const files = unzip(await readFile(join(dir, `package/${fn}.zip`)));
+      expect([...files.keys()].sort(), fn).toEqual([CONFIG, `src/handlers/${fn}.cjs`]);
+      const bundle = join(dir, `${fn}.cjs`);
+      await import('node:fs/promises').then((fs) => fs.writeFile(bundle, files.get(`src/handlers/${fn}.cjs`)!));
+      // Loading composes nothing (that happens on the first invocation): it must not need the environment or the network.
+      const { stdout } = await run(process.execPath, ['-e', `const m = require(${JSON.stringify(bundle)}); process.stdout.write(typeof m.handler)`], { cwd: dir, timeout: 30_000 });
+      expect(stdout, fn).toBe('function');
+    }
+  });
+
+  it('refuses to package a configuration that is not for AWS, naming the file and the field', async () => {
+    const out = await slsPackage('eu-west-1', dir, 'examples/failover.yaml').then(
+      () => 'packaged',
+      (err: { stdout: string; stderr: string }) => `${err.stdout}\n${err.stderr}`,
+    );
+    expect(out).toContain('examples/failover.yaml: provider: must be aws to deploy on AWS Lambda, got sim');
+  }, 120_000);
+});

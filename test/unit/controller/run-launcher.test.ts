@@ -1,0 +1,100 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { runbooks } from '../../../runbooks/index.js';
+import { MemoryStateStore } from '../../../src/adapters/memory/memory-state-store.js';
+import { createSimProviders } from '../../../src/adapters/sim/sim-providers.js';
+import { validateConfig } from '../../../src/config/load-config.js';
+import { leaseName, PlacedEngine, RunLauncher, type RunPlacement } from '../../../src/controller/run-launcher.js';
+import { UserInputError } from '../../../src/errors/errors.js';
+import type { RunRecord } from '../../../src/runbook/run.js';
+import { ManualClock } from '../../support/manual-clock.js';
+
+const config = validateConfig({
+  provider: 'sim',
+  applications: [
+    {
+      name: 'shop',
+      regions: ['us-east-1', 'eu-west-1'].map((name) => ({
+        name,
+        probes: [{ url: `http://127.0.0.1:1/${name}` }],
+        database: { engine: 'rds', instanceId: `db-${name}` },
+        compute: { autoScalingGroup: `web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
+        dns: { hostedZoneId: 'Z0TEST', recordName: 'shop.example.com', type: 'CNAME', value: `${name}.example.com` },
+      })),
+    },
+  ],
+});
+const app = config.applications[0]!;
+const request = { app, kind: 'failover' as const, from: 'us-east-1', to: 'eu-west-1', trigger: 'manual' as const, reason: 'test' };
+
+function setup(placement: RunPlacement, options: { viaEngine?: boolean } = {}) {
+  const clock = new ManualClock();
+  const store = new MemoryStateStore();
+  const log = pino({ level: 'silent' });
+  const finished: RunRecord[] = [];
+  const deps = { store, clock, cloud: createSimProviders({ clock }), prober: { round: async () => [] }, log, runbooks, onFinished: async (run: RunRecord) => void finished.push(run) };
+  const launcher = options.viaEngine
+    ? new RunLauncher({ ...deps, engine: new PlacedEngine({ store, clock, log }, placement) })
+    : new RunLauncher({ ...deps, placement });
+  return { clock, store, launcher, finished };
+}
+
+describe('RunLauncher placement', () => {
+  it('refuses to launch a run into another region than its own, before taking the lease', async () => {
+    const { store, launcher } = setup({ region: 'us-east-1' });
+    await expect(launcher.launch(request)).rejects.toThrow(UserInputError);
+    await expect(launcher.launch(request)).rejects.toThrow(/a failover into eu-west-1 is executed by the failover-controller stack in eu-west-1/);
+    expect(await store.listRuns({ limit: 10 })).toEqual([]);
+    expect((await store.acquireLease(leaseName('shop'), 'someone', 1_000, 0)).acquired).toBe(true);
+  });
+
+  it('does not resume a run into another region, and leaves its lease alone', async () => {
+    const { store, launcher, clock } = setup({ region: 'us-east-1' });
+    const run: RunRecord = { id: 'run-1', app: 'shop', kind: 'failover', runbook: 'regional-failover', from: 'us-east-1', to: 'eu-west-1', trigger: 'manual', reason: 'x', status: 'running', createdAt: 0, steps: [] };
+    await store.putRun(run);
+    const held = await store.acquireLease(leaseName('shop'), 'run-1', 60_000, clock.now());
+    expect(await launcher.resume(run, app)).toBe(false);
+    const holder = await store.acquireLease(leaseName('shop'), 'other', 60_000, clock.now());
+    expect(holder).toEqual({ acquired: false, holder: held.acquired ? held.lease : undefined });
+  });
+
+  it('hands a new run to the dispatcher instead of executing it, and keeps the lease for the worker', async () => {
+    const dispatched: RunRecord[] = [];
+    const { store, launcher } = setup({ region: 'eu-west-1', handoff: { dispatcher: { dispatch: async (run) => void dispatched.push(run) } } });
+    const run = await launcher.launch(request);
+    expect(dispatched.map((r) => r.id)).toEqual([run.id]);
+    expect(await store.getRun(run.id)).toMatchObject({ status: 'running' });
+    expect(await store.readJournal(run.id)).toEqual([]);
+    expect(launcher.running()).toEqual([]);
+    const holder = await store.acquireLease(leaseName('shop'), 'other', 60_000, 0);
+    expect(holder).toMatchObject({ acquired: false, holder: { owner: run.id } });
+  });
+
+  it('still returns the run when the dispatch fails: the worker schedule picks it up', async () => {
+    const { store, launcher } = setup({ handoff: { dispatcher: { dispatch: async () => Promise.reject(new Error('throttled')) } } });
+    const run = await launcher.launch(request);
+    expect(await store.getRun(run.id)).toMatchObject({ status: 'running' });
+  });
+
+  it('follows a handed-off run in the store until it ends, then reports it finished; or stops following when told', async () => {
+    for (const outcome of ['ends', 'aborted'] as const) {
+      const follow = new AbortController();
+      const { store, launcher, clock, finished } = setup({ handoff: { dispatcher: { dispatch: async () => undefined }, follow: { signal: follow.signal, pollMs: 2_000 } } }, { viaEngine: true });
+      const run = await launcher.launch(request);
+      expect(launcher.running()).toEqual([run.id]);
+      await clock.advance(10_000);
+      expect(finished).toEqual([]);
+      if (outcome === 'ends') {
+        await store.putRun({ ...run, status: 'succeeded', finishedAt: clock.now() });
+        await clock.advance(2_000);
+        await launcher.settled();
+        expect(finished.map((r) => [r.id, r.status])).toEqual([[run.id, 'succeeded']]);
+      } else {
+        follow.abort();
+        await launcher.settled();
+        expect(finished).toEqual([]);
+      }
+      expect(launcher.running()).toEqual([]);
+    }
+  });
+});
