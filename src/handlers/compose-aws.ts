@@ -29,6 +29,10 @@ export async function composeAws(env: Record<string, string | undefined> = proce
   const [configPath, table, runbookFunction, region] = AWS_ENVIRONMENT.map((name) => env[name]!) as [string, string, string, string];
   const loaded = await loadConfig(configPath);
   if (loaded.provider !== 'aws') throw new ConfigError(configPath, [{ path: 'provider', message: `must be aws on AWS Lambda, got ${loaded.provider}` }]);
+  const regions = new Set(loaded.applications.flatMap((app) => app.regions.map((r) => r.name)));
+  if (!regions.has(region)) {
+    throw new ConfigError(configPath, [{ path: 'applications', message: `no application has a region ${region}, where this stack runs (${[...regions].join(', ')})` }]);
+  }
   // Every regional stack probes every region: its own region is its vantage point.
   const config = { ...loaded, vantage: region };
   const clock = systemClock;

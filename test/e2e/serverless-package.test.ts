@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { actionNames, IAM_ACTIONS } from '../../src/adapters/aws/iam-actions.js'
 import { stateTableDefinition } from '../../src/adapters/aws/state-table.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { type FunctionName, functionActions, LOG_ACTIONS } from '../../src/deploy/iam-policy.js';
+import { dynamoStore, startDynalite } from '../support/dynalite.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -190,12 +191,68 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
       const files = unzip(await readFile(join(dir, `package/${fn}.zip`)));
       expect([...files.keys()].sort(), fn).toEqual([CONFIG, `src/handlers/${fn}.cjs`]);
       const bundle = join(dir, `${fn}.cjs`);
-      await import('node:fs/promises').then((fs) => fs.writeFile(bundle, files.get(`src/handlers/${fn}.cjs`)!));
+      await writeFile(bundle, files.get(`src/handlers/${fn}.cjs`)!);
       // Loading composes nothing (that happens on the first invocation): it must not need the environment or the network.
       const { stdout } = await run(process.execPath, ['-e', `const m = require(${JSON.stringify(bundle)}); process.stdout.write(typeof m.handler)`], { cwd: dir, timeout: 30_000 });
       expect(stdout, fn).toBe('function');
     }
   });
+
+  it('runs the packaged bundles: the API answers, the probe records its rounds, the worker finds nothing to do (on dynalite, offline)', async () => {
+    const dynalite = await startDynalite();
+    try {
+      const table = 'smoke-state';
+      const store = await dynamoStore(dynalite.client, table);
+      const dead = 'http://127.0.0.1:9';
+      // provider: aws with every AWS endpoint on loopback: DynamoDB is dynalite, the rest refuse connections.
+      const configPath = join(dir, 'smoke.yaml');
+      const config = await readFile(join(ROOT, CONFIG), 'utf8');
+      await writeFile(
+        configPath,
+        config
+          .replace('provider: aws', `provider: aws\nendpoints: { dynamodb: '${dynalite.endpoint}', route53: '${dead}', rds: '${dead}', autoscaling: '${dead}', cloudwatch: '${dead}' }`)
+          .replace(/https:\/\/[a-z0-9-]+\.example\.com\/[a-z]+/g, `${dead}/health`)
+          .replace(/timeoutMs: 2000/g, 'timeoutMs: 300'),
+      );
+      const env = {
+        PATH: process.env['PATH'] ?? '',
+        FAILOVER_CONFIG: configPath,
+        STATE_TABLE: table,
+        RUNBOOK_FUNCTION: 'failover-controller-prod-runbook',
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        LOG_LEVEL: 'silent',
+      };
+      const invoke = async (fn: string, calls: string): Promise<Json> => {
+        const script = [
+          `const { handler } = require(${JSON.stringify(join(dir, `${fn}.cjs`))});`,
+          "const ctx = (ms) => { const end = Date.now() + ms; return { awsRequestId: 'smoke', getRemainingTimeInMillis: () => end - Date.now() }; };",
+          "const http = (method, path) => ({ version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: '', headers: { host: 'x' }, isBase64Encoded: false, requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' }, stage: '$default' } });",
+          `(async () => { const out = {}; ${calls}; process.stdout.write(JSON.stringify(out)); process.exit(0); })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`,
+        ].join('\n');
+        const { stdout } = await run(process.execPath, ['-e', script], { cwd: dir, env, timeout: 60_000 });
+        return JSON.parse(stdout) as Json;
+      };
+      const api = await invoke('api', "out.health = await handler(http('GET', '/health'), ctx(29000)); out.status = await handler(http('GET', '/status'), ctx(29000))");
+      expect(api['health']['statusCode']).toBe(200);
+      expect(api['status']['statusCode']).toBe(200);
+      expect(JSON.parse(api['status']['body'])).toMatchObject({ provider: 'aws', vantage: 'eu-west-1', applications: [{ name: 'shop' }, { name: 'ledger' }] });
+
+      const since = Date.now();
+      // 5.3 s of margin (longest probe timeout + 5 s): two seconds of probing, one round.
+      const probe = await invoke('probe', 'out.summary = await handler({}, ctx(7300))');
+      expect(probe['summary']).toMatchObject({ rounds: 1, runsHandedOff: [] });
+      const rounds = await store.listObservations({ app: 'shop', region: 'us-east-1', since });
+      expect(rounds.map((o) => [o.vantage, o.ok, o.probes[0]?.error])).toEqual([['eu-west-1', false, 'refused']]);
+
+      const worker = await invoke('runbook', 'out.summary = await handler({ source: "aws.events" }, ctx(60000))');
+      expect(worker['summary']).toEqual({ runs: [] });
+    } finally {
+      await dynalite.close();
+    }
+  }, 120_000);
 
   it('refuses to package a configuration that is not for AWS, naming the file and the field', async () => {
     const out = await slsPackage('eu-west-1', dir, 'examples/failover.yaml').then(

@@ -42,7 +42,6 @@ export const IAM_ACTIONS: readonly IamActionSpec[] = [
   { action: 'dynamodb:Query', adapter: 'dynamodb-state-store.ts', access: 'read', resource: 'state-table' },
   { action: 'dynamodb:PutItem', adapter: 'dynamodb-state-store.ts', access: 'act', resource: 'state-table' },
   { action: 'dynamodb:UpdateItem', adapter: 'dynamodb-state-store.ts', access: 'act', resource: 'state-table' },
-  { action: 'dynamodb:DeleteItem', adapter: 'dynamodb-state-store.ts', access: 'act', resource: 'state-table' },
   { action: 'dynamodb:BatchWriteItem', adapter: 'dynamodb-state-store.ts', access: 'act', resource: 'state-table' },
   // Route 53: read the records, change them in one batch, follow the change.
   { action: 'route53:ListResourceRecordSets', adapter: 'route53-dns.ts', access: 'read', resource: 'hosted-zone' },

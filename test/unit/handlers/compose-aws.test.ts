@@ -14,6 +14,11 @@ describe('composeAws: the handlers’ dependencies from the Lambda environment',
     await expect(composeAws(env)).rejects.toThrow(/failover\.yaml: 1 problem:\n {2}provider: must be aws on AWS Lambda, got sim/);
   });
 
+  it('refuses to run in a region the configuration does not name', async () => {
+    const env = { FAILOVER_CONFIG: join(ROOT, 'examples/failover.aws.yaml'), STATE_TABLE: 't', RUNBOOK_FUNCTION: 'f', AWS_REGION: 'ap-south-1' };
+    await expect(composeAws(env)).rejects.toThrow('applications: no application has a region ap-south-1, where this stack runs (us-east-1, eu-west-1)');
+  });
+
   it('composes from the packaged configuration, with this stack’s region as the vantage point, without calling AWS', async () => {
     const env = { FAILOVER_CONFIG: join(ROOT, 'examples/failover.aws.yaml'), STATE_TABLE: 'state', RUNBOOK_FUNCTION: 'runbook', AWS_REGION: 'eu-west-1' };
     const deps = await composeAws(env);
