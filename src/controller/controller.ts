@@ -17,7 +17,7 @@ import type { RunKind, RunRecord } from '../runbook/run.js';
 import { flattenSteps, type Runbook } from '../runbook/step.js';
 import { findApp, findRegion } from './app-lookup.js';
 import { planRun, type RunPlan } from './planner.js';
-import { RunLauncher } from './run-launcher.js';
+import { RunLauncher, type RunPlacement } from './run-launcher.js';
 import type { AppStatus, ControllerStatus } from './status-view.js';
 
 /** Everything the controller is wired to. */
@@ -32,6 +32,8 @@ export interface ControllerDeps {
   engine?: RunbookEngine;
   /** Where decisions that act or need a human are sent. */
   notifier?: Notifier;
+  /** Which runs this controller may execute (its stack's region) and how it hands them to a worker. */
+  placement?: RunPlacement;
 }
 
 interface AppRuntime {
@@ -41,6 +43,8 @@ interface AppRuntime {
   lastFailoverAt?: number;
   lastDecision?: Decision;
   nextDueAt: number;
+  /** The newest ended run whose outcome this runtime has taken up. */
+  lastSeenRunId?: string;
 }
 
 /**
@@ -62,6 +66,7 @@ export class Controller {
       log: deps.log,
       runbooks: deps.runbooks,
       ...(deps.engine ? { engine: deps.engine } : {}),
+      ...(deps.placement ? { placement: deps.placement } : {}),
       onFinished: (run) => this.afterRun(run),
     });
   }
@@ -243,6 +248,15 @@ export class Controller {
     const now = this.deps.clock.now();
     const runs = await this.deps.store.listRuns({ app: app.app.name, limit: 20 });
     const current = runs[0]?.status === 'running' ? runs[0] : undefined;
+    if (runs[0] && !current && runs[0].id !== app.lastSeenRunId) {
+      // A run this process did not follow (another worker, the API's stack) has ended: take up what it left before deciding.
+      const saved = await this.deps.store.getAppState(app.app.name);
+      if (saved) {
+        app.activeRegion = saved.activeRegion;
+        if (saved.lastFailoverAt !== undefined) app.lastFailoverAt = saved.lastFailoverAt;
+      }
+      app.lastSeenRunId = runs[0].id;
+    }
     const quorum = app.app.policy.quorum > 1 ? await this.quorum(app, now) : undefined;
     const decision = decide(
       {
@@ -398,6 +412,7 @@ export class Controller {
   /** After a run, DNS is the truth about which region is active, whatever the run's outcome. */
   private async afterRun(run: RunRecord): Promise<void> {
     const runtime = this.runtime(run.app);
+    runtime.lastSeenRunId = run.id;
     const fromDns = await this.activeFromDns(runtime.app).catch(() => undefined);
     runtime.activeRegion = fromDns ?? (run.status === 'succeeded' ? run.to : runtime.activeRegion);
     // The cooldown starts with a failover that moved traffic; a failed attempt must not delay the next one.

@@ -71,21 +71,6 @@ export interface RunHandoff {
 }
 
 /**
- * A RunbookEngine that carries a placement for the launcher that uses it.
- * ControllerDeps forwards `engine` to the launcher but not `placement`:
- * until it does, this is how a composition (the Lambda handlers) places
- * runs without a change to the controller.
- */
-export class PlacedEngine extends RunbookEngine {
-  constructor(
-    deps: EngineDeps,
-    readonly placement: RunPlacement,
-  ) {
-    super(deps);
-  }
-}
-
-/**
  * Starts runs under the single-flight rule: one run per application, held by
  * a lease whose owner is the run id, so that a second trigger learns which
  * run is in progress. Runs execute in the background; `settled()` waits.
@@ -100,7 +85,7 @@ export class RunLauncher {
   constructor(private readonly deps: RunLauncherDeps) {
     this.engine = deps.engine ?? new RunbookEngine({ store: deps.store, clock: deps.clock, log: deps.log });
     this.cloud = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
-    this.placement = deps.placement ?? (this.engine instanceof PlacedEngine ? this.engine.placement : {});
+    this.placement = deps.placement ?? {};
   }
 
   /** Start a run, or throw RunInProgressError naming the run that holds the application. */

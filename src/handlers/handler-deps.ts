@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { Controller } from '../controller/controller.js';
-import { PlacedEngine, type RunPlacement } from '../controller/run-launcher.js';
+import type { RunPlacement } from '../controller/run-launcher.js';
 import type { Clock } from '../ports/clock.js';
 import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
@@ -37,7 +37,7 @@ export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsR
 /** A controller for one invocation, its runs placed as `placement` says. */
 export function invocationController(deps: HandlerDeps, placement: RunPlacement, log: Logger): Controller {
   const { config, clock, store, cloud, prober, runbooks } = deps;
-  return new Controller({ config, clock, store, cloud, prober, log, runbooks, engine: new PlacedEngine({ store, clock, log }, placement) });
+  return new Controller({ config, clock, store, cloud, prober, log, runbooks, placement });
 }
 
 /** Sleep on the deps' clock until `signal` aborts it; never rejects. */

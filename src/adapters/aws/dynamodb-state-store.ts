@@ -163,8 +163,8 @@ export class DynamoStateStore implements StateStore {
           TableName: this.table,
           Key: { pk: `LEASE#${name}`, sk: 'LEASE' },
           // Free, expired, or ours already; the token only ever grows, so a holder that lost the lease is fenced off.
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now OR #owner = :owner',
-          UpdateExpression: 'SET #owner = :owner, expiresAt = :exp, #name = :name, #token = if_not_exists(#token, :zero) + :one',
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil <= :now OR #owner = :owner',
+          UpdateExpression: 'SET #owner = :owner, leaseUntil = :exp, #name = :name, #token = if_not_exists(#token, :zero) + :one',
           ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token', '#name': 'name' },
           ExpressionAttributeValues: { ':owner': owner, ':exp': now + ttlMs, ':now': now, ':zero': 0, ':one': 1, ':name': name },
           ReturnValues: 'ALL_NEW',
@@ -187,7 +187,7 @@ export class DynamoStateStore implements StateStore {
           TableName: this.table,
           Key: { pk: `LEASE#${lease.name}`, sk: 'LEASE' },
           ConditionExpression: '#owner = :owner AND #token = :token',
-          UpdateExpression: 'SET expiresAt = :zero REMOVE #owner',
+          UpdateExpression: 'SET leaseUntil = :zero REMOVE #owner',
           ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token' },
           ExpressionAttributeValues: { ':owner': lease.owner, ':token': lease.token, ':zero': 0 },
         }),
@@ -242,7 +242,8 @@ function journalKey(seq: number): string {
 }
 
 function toLease(item: Record<string, unknown>): Lease {
-  return { name: String(item['name']), owner: String(item['owner']), token: Number(item['token']), expiresAt: Number(item['expiresAt']) };
+  // `leaseUntil`, not `expiresAt`: that is the table's TTL attribute (seconds), and a lease must never be expired away by TTL.
+  return { name: String(item['name']), owner: String(item['owner']), token: Number(item['token']), expiresAt: Number(item['leaseUntil']) };
 }
 
 /** Drop the table's own key attributes from an item. */

@@ -10,7 +10,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | journal entry   | `RUN#<runId>`      | `J#<seq, 10 digits>`       |                              |                           |
  * | run signal      | `RUN#<runId>`      | `SIG#<at>#<random>`        |                              |                           |
  * | decision        | `APP#<app>`        | `DEC#<at>#<random>`        |                              | `DEC` / `<at>#<random>`   |
- * | lease           | `LEASE#<name>`     | `LEASE`                    |                              |                           |
+ * | lease           | `LEASE#<name>`     | `LEASE`  (owner, token, leaseUntil ms; never TTL'd) |                |                           |
  * | observation     | `OBS#<app>#<region>` | `<at>#<vantage>`         |                              |                           |
  *
  * Times in sort keys are zero-padded epoch milliseconds so that they sort as

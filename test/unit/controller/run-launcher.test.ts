@@ -4,7 +4,7 @@ import { runbooks } from '../../../runbooks/index.js';
 import { MemoryStateStore } from '../../../src/adapters/memory/memory-state-store.js';
 import { createSimProviders } from '../../../src/adapters/sim/sim-providers.js';
 import { validateConfig } from '../../../src/config/load-config.js';
-import { leaseName, PlacedEngine, RunLauncher, type RunPlacement } from '../../../src/controller/run-launcher.js';
+import { leaseName, RunLauncher, type RunPlacement } from '../../../src/controller/run-launcher.js';
 import { UserInputError } from '../../../src/errors/errors.js';
 import type { RunRecord } from '../../../src/runbook/run.js';
 import { ManualClock } from '../../support/manual-clock.js';
@@ -27,15 +27,13 @@ const config = validateConfig({
 const app = config.applications[0]!;
 const request = { app, kind: 'failover' as const, from: 'us-east-1', to: 'eu-west-1', trigger: 'manual' as const, reason: 'test' };
 
-function setup(placement: RunPlacement, options: { viaEngine?: boolean } = {}) {
+function setup(placement: RunPlacement) {
   const clock = new ManualClock();
   const store = new MemoryStateStore();
   const log = pino({ level: 'silent' });
   const finished: RunRecord[] = [];
   const deps = { store, clock, cloud: createSimProviders({ clock }), prober: { round: async () => [] }, log, runbooks, onFinished: async (run: RunRecord) => void finished.push(run) };
-  const launcher = options.viaEngine
-    ? new RunLauncher({ ...deps, engine: new PlacedEngine({ store, clock, log }, placement) })
-    : new RunLauncher({ ...deps, placement });
+  const launcher = new RunLauncher({ ...deps, placement });
   return { clock, store, launcher, finished };
 }
 
@@ -79,7 +77,7 @@ describe('RunLauncher placement', () => {
   it('follows a handed-off run in the store until it ends, then reports it finished; or stops following when told', async () => {
     for (const outcome of ['ends', 'aborted'] as const) {
       const follow = new AbortController();
-      const { store, launcher, clock, finished } = setup({ handoff: { dispatcher: { dispatch: async () => undefined }, follow: { signal: follow.signal, pollMs: 2_000 } } }, { viaEngine: true });
+      const { store, launcher, clock, finished } = setup({ handoff: { dispatcher: { dispatch: async () => undefined }, follow: { signal: follow.signal, pollMs: 2_000 } } });
       const run = await launcher.launch(request);
       expect(launcher.running()).toEqual([run.id]);
       await clock.advance(10_000);
