@@ -139,6 +139,7 @@ const EndpointsSchema = Type.Object(
     autoscaling: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
     cloudwatch: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
     dynamodb: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
+    sns: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
   },
   { additionalProperties: false },
 );

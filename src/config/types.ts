@@ -59,6 +59,7 @@ export interface EndpointOverrides {
   autoscaling?: string;
   cloudwatch?: string;
   dynamodb?: string;
+  sns?: string;
 }
 
 /** The whole, validated configuration. */

@@ -26,9 +26,9 @@ export interface IamStatement {
  *   runs on.
  */
 export const FUNCTION_ACCESS: Record<FunctionName, (spec: IamActionSpec) => boolean> = {
-  probe: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || (s.adapter === 'route53-dns.ts' && s.access === 'read'),
-  api: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || s.access === 'read',
-  runbook: (s) => s.adapter !== 'lambda-dispatcher.ts',
+  probe: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || s.adapter === 'sns-notifier.ts' || (s.adapter === 'route53-dns.ts' && s.access === 'read'),
+  api: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || (s.access === 'read' && s.adapter !== 'sns-notifier.ts'),
+  runbook: (s) => s.adapter !== 'lambda-dispatcher.ts' && s.adapter !== 'sns-notifier.ts',
 };
 
 /** Names the policies need from the stack. */
@@ -124,6 +124,8 @@ function resourcesByKind(config: Config, names: StackNames): Record<IamResourceK
       const [region, name] = key.split('|') as [string, string];
       return sub(`arn:\${AWS::Partition}:autoscaling:${region}:\${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${name}`);
     }),
+    // The decisions' topic, when notifications go to SNS (only the probe decides, so only it publishes).
+    'sns-topic': config.notifications.snsTopicArn ? [config.notifications.snsTopicArn] : [],
     'runbook-function': [sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${names.functionNames.runbook}`)],
     any: ['*'],
   };

@@ -10,8 +10,8 @@ import { SimWorld } from '../sim/sim-world.js';
 import { createAwsProviders } from '../adapters/aws/aws-providers.js';
 import type { CloudProviders } from '../ports/providers.js';
 import { startEmbeddedDynamo } from './embedded-dynamo.js';
-import { FanoutNotifier } from '../adapters/notify/fanout-notifier.js';
-import { WebhookNotifier } from '../adapters/notify/webhook-notifier.js';
+import { AwsClients } from '../adapters/aws/aws-clients.js';
+import { createNotifier } from '../adapters/aws/notifier-factory.js';
 
 /** A running controller in one process: the controller loop, the API and, in simulation, the world. */
 export interface LocalController {
@@ -37,7 +37,7 @@ export async function startLocal(config: Config, options: { clock: Clock; log: L
   const prober = new HttpProber({ clock: options.clock, concurrency: config.probeConcurrency });
   const dynamo = await startEmbeddedDynamo(options.stateDir);
   const store = dynamo.store;
-  const notifier = config.notifications.webhookUrl ? new FanoutNotifier([new WebhookNotifier(config.notifications.webhookUrl)], options.log) : undefined;
+  const notifier = createNotifier(config, options.log, aws?.clients ?? new AwsClients({ endpoints: config.endpoints }));
   const controller = new Controller({ config, clock: options.clock, store, cloud, prober, log: options.log, runbooks, ...(notifier ? { notifier } : {}) });
   await controller.init();
   await controller.resumeRuns();

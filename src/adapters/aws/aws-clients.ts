@@ -2,6 +2,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { EndpointOverrides } from '../../config/types.js';
 
 /** Options shared by every client. */
@@ -39,6 +40,10 @@ export class AwsClients {
 
   cloudWatch(region: string): CloudWatchClient {
     return this.client('cloudwatch', region, (config) => new CloudWatchClient(config));
+  }
+
+  sns(region: string): SNSClient {
+    return this.client('sns', region, (config) => new SNSClient(config));
   }
 
   /** Close every client's connections. */

@@ -24,6 +24,7 @@ export type IamResourceKind =
   | 'db-cluster'
   | 'runbook-function'
   | 'auto-scaling-group'
+  | 'sns-topic'
   | 'any';
 
 /** One action, who calls it and what it is scoped to. */
@@ -63,6 +64,8 @@ export const IAM_ACTIONS: readonly IamActionSpec[] = [
   // Auto Scaling: Describe* actions have no resource-level permissions; updates are scoped to the groups.
   { action: 'autoscaling:DescribeAutoScalingGroups', adapter: 'autoscaling-compute.ts', access: 'read', resource: 'any' },
   { action: 'autoscaling:UpdateAutoScalingGroup', adapter: 'autoscaling-compute.ts', access: 'act', resource: 'auto-scaling-group' },
+  // Notifications of decisions that act or page, to the configured topic.
+  { action: 'sns:Publish', adapter: 'sns-notifier.ts', access: 'act', resource: 'sns-topic' },
   // Hand a new run to the runbook worker of this region.
   { action: 'lambda:InvokeFunction', adapter: 'lambda-dispatcher.ts', access: 'act', resource: 'runbook-function' },
 ];
@@ -118,6 +121,8 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   // @aws-sdk/client-auto-scaling
   DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
   UpdateAutoScalingGroupCommand: 'autoscaling:UpdateAutoScalingGroup',
+  // @aws-sdk/client-sns
+  PublishCommand: 'sns:Publish',
   // @aws-sdk/client-lambda
   InvokeCommand: 'lambda:InvokeFunction',
 };
