@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import type { AppConfig, Config } from '../config/types.js';
 import { ConflictError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
 import { activeRegionOf } from '../dns/desired-records.js';
-import { describeResults, HISTORY_ROUNDS, initialHealth, observe, type RegionHealth } from '../health/region-health.js';
-import { countQuorum, type QuorumCount, votesFromObservations } from '../health/quorum.js';
+import { observe, type RegionHealth } from '../health/region-health.js';
 import { decide } from '../policy/decide.js';
 import type { Decision, DecisionInputs } from '../policy/decision.js';
 import type { Clock } from '../ports/clock.js';
@@ -18,7 +17,8 @@ import { flattenSteps, type Runbook } from '../runbook/step.js';
 import { findApp, findRegion } from './app-lookup.js';
 import { planRun, type RunPlan } from './planner.js';
 import { RunLauncher, type RunPlacement } from './run-launcher.js';
-import type { AppStatus, ControllerStatus } from './status-view.js';
+import { type AppStatus, type ControllerStatus, regionStatus } from './status-view.js';
+import { storedHealth, vantageVotes, WITNESS } from './stored-rounds.js';
 
 /** Everything the controller is wired to. */
 export interface ControllerDeps {
@@ -91,7 +91,7 @@ export class Controller {
         app,
         activeRegion,
         nextDueAt: now,
-        health: Object.fromEntries(await Promise.all(app.regions.map(async (r) => [r.name, await this.storedHealth(app, r.name, now)] as const))),
+        health: Object.fromEntries(await Promise.all(app.regions.map(async (r) => [r.name, await storedHealth(this.deps.store, app, r.name, this.deps.config.vantage, now)] as const))),
       };
       if (saved?.lastFailoverAt !== undefined) runtime.lastFailoverAt = saved.lastFailoverAt;
       this.apps.set(app.name, runtime);
@@ -144,22 +144,6 @@ export class Controller {
     if (!run) throw new NotFoundError(`no run with id ${runId}`);
     if (run.status !== 'running') throw new ConflictError(`run ${runId} has already ended (${run.status})`);
     return run;
-  }
-
-  /**
-   * A region's health as this vantage point's stored rounds left it: a
-   * restarted process (or a new Lambda invocation) keeps its hysteresis and
-   * flap history instead of judging from a blank slate.
-   */
-  private async storedHealth(app: AppConfig, region: string, now: number): Promise<RegionHealth> {
-    const { fallThreshold: fall, riseThreshold: rise, probeIntervalSeconds } = app.policy;
-    const since = now - HISTORY_ROUNDS * probeIntervalSeconds * 1000;
-    const rounds = await this.deps.store.listObservations({ app: app.name, region, since, vantage: this.deps.config.vantage });
-    return rounds.reduce(
-      (health, o) =>
-        observe(health, { region, at: o.at, results: o.probes.map((p) => ({ url: '(stored round)', ok: o.ok, latencyMs: p.latencyMs, at: o.at, ...(p.status !== undefined ? { status: p.status } : {}), ...(p.error ? { error: p.error as ProbeResult['error'] & string } : {}) })) }, { fall, rise }),
-      initialHealth(region, now),
-    );
   }
 
   /** Run the loop until `stop()`: a tick whenever an application's probe interval is due. */
@@ -257,7 +241,7 @@ export class Controller {
       }
       app.lastSeenRunId = runs[0].id;
     }
-    const quorum = app.app.policy.quorum > 1 ? await this.quorum(app, now) : undefined;
+    const quorum = app.app.policy.quorum > 1 ? await vantageVotes(this.deps.store, app.app, now) : undefined;
     const decision = decide(
       {
         app: app.app.name,
@@ -311,22 +295,6 @@ export class Controller {
     }
   }
 
-  /** The vantage points' votes per region, from the rounds every controller stored (this one's included). */
-  private async quorum(app: AppRuntime, now: number): Promise<Record<string, QuorumCount>> {
-    const { fallThreshold: fall, probeIntervalSeconds } = app.app.policy;
-    const intervalMs = probeIntervalSeconds * 1000;
-    const since = now - (fall + 2) * intervalMs;
-    const rounds = await Promise.all(app.app.regions.map((r) => this.deps.store.listObservations({ app: app.app.name, region: r.name, since })));
-    const witness = await this.deps.store.listObservations({ app: WITNESS, region: WITNESS, since });
-    // A round reached something when any region, or the witness, answered that vantage at that time.
-    const reached = new Set([...rounds.flat(), ...witness].filter((o) => o.ok).map((o) => `${o.vantage}@${o.at}`));
-    const result: Record<string, QuorumCount> = {};
-    app.app.regions.forEach((region, i) => {
-      result[region.name] = countQuorum(votesFromObservations(rounds[i]!, (vantage, at) => reached.has(`${vantage}@${at}`), { fall, now, staleMs: 3 * intervalMs }));
-    });
-    return result;
-  }
-
   /** Operator: fail over `app` to region `to` now. */
   async failover(request: { app?: string; to: string; reason: string }): Promise<RunRecord> {
     const app = findApp(this.deps.config, request.app);
@@ -368,22 +336,7 @@ export class Controller {
         name: runtime.app.name,
         primaryRegion: runtime.app.regions[0]!.name,
         activeRegion: runtime.activeRegion,
-        regions: runtime.app.regions.map((r, preference) => {
-          const h = runtime.health[r.name]!;
-          return {
-            name: r.name,
-            role: r.name === runtime.activeRegion ? 'active' : 'standby',
-            preference,
-            state: h.state,
-            since: h.since,
-            consecutiveFailures: h.consecutiveFailures,
-            consecutiveSuccesses: h.consecutiveSuccesses,
-            ...(h.lastObservationAt !== undefined ? { lastObservationAt: h.lastObservationAt } : {}),
-            summary: describeResults(h.lastResults),
-            sentence: regionSentence(r.name, r.name === runtime.activeRegion ? 'active' : 'standby', h, runtime.app.policy.fallThreshold),
-            lastResults: h.lastResults,
-          };
-        }),
+        regions: runtime.app.regions.map((r, preference) => regionStatus(r.name, preference, runtime.activeRegion, runtime.health[r.name]!, runtime.app.policy.fallThreshold)),
       };
       const d = runtime.lastDecision;
       if (d) status.decision = { action: d.action, reason: d.reason, at: d.at, ...(d.action === 'hold' ? { attention: d.attention } : {}) };
@@ -449,23 +402,3 @@ function expectedRecovery(runs: RunRecord[]): { expectedRecoveryMs?: number } {
   return { expectedRecoveryMs: durations[Math.floor(durations.length / 2)]! };
 }
 
-/** "eu-west-1 (standby) is unhealthy since 12:00:05Z after 3 failed rounds: 1/1 probes failed (refused)". */
-function regionSentence(name: string, role: string, h: RegionHealth, fall: number): string {
-  const since = new Date(h.since).toISOString().slice(11, 19);
-  const last = describeResults(h.lastResults);
-  switch (h.state) {
-    case 'unknown':
-      return `${name} (${role}) is not judged yet: ${h.consecutiveSuccesses + h.consecutiveFailures} round(s) so far; ${last}`;
-    case 'healthy':
-      return `${name} (${role}) is healthy since ${since}Z: ${last}`;
-    case 'suspect':
-      return `${name} (${role}) is suspect: ${h.consecutiveFailures} of ${fall} failed rounds before it counts as down; ${last}`;
-    case 'unhealthy':
-      return `${name} (${role}) is unhealthy since ${since}Z after ${h.consecutiveFailures} failed rounds: ${last}`;
-    case 'recovering':
-      return `${name} (${role}) is recovering since ${since}Z: ${h.consecutiveSuccesses} good rounds; ${last}`;
-  }
-}
-
-/** The pseudo app and region under which witness rounds are stored. */
-const WITNESS = '_witness';

@@ -7,7 +7,7 @@ import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
 import type { RunDispatcher } from '../ports/run-dispatcher.js';
 import type { Lease, StateStore } from '../ports/state-store.js';
-import { type EngineDeps, type ExecuteOptions, pendingSteps, RunbookEngine } from '../runbook/engine.js';
+import { type ExecuteOptions, pendingSteps, RunbookEngine } from '../runbook/engine.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
 import type { Runbook } from '../runbook/step.js';
 import { retryingProviders } from '../runbook/retrying-providers.js';

@@ -1,4 +1,4 @@
-import type { HealthState } from '../health/region-health.js';
+import { describeResults, type HealthState, type RegionHealth } from '../health/region-health.js';
 import type { Decision } from '../policy/decision.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { RunRecord } from '../runbook/run.js';
@@ -39,4 +39,40 @@ export interface ControllerStatus {
   vantage: string;
   now: number;
   applications: AppStatus[];
+}
+
+/** "eu-west-1 (standby) is unhealthy since 12:00:05Z after 3 failed rounds: 1/1 probes failed (refused)". */
+export function regionSentence(name: string, role: string, h: RegionHealth, fall: number): string {
+  const since = new Date(h.since).toISOString().slice(11, 19);
+  const last = describeResults(h.lastResults);
+  switch (h.state) {
+    case 'unknown':
+      return `${name} (${role}) is not judged yet: ${h.consecutiveSuccesses + h.consecutiveFailures} round(s) so far; ${last}`;
+    case 'healthy':
+      return `${name} (${role}) is healthy since ${since}Z: ${last}`;
+    case 'suspect':
+      return `${name} (${role}) is suspect: ${h.consecutiveFailures} of ${fall} failed rounds before it counts as down; ${last}`;
+    case 'unhealthy':
+      return `${name} (${role}) is unhealthy since ${since}Z after ${h.consecutiveFailures} failed rounds: ${last}`;
+    case 'recovering':
+      return `${name} (${role}) is recovering since ${since}Z: ${h.consecutiveSuccesses} good rounds; ${last}`;
+  }
+}
+
+/** One region as /status shows it, from its health. */
+export function regionStatus(name: string, preference: number, activeRegion: string, h: RegionHealth, fall: number): RegionStatus {
+  const role = name === activeRegion ? 'active' : 'standby';
+  return {
+    name,
+    role,
+    preference,
+    state: h.state,
+    since: h.since,
+    consecutiveFailures: h.consecutiveFailures,
+    consecutiveSuccesses: h.consecutiveSuccesses,
+    ...(h.lastObservationAt !== undefined ? { lastObservationAt: h.lastObservationAt } : {}),
+    summary: describeResults(h.lastResults),
+    sentence: regionSentence(name, role, h, fall),
+    lastResults: h.lastResults,
+  };
 }
