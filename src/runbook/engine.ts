@@ -5,6 +5,7 @@ import type { Fence, RunSignal, StateStore } from '../ports/state-store.js';
 import { Journal } from './journal.js';
 import { type Replay, replayJournal } from './journal-replay.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
+import { rollBack } from './rollback.js';
 import type { RunRecord, StepProgress } from './run.js';
 import { type ActResult, flattenSteps, type Runbook, type RunbookNode, type StepContext, type StepDefinition } from './step.js';
 
@@ -310,33 +311,8 @@ export class RunbookEngine {
     const clock = this.deps.clock;
     log.warn({ by: request.by, rollback: request.rollback === true }, 'run cancelled');
     if (request.rollback) {
-      const steps = new Map(flattenSteps(book.root).map((s) => [s.id, s]));
       const replay = replayJournal(await this.deps.store.readJournal(run.id));
-      // Newest first: every step whose act was issued, finished or not; those already undone (a resumed rollback) are skipped.
-      const irreversible = replay.actedOrder.filter((id) => !steps.get(id)?.compensate);
-      for (const id of [...replay.actedOrder].reverse()) {
-        const step = steps.get(id);
-        if (replay.compensated.has(id)) continue;
-        if (!step?.compensate) {
-          await journal.append('compensation-failed', id, { error: `${id} cannot be undone` });
-          continue;
-        }
-        // Undoing what came after an irreversible step (DNS back to the lost region after a promotion) could split the brain.
-        const blocker = irreversible.find((x) => precedes(book.root, x, id));
-        if (blocker) {
-          await journal.append('compensation-failed', id, { error: `${id} not undone: it came after ${blocker}, which cannot be undone` });
-          continue;
-        }
-        const ctx: StepContext = { ...state.context, run, log: log.child({ stepId: id }), signal: new AbortController().signal, actInFlight: false };
-        await journal.append('compensation-started', id);
-        try {
-          await withRetry(() => step.compensate!(ctx), { policy: this.retry, clock, random: this.random });
-          await journal.append('compensation-succeeded', id);
-        } catch (err) {
-          // Keep undoing the rest: a half-undone rollback is reported, not hidden.
-          await journal.append('compensation-failed', id, { error: err instanceof Error ? err.message : String(err) });
-        }
-      }
+      await rollBack(book, replay, { run, journal, context: state.context, log, clock, retry: this.retry, random: this.random });
     }
     run.status = 'cancelled';
     run.finishedAt = clock.now();
@@ -386,14 +362,4 @@ function failureSummary(run: RunRecord, err: unknown): string {
     `done: ${done.length ? done.join(', ') : 'nothing'}`,
     `not done: ${notDone.length ? notDone.join(', ') : 'nothing'}`,
   ].join('. ');
-}
-
-/** Whether step `a` runs before step `b` in sequence (not side by side) in the runbook's tree. */
-function precedes(node: RunbookNode, a: string, b: string): boolean {
-  if (node.kind === 'step') return false;
-  const ia = node.children.findIndex((c) => flattenSteps(c).some((s) => s.id === a));
-  const ib = node.children.findIndex((c) => flattenSteps(c).some((s) => s.id === b));
-  if (ia < 0 || ib < 0) return false;
-  if (ia === ib) return precedes(node.children[ia]!, a, b);
-  return node.kind === 'sequence' && ia < ib;
 }
