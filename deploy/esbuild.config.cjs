@@ -4,11 +4,89 @@
 // so that what is measured is what is deployed.
 const path = require('node:path');
 
-/** `import ... from 'undici'` resolves to the slim entry (deploy/undici-slim.cjs): see that file. */
+/** A module that replaces one the bundles never run: calling it says so instead of failing obscurely. */
+function unbundled(what, why) {
+  const message = JSON.stringify(`${what} is not in the Lambda bundle (deploy/esbuild.config.cjs): ${why}`);
+  return `'use strict';\nconst unbundled = () => { throw new Error(${message}); };\n`;
+}
+
+/**
+ * Modules replaced by a stub in the Lambda bundles, by the exact specifier
+ * they are required with. Each is required at startup (so it cannot simply
+ * be left out), but the code it brings never runs in the functions:
+ * - Fastify requires its default compilers when the instance is created;
+ *   the app validates with TypeBox (setValidatorCompiler in
+ *   src/api/build-app.ts) and no route has a response schema, so neither
+ *   Ajv nor fast-json-stringify is ever asked to compile (the error
+ *   serializer Fastify ships precompiled is kept). If a route gains a
+ *   response schema, the app fails at `ready()`, on the first request, with
+ *   the message below (the packaged-bundle test in
+ *   test/e2e/serverless-package.test.ts builds the app).
+ * - @fastify/type-provider-typebox imports ajv-formats for
+ *   `registerAjvFormats()`, which nothing calls.
+ */
+const STUBS = {
+  '@fastify/ajv-compiler': `${unbundled('Ajv (Fastify’s default validator compiler)', 'routes validate with TypeBox (setValidatorCompiler)')}module.exports = () => unbundled;\n`,
+  '@fastify/fast-json-stringify-compiler': `${unbundled(
+    'fast-json-stringify (Fastify’s response serializer compiler)',
+    'no route has a response schema (to add one, drop this stub or set a serializer compiler)',
+  )}module.exports = () => unbundled;\n`,
+  'ajv-formats': `${unbundled('ajv-formats', 'registerAjvFormats() of @fastify/type-provider-typebox is not used')}module.exports = { get: unbundled };\n`,
+};
+
+const stubs = {
+  name: 'unbundled-stubs',
+  setup(build) {
+    const names = Object.keys(STUBS).map((n) => n.replace(/[/\\^$*+?.()|[\]{}-]/g, '\\$&'));
+    build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'unbundled' }));
+    build.onLoad({ filter: /.*/, namespace: 'unbundled' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }));
+  },
+};
+
+/**
+ * undici, as far as the controller uses it:
+ * - `import ... from 'undici'` resolves to the slim entry (deploy/undici-slim.cjs): see that file;
+ * - the HTTP/1 client compiles one of two builds of its llhttp parser (WebAssembly, about 70 KB
+ *   each as base64): with SIMD, and without as the fallback. Both requires resolve to the build
+ *   without SIMD, which every WebAssembly runtime runs, so the bundle carries it once (health
+ *   probes and webhooks do not need the faster parser);
+ * - the HTTP/1 and HTTP/2 clients require fetch's body extraction (webidl, FormData parsing, about
+ *   40 KB) only when a request body is a FormData; the controller never sends one.
+ */
 const undiciSlim = {
   name: 'undici-slim',
   setup(build) {
     build.onResolve({ filter: /^undici$/ }, () => ({ path: path.join(__dirname, 'undici-slim.cjs') }));
+    build.onResolve({ filter: /\/llhttp\/llhttp_simd-wasm\.js$/ }, (args) => ({ path: path.join(args.resolveDir, args.path.replace('llhttp_simd-wasm.js', 'llhttp-wasm.js')) }));
+    build.onResolve({ filter: /\/web\/fetch\/body\.js$/ }, (args) =>
+      /[\\/]undici[\\/]lib[\\/]dispatcher$/.test(args.resolveDir) ? { path: 'undici/lib/web/fetch/body.js', namespace: 'undici-slim' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'undici-slim' }, () => ({
+      contents: `${unbundled('undici’s FormData body encoding', 'the controller never sends a FormData body')}module.exports = { extractBody: unbundled };\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The AWS SDK's default credential chain, cut to its first link, the
+ * environment. On Lambda that is where the chain finds the function role's
+ * credentials (Lambda sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ * AWS_SESSION_TOKEN); the other links (SSO, shared ini files,
+ * credential_process, web identity, container and instance metadata) bring
+ * the STS, SSO and sign-in clients along, about 105 KB per bundle that a
+ * function never runs. Without credentials in the environment a call fails
+ * with the SDK's "Unable to find environment variable credentials".
+ */
+const envCredentials = {
+  name: 'env-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'env-credentials' }));
+    build.onLoad({ filter: /.*/, namespace: 'env-credentials' }, () => ({
+      contents: "export { fromEnv as defaultProvider } from '@aws-sdk/credential-provider-env';\n",
+      resolveDir: path.join(__dirname, '..'),
+      loader: 'js',
+    }));
   },
 };
 
@@ -29,7 +107,7 @@ function lambdaBuildOptions() {
     sourcemap: false,
     // Everything is bundled, the AWS SDK v3 too (the runtime's copy is not the version the adapters were tested with).
     exclude: [],
-    plugins: [undiciSlim],
+    plugins: [undiciSlim, stubs, envCredentials],
   };
 }
 

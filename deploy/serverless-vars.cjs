@@ -1,43 +1,59 @@
 'use strict';
 // Values serverless.yml takes from the TypeScript sources, all derived from
-// the very failover.yaml the functions are packaged with (custom.configFile):
-// src/deploy/stack-values.ts validates it with the run-time loader (a bad
-// file fails the packaging, not the first invocation) and builds
+// the very failover.yaml the functions are packaged from (custom.configFile):
+// src/deploy/stack-values.ts validates it with loadConfig, the loader of
+// local mode and the CLI (a bad file fails the packaging, not the first
+// invocation), and builds
 // - iam.<function>: the statements of each function's role (actions from
 //   src/adapters/aws/iam-actions.ts, resources from the configuration);
 // - stateTableReplicas: a replica of the state table per region of the configuration;
-// - stateTableHome: the primary region of the first application (--param stateTableHome=… overrides it).
+// - stateTableHome: the primary region of the first application (--param stateTableHome=… overrides it);
+// - packagedConfig: the path (relative to this service) of the configuration as the functions read
+//   it, written here: the validated failover.yaml, its defaults filled in, as JSON
+//   (src/config/packaged-config.ts), so that the functions need neither the YAML parser nor the
+//   schema validator at run time. It is packaged instead of the failover.yaml.
 // The TypeScript is bundled on the fly with esbuild (a dev dependency), offline.
 const Module = require('node:module');
 const path = require('node:path');
 
 let cached;
 
+const ROOT = path.join(__dirname, '..');
+/** Where the packaged configuration is written, relative to the service (gitignored). */
+const PACKAGED_CONFIG_DIR = '.packaged-config';
+
 function loadStackValues() {
   const esbuild = require('esbuild');
-  const entry = path.join(__dirname, '../src/deploy/stack-values.ts');
-  const out = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+  const stdin = {
+    contents: "export { stackValues } from './stack-values.ts';\nexport { writePackagedConfig } from './packaged-config.ts';\n",
+    resolveDir: path.join(ROOT, 'src/deploy'),
+    loader: 'ts',
+  };
+  const out = esbuild.buildSync({ stdin, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
   const filename = path.join(__dirname, 'stack-values.generated.cjs');
   const mod = new Module(filename, module);
   mod.filename = filename;
   mod.paths = Module._nodeModulePaths(__dirname);
   mod._compile(out.outputFiles[0].text, filename);
-  return mod.exports.stackValues;
+  return mod.exports;
 }
 
 async function derive(resolveVariable) {
   const configFile = await resolveVariable('self:custom.configFile');
-  const stackValues = loadStackValues();
+  const { stackValues, writePackagedConfig } = loadStackValues();
   try {
-    return await stackValues({
-      configPath: path.resolve(__dirname, '..', configFile),
+    const { config, ...values } = await stackValues({
+      configPath: path.resolve(ROOT, configFile),
       stackRegion: await resolveVariable('self:provider.region'),
       tableName: await resolveVariable('self:custom.stateTable'),
       functionNames: await resolveVariable('self:custom.functionNames'),
     });
+    const packagedConfig = `${PACKAGED_CONFIG_DIR}/${path.basename(configFile).replace(/\.(ya?ml|json)$/i, '')}.json`;
+    await writePackagedConfig(path.join(ROOT, packagedConfig), config, configFile);
+    return { ...values, packagedConfig };
   } catch (err) {
     // The message names the file and every problem; a stack trace would only hide it.
-    const error = new Error(`${err.message}\n(custom.configFile: the failover.yaml packaged with the functions; set FAILOVER_CONFIG)`);
+    const error = new Error(`${err.message}\n(custom.configFile: the failover.yaml the functions are packaged from; set FAILOVER_CONFIG)`);
     error.stack = error.message;
     throw error;
   }

@@ -1,18 +1,25 @@
 'use strict';
 // The part of undici the controller uses (Agent, request, errors), for the
 // Lambda bundles: `import ... from 'undici'` resolves here when bundling
-// (deploy/esbuild-options.cjs). undici's index.js loads fetch, WebSocket,
+// (deploy/esbuild.config.cjs). undici's index.js loads fetch, WebSocket,
 // EventSource, the cache API, cookies and the mock agents at startup, about
 // 250 KB minified that a probe never runs. `request` below is undici's own
 // (index.js, makeDispatcher(api.request)), on the same internals.
+//
+// Only `request` is installed on Dispatcher.prototype (undici's index installs
+// stream, pipeline, upgrade and connect too): HttpProber and the webhook
+// notifier call `request(url, { dispatcher })` and nothing else, so
+// `agent.request()` works and the other four stay out of the bundle.
+// deploy/esbuild.config.cjs also trims what undici's dispatchers require
+// lazily: see `undiciSlim` there.
 const Dispatcher = require('undici/lib/dispatcher/dispatcher');
 const Agent = require('undici/lib/dispatcher/agent');
-const api = require('undici/lib/api');
+const apiRequest = require('undici/lib/api/api-request');
 const errors = require('undici/lib/core/errors');
 const util = require('undici/lib/core/util');
 const { getGlobalDispatcher, setGlobalDispatcher } = require('undici/lib/global');
 
-Object.assign(Dispatcher.prototype, api);
+Dispatcher.prototype.request = apiRequest;
 
 function request(url, opts, handler) {
   if (typeof opts === 'function') {
@@ -33,7 +40,7 @@ function request(url, opts, handler) {
   }
   const { agent, dispatcher = getGlobalDispatcher() } = opts;
   if (agent) throw new errors.InvalidArgumentError('unsupported opts.agent. Did you mean opts.client?');
-  return api.request.call(
+  return apiRequest.call(
     dispatcher,
     { ...opts, origin: url.origin, path: url.search ? `${url.pathname}${url.search}` : url.pathname, method: opts.method || (opts.body ? 'PUT' : 'GET') },
     handler,

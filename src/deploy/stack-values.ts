@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/types.js';
 import { type FunctionName, functionPolicies, type IamStatement } from './iam-policy.js';
 
 /** What serverless.yml takes from the configuration (through deploy/serverless-vars.cjs). */
@@ -9,12 +10,15 @@ export interface StackValues {
   stateTableHome: string;
   /** One replica of the state table per region of the configuration, with point-in-time recovery. */
   stateTableReplicas: { Region: string; PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }; DeletionProtectionEnabled: true }[];
+  /** The validated configuration, defaults filled in: packaged with the functions as JSON (src/deploy/packaged-config.ts). */
+  config: Config;
 }
 
 /**
- * Read and validate the failover.yaml a stack is packaged with (the same
- * loader as at run time), check that the stack's region is one of its
- * regions, and derive the stack's IAM statements and table replicas.
+ * Read and validate the failover.yaml a stack is packaged with (the loader
+ * of local mode and the CLI), check that the stack's region is one of its
+ * regions, and derive the stack's IAM statements and table replicas. The
+ * functions get the validated configuration itself as JSON.
  */
 export async function stackValues(options: {
   configPath: string;
@@ -34,5 +38,6 @@ export async function stackValues(options: {
     iam: functionPolicies(config, { tableName: options.tableName, functionNames: options.functionNames }),
     stateTableHome: config.applications[0]!.regions[0]!.name,
     stateTableReplicas: regions.map((Region) => ({ Region, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })),
+    config,
   };
 }

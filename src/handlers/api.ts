@@ -1,8 +1,10 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { createCloudProviders } from '../adapters/aws/aws-providers.js';
+import { LambdaRunDispatcher } from '../adapters/aws/lambda-dispatcher.js';
 import { buildApp } from '../api/build-app.js';
 import type { Controller } from '../controller/controller.js';
-import { awsHandler } from './compose-aws.js';
+import { awsHandler, type FunctionParts } from './compose-aws.js';
 import { type HandlerDeps, type InvocationContext, invocationController } from './handler-deps.js';
 
 /** Tuning of the API handler. */
@@ -58,5 +60,11 @@ export function createApiHandler(deps: HandlerDeps, options: ApiHandlerOptions =
   };
 }
 
+/** The API reads every cloud port (status, dry-run plans); it hands the runs it starts to the worker. */
+export const apiParts: FunctionParts = {
+  cloud: createCloudProviders,
+  dispatcher: (runbookFunction, options) => new LambdaRunDispatcher(runbookFunction, options),
+};
+
 /** The Lambda entry point (serverless.yml: src/handlers/api.handler), composed from the environment on first use. */
-export const handler = awsHandler((deps) => createApiHandler(deps));
+export const handler = awsHandler(apiParts, (deps) => createApiHandler(deps));

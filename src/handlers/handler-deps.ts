@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import { Controller } from '../controller/controller.js';
 import type { RunPlacement } from '../controller/run-launcher.js';
 import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
 import type { RunDispatcher } from '../ports/run-dispatcher.js';
@@ -29,6 +30,8 @@ export interface HandlerDeps {
   runbooks: Record<RunKind, Runbook>;
   /** Hands new runs to the runbook worker of this region. */
   dispatcher: RunDispatcher;
+  /** Where decisions that act or page go (the probe decides, so the probe has one). */
+  notifier?: Notifier;
 }
 
 /** The part of the Lambda context the handlers use. */
@@ -36,8 +39,8 @@ export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsR
 
 /** A controller for one invocation, its runs placed as `placement` says. */
 export function invocationController(deps: HandlerDeps, placement: RunPlacement, log: Logger): Controller {
-  const { config, clock, store, cloud, prober, runbooks } = deps;
-  return new Controller({ config, clock, store, cloud, prober, log, runbooks, placement });
+  const { config, clock, store, cloud, prober, runbooks, notifier } = deps;
+  return new Controller({ config, clock, store, cloud, prober, log, runbooks, placement, ...(notifier ? { notifier } : {}) });
 }
 
 /** Sleep on the deps' clock until `signal` aborts it; never rejects. */

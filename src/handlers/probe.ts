@@ -1,7 +1,11 @@
+import { LambdaRunDispatcher } from '../adapters/aws/lambda-dispatcher.js';
 import type { RunRecord } from '../runbook/run.js';
 import type { Prober } from '../ports/prober.js';
-import { awsHandler } from './compose-aws.js';
+import { awsHandler, type FunctionParts } from './compose-aws.js';
+import { createNotifier } from '../adapters/aws/notifier-factory.js';
+import { SnsClients } from '../adapters/aws/sns-clients.js';
 import { type HandlerDeps, type InvocationContext, invocationController, pause } from './handler-deps.js';
+import { probeProviders } from './probe-providers.js';
 
 /** Tuning of the probe handler. */
 export interface ProbeHandlerOptions {
@@ -74,5 +78,13 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** The probe's cloud is Route 53 alone; it hands runs into this region to the worker. */
+export const probeParts: FunctionParts = {
+  cloud: probeProviders,
+  dispatcher: (runbookFunction, options) => new LambdaRunDispatcher(runbookFunction, options),
+  // The probe decides: decisions that act or page go to the configured webhook and/or SNS topic.
+  notifier: (config, log) => createNotifier(config, log, new SnsClients({ endpoints: config.endpoints })),
+};
+
 /** The Lambda entry point (serverless.yml: src/handlers/probe.handler), composed from the environment on first use. */
-export const handler = awsHandler((deps) => createProbeHandler(deps));
+export const handler = awsHandler(probeParts, (deps) => createProbeHandler(deps));

@@ -1,5 +1,7 @@
+import { createCloudProviders } from '../adapters/aws/aws-providers.js';
+import { PermanentError } from '../errors/errors.js';
 import type { RunRecord, RunStatus } from '../runbook/run.js';
-import { awsHandler } from './compose-aws.js';
+import { awsHandler, type FunctionParts } from './compose-aws.js';
 import { type HandlerDeps, type InvocationContext, invocationController, pause } from './handler-deps.js';
 
 /** Tuning of the runbook worker. */
@@ -71,5 +73,16 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
   };
 }
 
+/**
+ * The worker uses every cloud port, and executes runs without ever handing
+ * one on (its role may not invoke a function): no Lambda client in its bundle.
+ */
+export const runbookParts: FunctionParts = {
+  cloud: createCloudProviders,
+  dispatcher: () => ({
+    dispatch: () => Promise.reject(new PermanentError('the runbook worker executes runs; it never hands them to another function')),
+  }),
+};
+
 /** The Lambda entry point (serverless.yml: src/handlers/runbook.handler), composed from the environment on first use. */
-export const handler = awsHandler((deps) => createRunbookHandler(deps));
+export const handler = awsHandler(runbookParts, (deps) => createRunbookHandler(deps));

@@ -8,12 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionNames, IAM_ACTIONS } from '../../src/adapters/aws/iam-actions.js';
 import { stateTableDefinition } from '../../src/adapters/aws/state-table.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { packagedConfig } from '../../src/config/packaged-config.js';
+import { writePackagedConfig } from '../../src/deploy/packaged-config.js';
 import { type FunctionName, functionActions, LOG_ACTIONS } from '../../src/deploy/iam-policy.js';
 import { dynamoStore, startDynalite } from '../support/dynalite.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
 const CONFIG = 'examples/failover.aws.yaml';
+/** What the functions are packaged with and read: CONFIG validated, as JSON (deploy/serverless-vars.cjs). */
+const PACKAGED_CONFIG = '.packaged-config/failover.aws.json';
 const FUNCTIONS: Record<FunctionName, string> = { probe: 'ProbeLambdaFunction', api: 'ApiLambdaFunction', runbook: 'RunbookLambdaFunction' };
 
 type Json = Record<string, any>;
@@ -91,7 +95,7 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         FunctionName: `failover-controller-prod-${fn}`,
-        Environment: { Variables: { FAILOVER_CONFIG: CONFIG, STATE_TABLE: 'failover-controller-prod-state', RUNBOOK_FUNCTION: 'failover-controller-prod-runbook' } },
+        Environment: { Variables: { FAILOVER_CONFIG: PACKAGED_CONFIG, STATE_TABLE: 'failover-controller-prod-state', RUNBOOK_FUNCTION: 'failover-controller-prod-runbook' } },
       });
     }
     expect(resources['ProbeLambdaFunction']['Properties']['Timeout']).toBe(60);
@@ -187,9 +191,12 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
   });
 
   it('packages one bundle per function with the configuration, and each bundle loads', async () => {
+    // The configuration as validated at packaging time, defaults filled in, as JSON: the functions parse and check nothing more.
+    const expected = packagedConfig(await loadConfig(join(ROOT, CONFIG)), CONFIG);
     for (const fn of Object.keys(FUNCTIONS)) {
       const files = unzip(await readFile(join(dir, `package/${fn}.zip`)));
-      expect([...files.keys()].sort(), fn).toEqual([CONFIG, `src/handlers/${fn}.cjs`]);
+      expect([...files.keys()].sort(), fn).toEqual([PACKAGED_CONFIG, `src/handlers/${fn}.cjs`]);
+      expect(JSON.parse(files.get(PACKAGED_CONFIG)!.toString('utf8')), fn).toEqual(expected);
       const bundle = join(dir, `${fn}.cjs`);
       await writeFile(bundle, files.get(`src/handlers/${fn}.cjs`)!);
       // Loading composes nothing (that happens on the first invocation): it must not need the environment or the network.
@@ -205,7 +212,9 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
       const store = await dynamoStore(dynalite.client, table);
       const dead = 'http://127.0.0.1:9';
       // provider: aws with every AWS endpoint on loopback: DynamoDB is dynalite, the rest refuse connections.
+      // Packaged the way deploy/serverless-vars.cjs does it: validated, then written as JSON.
       const configPath = join(dir, 'smoke.yaml');
+      const packagedPath = join(dir, 'smoke.json');
       const config = await readFile(join(ROOT, CONFIG), 'utf8');
       await writeFile(
         configPath,
@@ -214,9 +223,10 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
           .replace(/https:\/\/[a-z0-9-]+\.example\.com\/[a-z]+/g, `${dead}/health`)
           .replace(/timeoutMs: 2000/g, 'timeoutMs: 300'),
       );
+      await writePackagedConfig(packagedPath, await loadConfig(configPath), configPath);
       const env = {
         PATH: process.env['PATH'] ?? '',
-        FAILOVER_CONFIG: configPath,
+        FAILOVER_CONFIG: packagedPath,
         STATE_TABLE: table,
         RUNBOOK_FUNCTION: 'failover-controller-prod-runbook',
         AWS_REGION: 'eu-west-1',
@@ -229,16 +239,27 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
         const script = [
           `const { handler } = require(${JSON.stringify(join(dir, `${fn}.cjs`))});`,
           "const ctx = (ms) => { const end = Date.now() + ms; return { awsRequestId: 'smoke', getRemainingTimeInMillis: () => end - Date.now() }; };",
-          "const http = (method, path) => ({ version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: '', headers: { host: 'x' }, isBase64Encoded: false, requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' }, stage: '$default' } });",
+          "const http = (method, path, body, query = '') => ({ version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: query, headers: body === undefined ? { host: 'x' } : { host: 'x', 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}), isBase64Encoded: false, requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' }, stage: '$default' } });",
           `(async () => { const out = {}; ${calls}; process.stdout.write(JSON.stringify(out)); process.exit(0); })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`,
         ].join('\n');
         const { stdout } = await run(process.execPath, ['-e', script], { cwd: dir, env, timeout: 60_000 });
         return JSON.parse(stdout) as Json;
       };
-      const api = await invoke('api', "out.health = await handler(http('GET', '/health'), ctx(29000)); out.status = await handler(http('GET', '/status'), ctx(29000))");
+      const api = await invoke(
+        'api',
+        [
+          "out.health = await handler(http('GET', '/health'), ctx(29000))",
+          "out.status = await handler(http('GET', '/status'), ctx(29000))",
+          // Validation as the bundle does it (TypeBox, without Fastify's Ajv and serializer compilers): a bad body and a bad query are 400s naming the field.
+          "out.badBody = await handler(http('POST', '/failover', { to: 5, reason: 'x' }), ctx(29000))",
+          "out.badQuery = await handler(http('GET', '/runs', undefined, 'limit=0'), ctx(29000))",
+        ].join('; '),
+      );
       expect(api['health']['statusCode']).toBe(200);
       expect(api['status']['statusCode']).toBe(200);
       expect(JSON.parse(api['status']['body'])).toMatchObject({ provider: 'aws', vantage: 'eu-west-1', applications: [{ name: 'shop' }, { name: 'ledger' }] });
+      expect([api['badBody']['statusCode'], JSON.parse(api['badBody']['body']).message]).toEqual([400, expect.stringMatching(/body\.to: must be a region name/)]);
+      expect([api['badQuery']['statusCode'], JSON.parse(api['badQuery']['body']).message]).toEqual([400, expect.stringMatching(/query\.limit/)]);
 
       const since = Date.now();
       // 5.3 s of margin (longest probe timeout + 5 s): two seconds of probing, one round.

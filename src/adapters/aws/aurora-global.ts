@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { PermanentError } from '../../errors/errors.js';
 import type { DatabaseRef, DatabaseState, LagSample } from '../../ports/database-provider.js';
-import type { AwsClients } from './aws-clients.js';
+import type { CloudClients } from './cloud-clients.js';
 import { awsCall } from './aws-errors.js';
 import { awsLookup } from './aws-lookup.js';
 import { type LagWindow, latestLag } from './replica-lag.js';
@@ -43,7 +43,7 @@ interface Membership {
  */
 export class AuroraGlobalDatabase {
   constructor(
-    private readonly clients: AwsClients,
+    private readonly clients: CloudClients,
     private readonly window: () => LagWindow,
   ) {}
 

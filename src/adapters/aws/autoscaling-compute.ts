@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { PermanentError } from '../../errors/errors.js';
 import type { ComputeGroupState, ComputeInstance, ComputeProvider, ComputeRef } from '../../ports/compute-provider.js';
-import type { AwsClients } from './aws-clients.js';
+import type { CloudClients } from './cloud-clients.js';
 import { awsCall } from './aws-errors.js';
 
 /**
@@ -18,7 +18,7 @@ import { awsCall } from './aws-errors.js';
  * Throttling are transient, ValidationError and the like are permanent.
  */
 export class AutoScalingCompute implements ComputeProvider {
-  constructor(private readonly clients: AwsClients) {}
+  constructor(private readonly clients: CloudClients) {}
 
   /** The group's MinSize, MaxSize, DesiredCapacity and instances; a group that does not exist is a PermanentError. */
   async describeGroup(ref: ComputeRef): Promise<ComputeGroupState> {

@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { CloudProviders } from '../../ports/providers.js';
 import { AwsClients } from './aws-clients.js';
 import { AutoScalingCompute } from './autoscaling-compute.js';
+import { CloudClients } from './cloud-clients.js';
 import { RdsDatabase } from './rds-database.js';
 import { Route53Dns } from './route53-dns.js';
 
@@ -18,10 +19,22 @@ export interface AwsProviders extends CloudProviders {
  */
 export function createAwsProviders(config: Config, options: { clock: Clock; credentials?: { accessKeyId: string; secretAccessKey: string } }): AwsProviders {
   const clients = new AwsClients({ endpoints: config.endpoints, ...(options.credentials ? { credentials: options.credentials } : {}) });
+  return { clients, ...cloudProviders(clients, options.clock) };
+}
+
+/**
+ * The same providers on clients without SNS, for the Lambda functions that
+ * never publish a notification (the API and the runbook worker: their roles
+ * may not), so that their bundles do without the SNS client.
+ */
+export function createCloudProviders(config: Config, options: { clock: Clock }): CloudProviders {
+  return cloudProviders(new CloudClients({ endpoints: config.endpoints }), options.clock);
+}
+
+function cloudProviders(clients: CloudClients, clock: Clock): CloudProviders {
   return {
-    clients,
-    dns: new Route53Dns(clients, { clock: options.clock }),
-    database: new RdsDatabase(clients, { clock: options.clock }),
+    dns: new Route53Dns(clients, { clock }),
+    database: new RdsDatabase(clients, { clock }),
     compute: new AutoScalingCompute(clients),
   };
 }

@@ -9,7 +9,7 @@ import { PermanentError } from '../../errors/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DatabaseProvider, DatabaseRef, DatabaseState, LagSample } from '../../ports/database-provider.js';
 import { AuroraGlobalDatabase } from './aurora-global.js';
-import type { AwsClients } from './aws-clients.js';
+import type { CloudClients } from './cloud-clients.js';
 import { awsCall } from './aws-errors.js';
 import { awsLookup } from './aws-lookup.js';
 import { type LagWindow, latestLag } from './replica-lag.js';
@@ -45,7 +45,7 @@ export class RdsDatabase implements DatabaseProvider {
   private readonly lagMaxAgeMs: number;
 
   constructor(
-    private readonly clients: AwsClients,
+    private readonly clients: CloudClients,
     options: RdsDatabaseOptions,
   ) {
     this.clock = options.clock;

@@ -8,7 +8,7 @@ import {
 import { PermanentError } from '../../errors/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DnsChange, DnsChangeStatus, DnsProvider } from '../../ports/dns-provider.js';
-import type { AwsClients } from './aws-clients.js';
+import type { Route53Clients } from './route53-clients.js';
 import { awsCall } from './aws-errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { normaliseRecordName } from './route53-names.js';
@@ -43,7 +43,7 @@ export class Route53Dns implements DnsProvider {
   private readonly limiter: RateLimiter;
 
   constructor(
-    private readonly clients: AwsClients,
+    private readonly clients: Route53Clients,
     options: Route53DnsOptions,
   ) {
     this.limiter = new RateLimiter(options.clock, options.requestsPerSecond ?? 5);

@@ -1,6 +1,6 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { Notification, Notifier } from '../../ports/notifier.js';
-import type { AwsClients } from './aws-clients.js';
+import type { SnsClientSource } from './sns-clients.js';
 import { awsCall } from './aws-errors.js';
 
 /**
@@ -13,7 +13,7 @@ export class SnsNotifier implements Notifier {
   private readonly region: string;
 
   constructor(
-    private readonly clients: AwsClients,
+    private readonly clients: SnsClientSource,
     private readonly topicArn: string,
   ) {
     // arn:aws:sns:<region>:<account>:<name>: the topic's own region answers for it.

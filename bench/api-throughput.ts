@@ -1,0 +1,113 @@
+/**
+ * API throughput: `tsx bench/api-throughput.ts [--seconds 4]`.
+ *
+ * GET /status of the real API (buildApp over a controller on the simulated
+ * world, its loop running) under autocannon, against a bare Fastify route
+ * set up the same way (same process composition, same Fastify options,
+ * returning the same /status JSON taken at start). Each server runs in its
+ * own process (bench/lib/api-server-child.ts); autocannon runs here, on
+ * loopback. Both servers start together and take the load in turns
+ * (status, bare, status, bare), each turn after a 0.5 s warm-up.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon, { type Result } from 'autocannon';
+import { type Headline, machine, measuredLine, median, ms, ROOT, saveHeadlines, writeSection, yesNo } from './lib/report.js';
+
+const CONNECTIONS = 10;
+const TURNS = 4;
+const TARGET_RATIO = 0.5;
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
+const seconds = Number(values.seconds);
+if (!(seconds >= 1 && seconds <= 60)) throw new Error(`--seconds: must be between 1 and 60, got ${values.seconds}`);
+
+type Variant = 'status' | 'bare';
+interface Server {
+  variant: Variant;
+  child: ChildProcess;
+  url: string;
+  bytes: number;
+}
+
+async function startServer(variant: Variant): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/lib/api-server-child.ts'), variant], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code} before listening`)));
+  });
+  const { port, bytes } = JSON.parse(line) as { port: number; bytes: number };
+  return { variant, child, url: `http://127.0.0.1:${port}/status`, bytes };
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+const load = machine();
+const servers = await Promise.all((['status', 'bare'] as const).map(startServer));
+const results: Record<Variant, Result[]> = { status: [], bare: [] };
+try {
+  for (let turn = 0; turn < TURNS; turn++) {
+    for (const server of servers) {
+      await autocannon({ url: server.url, connections: CONNECTIONS, duration: 0.5 });
+      results[server.variant].push(await autocannon({ url: server.url, connections: CONNECTIONS, duration: seconds }));
+    }
+  }
+} finally {
+  await Promise.all(servers.map(stopServer));
+}
+
+const sum = (rs: Result[]) => {
+  const requests = rs.reduce((n, r) => n + r.requests.total, 0);
+  const duration = rs.reduce((n, r) => n + r.duration, 0);
+  return {
+    perSecond: requests / duration,
+    p99: Math.max(...rs.map((r) => r.latency.p99)),
+    p50: rs.reduce((n, r) => n + r.latency.p50, 0) / rs.length,
+    bad: rs.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),
+    requests,
+    turns: rs.map((r) => r.requests.total / r.duration),
+  };
+};
+const status = sum(results.status);
+const bare = sum(results.bare);
+// Per turn against the bare turn right after it, then the median: load from elsewhere on the machine hits adjacent turns alike.
+const pairRatios = status.turns.map((t, i) => t / bare.turns[i]!);
+const ratio = median(pairRatios);
+const ok = ratio >= TARGET_RATIO && status.bad === 0;
+const bytes = servers.find((s) => s.variant === 'status')!.bytes;
+
+const body = [
+  '## API throughput: GET /status under load',
+  '',
+  '```sh',
+  `npm run bench            # runs tsx bench/api-throughput.ts --seconds ${seconds}`,
+  '```',
+  '',
+  `${measuredLine(load)}`,
+  '',
+  `autocannon (${CONNECTIONS} connections, keep-alive, no pipelining) on loopback against two servers, each in its own process, both composing the same controller on the simulated world with its loop running (two regions, probe interval 1 s, both healthy): ` +
+    `the real API (\`buildApp\`, GET /status, which asks the controller and the store on every request) and, as the baseline, a bare Fastify instance with the options \`buildApp\` uses and one route returning the same /status JSON (${bytes.toLocaleString('en-US')} bytes) taken at start. ` +
+    `The servers take the load in turns, ${TURNS} turns of ${seconds} s each after a 0.5 s warm-up. The ratio is the median over the turns of a /status turn's rate against the bare turn right after it (load from elsewhere on the machine hits adjacent turns alike); the rates are requests over time across all turns; p99 is the worst turn's (autocannon's latency resolution is 1 ms).`,
+  '',
+  '| figure | GET /status | bare Fastify route | ratio | target | met |',
+  '|---|---|---|---|---|---|',
+  `| requests per second (median ratio of adjacent turns) | ${Math.round(status.perSecond).toLocaleString('en-US')} | ${Math.round(bare.perSecond).toLocaleString('en-US')} | ${ratio.toFixed(2)} x | ≥ ${TARGET_RATIO} x bare | ${yesNo(ratio >= TARGET_RATIO)} |`,
+  `| per turn | ${status.turns.map((t) => Math.round(t).toLocaleString('en-US')).join(', ')} | ${bare.turns.map((t) => Math.round(t).toLocaleString('en-US')).join(', ')} | ${pairRatios.map((r) => r.toFixed(2)).join(', ')} | | |`,
+  `| latency p50 | ${ms(status.p50, 1)} | ${ms(bare.p50, 1)} | | | |`,
+  `| latency p99 | ${ms(status.p99, 1)} | ${ms(bare.p99, 1)} | | (reported) | |`,
+  `| errors, timeouts, non-2xx | ${status.bad} | ${bare.bad} | | 0 | ${yesNo(status.bad === 0)} |`,
+].join('\n');
+
+writeSection('api-throughput', body);
+saveHeadlines('api-throughput', [
+  { benchmark: 'API throughput', anchor: 'api-throughput-get-status-under-load', figure: `GET /status ${Math.round(status.perSecond).toLocaleString('en-US')} req/s = ${ratio.toFixed(2)} x bare; p99 ${ms(status.p99, 1)}`, target: `≥ ${TARGET_RATIO} x`, pass: ok },
+] satisfies Headline[]);
+process.stdout.write(`${body}\n`);

@@ -1,0 +1,54 @@
+import { Route53Clients } from '../adapters/aws/route53-clients.js';
+import { Route53Dns } from '../adapters/aws/route53-dns.js';
+import type { Config } from '../config/types.js';
+import { PermanentError } from '../errors/errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { ComputeGroupState, ComputeProvider } from '../ports/compute-provider.js';
+import type { DatabaseProvider, DatabaseState, LagSample } from '../ports/database-provider.js';
+import type { CloudProviders } from '../ports/providers.js';
+
+/**
+ * The cloud as the probe function uses it: Route 53, to learn the active
+ * region. The probe never touches a database or an Auto Scaling group (runs
+ * execute in the runbook worker, and the probe's role allows no such action),
+ * so those ports refuse every call, and the RDS, CloudWatch and Auto Scaling
+ * clients stay out of its bundle.
+ */
+export function probeProviders(config: Config, options: { clock: Clock }): CloudProviders {
+  return {
+    dns: new Route53Dns(new Route53Clients({ endpoints: config.endpoints }), { clock: options.clock }),
+    database: new NotInProbeDatabase(),
+    compute: new NotInProbeCompute(),
+  };
+}
+
+function notInProbe(port: string, method: string): PermanentError {
+  return new PermanentError(`${port}.${method}: the probe function does not call ${port === 'database' ? 'RDS' : 'Auto Scaling'}; runs execute in the runbook worker`);
+}
+
+class NotInProbeDatabase implements DatabaseProvider {
+  describe(): Promise<DatabaseState> {
+    return Promise.reject(notInProbe('database', 'describe'));
+  }
+  promote(): Promise<void> {
+    return Promise.reject(notInProbe('database', 'promote'));
+  }
+  createReplica(): Promise<void> {
+    return Promise.reject(notInProbe('database', 'createReplica'));
+  }
+  retire(): Promise<string> {
+    return Promise.reject(notInProbe('database', 'retire'));
+  }
+  replicaLag(): Promise<LagSample | undefined> {
+    return Promise.reject(notInProbe('database', 'replicaLag'));
+  }
+}
+
+class NotInProbeCompute implements ComputeProvider {
+  describeGroup(): Promise<ComputeGroupState> {
+    return Promise.reject(notInProbe('compute', 'describeGroup'));
+  }
+  setCapacity(): Promise<void> {
+    return Promise.reject(notInProbe('compute', 'setCapacity'));
+  }
+}
