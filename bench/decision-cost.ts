@@ -240,7 +240,7 @@ const body = [
   `| of one evaluation: \`decide\` alone | ${policyUs.toFixed(1)} µs | | |`,
   '',
   `Where the time goes: the floor only sums booleans, while the vantage votes allocate (a string key per stored round that passed for the reached set, a per-vantage grouping and sort in \`votesFromObservations\`) and \`decide\` builds its reason sentences (with ISO timestamps for failovers). ` +
-    `At ${(passMs / 1000 * 100).toFixed(2)}% of a probe interval for ${APPS} applications this is not where a tick spends its time (the probe round and the state store are); nothing to fix.`,
+    `At ${(passMs / 1000 * 100).toFixed(2)}% of a probe interval for ${APPS} applications deciding is not what bounds a tick: nothing to fix.`,
 ].join('\n');
 
 writeSection('decision-cost', body);

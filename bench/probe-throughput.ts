@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { SimWorld } from '../src/sim/sim-world.js';
-import { type Headline, machine, measuredLine, median, ms, ROOT, saveHeadlines, writeSection, yesNo } from './lib/report.js';
+import { type Headline, machine, measuredLine, median, ms, percentile, pinForLoopback, pinned, ROOT, saveHeadlines, writeSection, yesNo } from './lib/report.js';
 
 const ENDPOINTS = 10;
 const CONCURRENCY = 64;
@@ -48,6 +48,7 @@ interface ChildResult {
 }
 
 const load = machine();
+const pin = pinForLoopback();
 const outDir = join(ROOT, '.bench-build');
 mkdirSync(outDir, { recursive: true });
 const childFile = join(outDir, 'probe-round-child.mjs');
@@ -66,7 +67,8 @@ await esbuild.build({
 /** Run the child without blocking this process: the endpoints it probes are served here. */
 function child(args: string[]): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [childFile, ...args], { cwd: ROOT, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    const [command, commandArgs] = pinned(process.execPath, [childFile, ...args]);
+    execFile(command, commandArgs, { cwd: ROOT, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`probe child ${args.slice(0, 2).join(' ')}: ${stderr || err.message}`));
       resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildResult);
     });
@@ -89,6 +91,8 @@ try {
 const walls = timing.walls as Record<'bare' | 'bare-streamed' | 'prober', number[]>;
 const pairRatio = (variant: keyof typeof walls) => median(walls[variant].map((w, i) => w / walls.bare[i]!));
 const ratio = pairRatio('prober');
+const proberRatios = walls.prober.map((w, i) => w / walls.bare[i]!);
+const spread = `${percentile(proberRatios, 25).toFixed(2)}–${percentile(proberRatios, 75).toFixed(2)} x`;
 const streamedRatio = pairRatio('bare-streamed');
 const proberMs = median(walls.prober);
 const bareMs = median(walls.bare);
@@ -115,11 +119,11 @@ const body = [
     `Baseline: a bare undici loop, ${CONCURRENCY} workers sending the same requests through an undici Agent with the prober's options and \`reset: true\` (a fresh connection per request, as the prober opens), reading the body with \`body.text()\` and checking it for the same string. ` +
     `The clients run in child processes with plain \`node\` (bundled with esbuild, no tsx). Timing: one process runs bare, bare-streamed and prober in turn, round by round, ${rounds} rounds each after a warm-up round; ratios are the median over rounds of a variant's round against the bare round just before it. ` +
     `RSS: one process per variant (a warm-up round and ${RSS_ROUNDS} more), peak resident set (\`maxRSS\`) over its whole life; its first round is the cold one a fresh process makes. ` +
-    `${failures === 0 ? 'Every probe of every round succeeded.' : `**${failures} probes failed.**`}`,
+    `${pin.note} ${failures === 0 ? 'Every probe of every round succeeded.' : `**${failures} probes failed.**`}`,
   '',
   '| figure | prober | bare undici (baseline) | ratio | target | met |',
   '|---|---|---|---|---|---|',
-  `| round wall time, warm (median) | ${ms(proberMs)} | ${ms(bareMs)} | ${ratio.toFixed(2)} x | ≤ ${TARGET_RATIO} x bare | ${yesNo(ratioOk)} |`,
+  `| round wall time, warm (median) | ${ms(proberMs)} | ${ms(bareMs)} | ${ratio.toFixed(2)} x (p25–p75 ${spread}) | ≤ ${TARGET_RATIO} x bare | ${yesNo(ratioOk)} |`,
   `| round wall time, absolute: warm (median) / first round of a fresh process | ${ms(proberMs)} / ${ms(coldMs)} | ${ms(bareMs)} / ${ms(rssBare.firstRound['bare']!)} | | ≤ ${TARGET_ROUND_MS} ms | ${yesNo(roundOk)} |`,
   `| round wall time, warm (min – max) | ${ms(Math.min(...walls.prober))} – ${ms(Math.max(...walls.prober))} | ${ms(Math.min(...walls.bare))} – ${ms(Math.max(...walls.bare))} | | | |`,
   `| probes per second (median round) | ${Math.round(probes / (proberMs / 1000)).toLocaleString('en-US')} | ${Math.round(probes / (bareMs / 1000)).toLocaleString('en-US')} | | | |`,
@@ -127,7 +131,7 @@ const body = [
   '',
   `Where the prober's time over bare goes (same rounds): the bare loop reading the body the way the prober does (\`for await\` over the body stream, decoding, stopping at the match) is ${pct(streamedRatio)} over bare (${ms(median(walls['bare-streamed']))}); the rest of the prober (its per-probe \`AbortSignal.timeout\`, p-limit, error classification and result objects) accounts for the remaining ${pct(ratio / streamedRatio)}. ` +
     (closeToLine
-      ? `At ${ratio.toFixed(2)} x the prober is ${ratioOk ? 'within' : 'over'} the target by a margin smaller than this machine's noise from run to run; what would take it well below: read a body whose \`content-length\` is known and at most the 64 KB read limit with \`body.text()\`, and stream (for a match or the limit) only bodies of unknown or larger length (src/probes/http-prober.ts, \`exchange\`). A health endpoint's body is small and sized, so that removes most of the ${pct(streamedRatio)}.`
+      ? `At ${ratio.toFixed(2)} x (the middle half of its rounds: ${spread}) the prober is ${ratioOk ? 'within' : 'over'} the target by less than the spread of its own rounds, so it passes or fails from one run to the next; what would take it well below: read a body whose \`content-length\` is known and at most the 64 KB read limit with \`body.text()\`, and stream (for a match or the limit) only bodies of unknown or larger length (src/probes/http-prober.ts, \`exchange\`). A health endpoint's body is small and sized, so that removes most of the ${pct(streamedRatio)}.`
       : ''),
   '',
   `Peak RSS: a fresh \`node\` with undici and the prober loaded holds ${rssProber.rssAtStartMb.toFixed(0)} MB before the first probe; the rest is the V8 heap the garbage collector keeps after churning through ${(probes * (RSS_ROUNDS + 1)).toLocaleString('en-US')} connections (heap size ${rssProber.heapTotalMb.toFixed(0)} MB at the end, the bare loop's ${rssBare.heapTotalMb.toFixed(0)} MB), not memory the prober keeps: it is the same with the bare loop. The figure is the whole process's, so it is what a Lambda function's memory size must cover for a round of this size.`,

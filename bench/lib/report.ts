@@ -4,7 +4,7 @@
  * markers is touched, so sections written by other scripts and the prose
  * around them stay as they are).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -98,4 +98,28 @@ export function writeSection(name: string, body: string, options: { atTop?: bool
     doc = `${doc.trimEnd()}\n\n${section}\n`;
   }
   writeFileSync(DOC, doc);
+}
+
+/**
+ * CPU pinning for client/server benchmarks on loopback: without it the
+ * scheduler may put a client and the server it wakes on the same CPU (and
+ * keep them there), which halves throughput for the whole of a process's
+ * life and makes one variant look slow by chance. With two CPUs or more and
+ * `taskset` available, `pinForLoopback()` moves this process to CPU 0 and
+ * `pinned()` starts children on CPU 1; otherwise nothing is pinned. Only the
+ * benchmarks that call it are pinned (children inherit a process's CPUs).
+ */
+let pinning: { enabled: boolean; note: string } | undefined;
+
+export function pinForLoopback(): { enabled: boolean; note: string } {
+  if (pinning) return pinning;
+  if (cpus().length < 2) return (pinning = { enabled: false, note: 'Nothing is pinned (one CPU).' });
+  const own = spawnSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  if (own.status !== 0) return (pinning = { enabled: false, note: 'Nothing is pinned (no `taskset`).' });
+  return (pinning = { enabled: true, note: 'The benchmark process is pinned to CPU 0 and the measured child processes to CPU 1 (`taskset`), so that the scheduler cannot stack client and server on one CPU.' });
+}
+
+/** The command and arguments that run `command args` on CPU 1 once `pinForLoopback()` has pinned this process. */
+export function pinned(command: string, args: string[]): [string, string[]] {
+  return pinning?.enabled ? ['taskset', ['-c', '1', command, ...args]] : [command, args];
 }
