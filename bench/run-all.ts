@@ -15,7 +15,7 @@ import { type Headline, machine, measuredLine, RESULTS_DIR, ROOT, writeSection }
 const BENCHMARKS = [
   { name: 'decision-cost', args: [] as string[] },
   { name: 'probe-throughput', args: [] },
-  { name: 'api-throughput', args: ['--seconds', '2'] },
+  { name: 'api-throughput', args: ['--seconds', '1'] },
   { name: 'orchestration', args: ['--reps', '3'] },
   { name: 'detection', args: ['--trials', '24'] },
   { name: 'cold-start', args: ['--runs', '21'] },

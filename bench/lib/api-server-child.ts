@@ -3,7 +3,8 @@
  * `tsx bench/lib/api-server-child.ts <status|bare>`. Both variants compose the
  * same controller on the simulated world with its loop running (probe
  * interval 1 s), wait until both regions are healthy, and listen on an
- * ephemeral loopback port; then print `{"port":…,"bytes":…}` and serve until killed.
+ * ephemeral loopback port; then print `{"port":…,"bytes":…}` and serve until
+ * SIGTERM or until its stdin closes (the benchmark has gone).
  * - `status`: the real API, buildApp(), serving GET /status.
  * - `bare`: a Fastify instance with the options buildApp uses and one route
  *   returning a copy of the /status payload taken at start (the same JSON).
@@ -44,6 +45,8 @@ const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 const bytes = Buffer.byteLength(JSON.stringify(snapshot));
 process.stdout.write(`${JSON.stringify({ port, bytes })}\n`);
-process.on('SIGTERM', () => {
-  void Promise.all([app.close(), sim.close()]).finally(() => process.exit(0));
-});
+const shutdown = () => void Promise.all([app.close(), sim.close()]).finally(() => process.exit(0));
+process.on('SIGTERM', shutdown);
+// The benchmark holds our stdin: if it dies without stopping us, do not outlive it.
+process.stdin.on('end', shutdown);
+process.stdin.resume();
