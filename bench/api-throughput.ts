@@ -5,21 +5,24 @@
  * world, its loop running) under autocannon, against a bare Fastify route
  * set up the same way (same process composition, same Fastify options,
  * returning the same /status JSON taken at start). Each server runs in its
- * own process (bench/lib/api-server-child.ts); autocannon runs here, on
+ * own process (bench/lib/api-server-child.ts, bundled with esbuild and run
+ * with plain `node`); autocannon runs here, on
  * loopback. Both servers start together and take the load in turns
  * (alternating which goes first), after a 1 s warm-up of each; three fresh
  * pairs of server processes, since one process's speed is not the next one's.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
+import * as esbuild from 'esbuild';
 import { type Headline, machine, measuredLine, median, ms, pinForLoopback, pinned, ROOT, saveHeadlines, writeSection, yesNo } from './lib/report.js';
 
 const CONNECTIONS = 10;
-const TURNS = 4;
-/** Fresh server processes per pair: one process can be 20% faster or slower than the next for its whole life. */
+const TURNS = 3;
+/** Fresh server processes per pair: one pair can differ from the next by 20% or more for its whole life. */
 const PAIRS = 3;
 const TARGET_RATIO = 0.5;
 
@@ -36,7 +39,7 @@ interface Server {
 }
 
 async function startServer(variant: Variant): Promise<Server> {
-  const [command, args] = pinned(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/lib/api-server-child.ts'), variant]);
+  const [command, args] = pinned(process.execPath, [childFile, variant]);
   const child = spawn(command, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -56,6 +59,19 @@ async function stopServer(server: Server): Promise<void> {
 
 const load = machine();
 const pin = pinForLoopback();
+// Bundled and run with plain node: a server process is ready in about a second, with no tsx in it.
+mkdirSync(join(ROOT, '.bench-build'), { recursive: true });
+const childFile = join(ROOT, '.bench-build', 'api-server-child.mjs');
+await esbuild.build({
+  entryPoints: [join(ROOT, 'bench/lib/api-server-child.ts')],
+  outfile: childFile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'error',
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
 const results: Record<Variant, Result[]> = { status: [], bare: [] };
 /** Per pair of server processes, the median ratio of its turns. */
 const pairMedians: number[] = [];
@@ -107,10 +123,10 @@ const body = [
   '',
   `${measuredLine(load)}`,
   '',
-  `autocannon (${CONNECTIONS} connections, keep-alive, no pipelining) on loopback against two servers, each in its own process, both composing the same controller on the simulated world with its loop running (two regions, probe interval 1 s, both healthy): ` +
+  `autocannon (${CONNECTIONS} connections, keep-alive, no pipelining) on loopback against two servers, each in its own \`node\` process (bundled with esbuild), both composing the same controller on the simulated world with its loop running (two regions, probe interval 1 s, rise threshold 1 so that it is ready at once, both healthy): ` +
     `the real API (\`buildApp\`, GET /status, which asks the controller and the store on every request) and, as the baseline, a bare Fastify instance with the options \`buildApp\` uses and one route returning the same /status JSON (${bytes.toLocaleString('en-US')} bytes) taken at start. ` +
     `The servers take the load in turns (status then bare, then bare then status, and so on), ${TURNS} turns of ${seconds} s each after a 1 s warm-up of each; short turns, because this machine's speed drifts within seconds. ` +
-    `That is repeated with ${PAIRS} fresh pairs of server processes, because a Node process can run the same code 20% faster or slower than the next one for its whole life. The ratio is the median over all turns of a /status turn's rate against the adjacent bare turn (load from elsewhere on the machine hits adjacent turns alike); the rates are requests over time across all turns; p99 is the worst turn's (autocannon's latency resolution is 1 ms). ${pin.note}`,
+    `That is repeated with ${PAIRS} fresh pairs of server processes, because on this machine one pair of processes can differ from the next by 20% or more for its whole life, for the same code. The ratio is the median over all turns of a /status turn's rate against the adjacent bare turn (load from elsewhere on the machine hits adjacent turns alike); the rates are requests over time across all turns; p99 is the worst turn's (autocannon's latency resolution is 1 ms). ${pin.note}`,
   '',
   '| figure | GET /status | bare Fastify route | ratio | target | met |',
   '|---|---|---|---|---|---|',

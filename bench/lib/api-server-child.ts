@@ -19,7 +19,8 @@ const variant = process.argv[2];
 if (variant !== 'status' && variant !== 'bare') throw new Error(`variant: must be status or bare, got ${variant}`);
 
 const log = pino({ level: 'silent' });
-const sim = await startSimController({ clock: systemClock });
+// Rise 1: healthy after the first round, so that a server is ready in a second (the payload has the same shape).
+const sim = await startSimController({ clock: systemClock, policy: { riseThreshold: 1 } });
 sim.controller.start();
 for (;;) {
   const status = await sim.controller.status();

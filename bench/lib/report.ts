@@ -102,9 +102,8 @@ export function writeSection(name: string, body: string, options: { atTop?: bool
 
 /**
  * CPU pinning for client/server benchmarks on loopback: without it the
- * scheduler may put a client and the server it wakes on the same CPU (and
- * keep them there), which halves throughput for the whole of a process's
- * life and makes one variant look slow by chance. With two CPUs or more and
+ * scheduler may put a client and the server it wakes on the same CPU for a
+ * while, which slows one variant by chance, not by its code. With two CPUs or more and
  * `taskset` available, `pinForLoopback()` moves this process to CPU 0 and
  * `pinned()` starts children on CPU 1; otherwise nothing is pinned. Only the
  * benchmarks that call it are pinned (children inherit a process's CPUs).
