@@ -134,7 +134,16 @@ const body = [
       ? `At ${ratio.toFixed(2)} x (the middle half of its rounds: ${spread}) the prober is ${ratioOk ? 'within' : 'over'} the target by less than the spread of its own rounds, so it passes or fails from one run to the next; what would take it well below: read a body whose \`content-length\` is known and at most the 64 KB read limit with \`body.text()\`, and stream (for a match or the limit) only bodies of unknown or larger length (src/probes/http-prober.ts, \`exchange\`). A health endpoint's body is small and sized, so that removes most of the ${pct(streamedRatio)}.`
       : ''),
   '',
-  `Peak RSS: a fresh \`node\` with undici and the prober loaded holds ${rssProber.rssAtStartMb.toFixed(0)} MB before the first probe; the rest is the V8 heap the garbage collector keeps after churning through ${(probes * (RSS_ROUNDS + 1)).toLocaleString('en-US')} connections (heap size ${rssProber.heapTotalMb.toFixed(0)} MB at the end, the bare loop's ${rssBare.heapTotalMb.toFixed(0)} MB), not memory the prober keeps: it is the same with the bare loop. The figure is the whole process's, so it is what a Lambda function's memory size must cover for a round of this size.`,
+  `Peak RSS: a fresh \`node\` with undici and the prober loaded holds ${rssProber.rssAtStartMb.toFixed(0)} MB before the first probe; most of the rest is V8 heap the garbage collector keeps after churning through ${(probes * (RSS_ROUNDS + 1)).toLocaleString('en-US')} connections (heap size at the end ${rssProber.heapTotalMb.toFixed(0)} MB; the bare loop's ${rssBare.heapTotalMb.toFixed(0)} MB, its peak RSS ${rssBare.peakRssMb.toFixed(0)} MB), not state the prober keeps between rounds. ` +
+    `The figure is the whole process's, so it is what a Lambda function's memory size must cover for a round of this size${
+      rssProber.peakRssMb > 0.9 * TARGET_RSS_MB
+        ? `; at ${rssProber.peakRssMb.toFixed(0)} MB it is within 10% of the target, ${
+            rssProber.peakRssMb <= 1.05 * rssBare.peakRssMb
+              ? 'as is the bare loop: this is what Node costs for a round of 1,000 fresh connections, not the prober; a lower figure would take a smaller V8 heap (Node options), not a change to the prober'
+              : 'above the bare loop by what the prober allocates per probe (the streamed body read above, result objects), which is what would lower it'
+          }`
+        : ''
+    }.`,
 ].join('\n');
 
 writeSection('probe-throughput', body);
