@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readConfigText } from './read-config-text.js';
 import Value from 'typebox/value';
 import { parseDocument } from 'yaml';
 import type { DatabaseRef } from '../ports/database-provider.js';
@@ -12,13 +12,7 @@ import { semanticIssues } from './semantic-checks.js';
 
 /** Read, parse and validate a failover.yaml. Throws ConfigError listing every problem. */
 export async function loadConfig(path: string): Promise<Config> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(path, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})` }]);
-  }
+  const text = await readConfigText(path);
   return parseConfig(text, path);
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readConfigText } from './read-config-text.js';
 import { ConfigError } from './config-error.js';
 import type { Config } from './types.js';
 
@@ -29,13 +29,7 @@ export function packagedConfig(config: Config, source: string): PackagedConfig {
  * else, such as a failover.yaml, is refused with what to do instead.
  */
 export async function readPackagedConfig(path: string): Promise<PackagedConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(path, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})` }]);
-  }
+  const text = await readConfigText(path);
   let parsed: Partial<PackagedConfig> | undefined;
   try {
     parsed = JSON.parse(text) as Partial<PackagedConfig>;

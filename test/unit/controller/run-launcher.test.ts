@@ -3,28 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { runbooks } from '../../../runbooks/index.js';
 import { MemoryStateStore } from '../../../src/adapters/memory/memory-state-store.js';
 import { createSimProviders } from '../../../src/adapters/sim/sim-providers.js';
-import { validateConfig } from '../../../src/config/load-config.js';
 import { leaseName, RunLauncher, type RunPlacement } from '../../../src/controller/run-launcher.js';
 import { UserInputError } from '../../../src/errors/errors.js';
 import type { RunRecord } from '../../../src/runbook/run.js';
+import { testApp } from '../../support/engine-fixture.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
-const config = validateConfig({
-  provider: 'sim',
-  applications: [
-    {
-      name: 'shop',
-      regions: ['us-east-1', 'eu-west-1'].map((name) => ({
-        name,
-        probes: [{ url: `http://127.0.0.1:1/${name}` }],
-        database: { engine: 'rds', instanceId: `db-${name}` },
-        compute: { autoScalingGroup: `web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
-        dns: { hostedZoneId: 'Z0TEST', recordName: 'shop.example.com', type: 'CNAME', value: `${name}.example.com` },
-      })),
-    },
-  ],
-});
-const app = config.applications[0]!;
+const app = testApp;
 const request = { app, kind: 'failover' as const, from: 'us-east-1', to: 'eu-west-1', trigger: 'manual' as const, reason: 'test' };
 
 function setup(placement: RunPlacement) {
