@@ -12,8 +12,8 @@
  * - timing: one process runs the variants in turn, round by round, so that
  *   load from elsewhere on the machine hits them alike; the ratio is the
  *   median over rounds of prober / bare. A third variant, the bare loop
- *   reading the body the way the prober does (async iteration), splits the
- *   gap into "how the body is read" and "the rest of the prober";
+ *   streaming every body (async iteration), shows what reading sized bodies
+ *   whole (as the prober does) saves;
  * - RSS: one process per variant (bare, prober), so that its peak RSS
  *   (`maxRSS`) is its own; its first round is the cold one a fresh Lambda
  *   invocation would make.
@@ -129,9 +129,9 @@ const body = [
   `| probes per second (median round) | ${Math.round(probes / (proberMs / 1000)).toLocaleString('en-US')} | ${Math.round(probes / (bareMs / 1000)).toLocaleString('en-US')} | | | |`,
   `| peak RSS of the process | ${rssProber.peakRssMb.toFixed(0)} MB | ${rssBare.peakRssMb.toFixed(0)} MB | ${(rssProber.peakRssMb / rssBare.peakRssMb).toFixed(2)} x | ≤ ${TARGET_RSS_MB} MB | ${yesNo(rssOk)} |`,
   '',
-  `Where the prober's time over bare goes (same rounds): the bare loop reading the body the way the prober does (\`for await\` over the body stream, decoding, stopping at the match) is ${pct(streamedRatio)} over bare (${ms(median(walls['bare-streamed']))}); the rest of the prober (its per-probe \`AbortSignal.timeout\`, p-limit, error classification and result objects) accounts for the remaining ${pct(ratio / streamedRatio)}. ` +
+  `Where the prober's time over bare goes (same rounds): the prober reads a body whose \`content-length\` is at most its 64 KB read limit whole with \`body.text()\`, as the baseline does (a health answer is small and sized), and streams only bodies of unknown or larger length; the third variant, the bare loop streaming every body (\`for await\` over the chunks, decoding, stopping at the match), is ${pct(streamedRatio)} over bare (${ms(median(walls['bare-streamed']))}), which is what reading sized bodies whole saves. The prober's ${pct(ratio)} over bare is its own work: the per-probe \`AbortSignal.timeout\`, p-limit, error classification and result objects. ` +
     (closeToLine
-      ? `At ${ratio.toFixed(2)} x (the middle half of its rounds: ${spread}) the prober is ${ratioOk ? 'within' : 'over'} the target by less than the spread of its own rounds, so it passes or fails from one run to the next; what would take it well below: read a body whose \`content-length\` is known and at most the 64 KB read limit with \`body.text()\`, and stream (for a match or the limit) only bodies of unknown or larger length (src/probes/http-prober.ts, \`exchange\`). A health endpoint's body is small and sized, so that removes most of the ${pct(streamedRatio)}.`
+      ? `At ${ratio.toFixed(2)} x (the middle half of its rounds: ${spread}) the prober is ${ratioOk ? 'within' : 'over'} the target by less than the spread of its own rounds, so it passes or fails from one run to the next.`
       : ''),
   '',
   `Peak RSS: a fresh \`node\` with undici and the prober loaded holds ${rssProber.rssAtStartMb.toFixed(0)} MB before the first probe; most of the rest is V8 heap the garbage collector keeps after churning through ${(probes * (RSS_ROUNDS + 1)).toLocaleString('en-US')} connections (heap size at the end ${rssProber.heapTotalMb.toFixed(0)} MB; the bare loop's ${rssBare.heapTotalMb.toFixed(0)} MB, its peak RSS ${rssBare.peakRssMb.toFixed(0)} MB), not state the prober keeps between rounds. ` +

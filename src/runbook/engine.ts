@@ -11,7 +11,23 @@ import { type ActResult, flattenSteps, type Runbook, type RunbookNode, type Step
 
 /** Defaults for steps that do not set their own. */
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
-const DEFAULT_POLL_MS = 1_000;
+const DEFAULT_POLL_MS = 100;
+const DEFAULT_MAX_POLL_MS = 10_000;
+/**
+ * The wait between verification polls is this share of the time already
+ * waited (between the step's first and longest poll interval). The goal is
+ * then seen at most ~4% after it came true, whatever the step's duration:
+ * fixed intervals leave idle gaps of up to a whole interval (20% of a 5 s
+ * promotion polled every second), and an exponential backoff leaves gaps of
+ * a third of the elapsed time. The number of polls grows only with the log of
+ * the duration (about 25 × (1 + ln(duration / (25 × first poll)))).
+ */
+const POLL_SHARE_OF_ELAPSED = 0.04;
+
+/** Wait before the next verification poll, after `elapsedMs` of waiting. */
+export function nextPollMs(elapsedMs: number, firstPollMs: number, maxPollMs: number): number {
+  return Math.round(Math.min(maxPollMs, Math.max(firstPollMs, elapsedMs * POLL_SHARE_OF_ELAPSED)));
+}
 /** How often an approval gate looks for an operator's answer. */
 const APPROVAL_POLL_MS = 1_000;
 
@@ -256,7 +272,8 @@ export class RunbookEngine {
     const started = state.run.steps.find((s) => s.id === step.id)?.startedAt ?? clock.now();
     // A resumed step keeps the deadline it started with.
     const deadline = Math.max(started + timeoutMs, clock.now());
-    let pollMs = step.pollMs ?? DEFAULT_POLL_MS;
+    const firstPollMs = step.pollMs ?? DEFAULT_POLL_MS;
+    const maxPollMs = Math.max(firstPollMs, step.maxPollMs ?? DEFAULT_MAX_POLL_MS);
     for (;;) {
       try {
         const ok = step.verify ? await step.verify(ctx, acted) : (await step.observe(ctx)).done;
@@ -268,8 +285,8 @@ export class RunbookEngine {
       if (clock.now() >= deadline) throw new StepTimeoutError(`${step.id}: goal not reached within ${Math.round(timeoutMs / 1000)} s`);
       // The act is journaled: waiting is a safe place to stop and go on later.
       if (state.options.shouldPause?.()) throw new PauseSignal('paused while waiting');
+      const pollMs = nextPollMs(clock.now() - started, firstPollMs, maxPollMs);
       await clock.sleep(Math.min(pollMs, Math.max(0, deadline - clock.now())), ctx.signal);
-      pollMs = Math.min(step.maxPollMs ?? pollMs, Math.round(pollMs * 1.5));
     }
   }
 

@@ -54,9 +54,14 @@ export interface StepDefinition {
   verify?(ctx: StepContext, acted: ActResult | undefined): Promise<boolean>;
   /** Deadline for the step's verification, in ms of clock time. */
   timeoutMs?: number;
-  /** First interval between verification polls, in ms of clock time. */
+  /**
+   * Shortest (first) wait between verification polls, in ms of clock time
+   * (default 100). Later waits are 4% of the time already waited, so the goal
+   * is seen soon after it holds however long the step takes; keep it high
+   * enough for the API's rate limits (25 polls happen at this interval).
+   */
   pollMs?: number;
-  /** Polls back off (x1.5 each) up to this interval; default: pollMs, no backoff. */
+  /** Longest wait between verification polls (default 10 s). */
   maxPollMs?: number;
   /** Undo this step's act, for rollback; where undo makes sense. */
   compensate?(ctx: StepContext): Promise<void>;

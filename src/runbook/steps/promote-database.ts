@@ -10,7 +10,8 @@ export function promoteDatabase(options: { id: string; title: string; side: Side
     id: options.id,
     title: options.title,
     timeoutMs: options.timeoutMs ?? 30 * 60_000,
-    pollMs: 1_000,
+    pollMs: 200,
+    maxPollMs: 10_000,
     async observe(ctx) {
       const region = regionOf(ctx, options.side);
       const state = await ctx.cloud.database.describe(region.database);

@@ -40,7 +40,8 @@ export function createReplica(options: { id: string; title: string; side: Side }
     id: options.id,
     title: options.title,
     timeoutMs: 60 * 60_000,
-    pollMs: 2_000,
+    pollMs: 1_000,
+    maxPollMs: 15_000,
     async observe(ctx) {
       const region = regionOf(ctx, options.side);
       const source = regionOf(ctx, otherSide(options.side));

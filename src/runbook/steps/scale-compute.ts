@@ -11,7 +11,8 @@ export function scaleCompute(options: { id: string; title: string; side: Side; c
     id: options.id,
     title: options.title,
     timeoutMs: options.timeoutMs ?? 15 * 60_000,
-    pollMs: 1_000,
+    pollMs: 200,
+    maxPollMs: 10_000,
     async observe(ctx) {
       const region = regionOf(ctx, options.side);
       const target = options.capacity === 'active' ? region.compute.activeCapacity : region.compute.standbyCapacity;

@@ -45,7 +45,7 @@ export function switchDns(options: { id: string; title: string; side: Side; time
     id: options.id,
     title: options.title,
     timeoutMs: options.timeoutMs ?? 10 * 60_000,
-    pollMs: 500,
+    pollMs: 200,
     maxPollMs: 5_000,
     observe,
     act: (ctx) => applySwitch(ctx, options.side),

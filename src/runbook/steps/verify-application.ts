@@ -7,7 +7,8 @@ export function verifyApplication(options: { id: string; title: string; side: Si
     id: options.id,
     title: options.title,
     timeoutMs: options.timeoutMs ?? 5 * 60_000,
-    pollMs: 1_000,
+    pollMs: 100,
+    maxPollMs: 2_000,
     async observe(ctx) {
       const region = regionOf(ctx, options.side);
       const results = await ctx.prober.round(region.probes);

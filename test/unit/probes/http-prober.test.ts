@@ -66,6 +66,38 @@ describe('HttpProber', () => {
     expect(result.message).toContain('us-east-1');
   });
 
+  it('finds bodyMatch in sized, chunked and endless bodies, and reads no further than the 64 KB limit', async () => {
+    const server = createServer((req, res) => {
+      if (req.url === '/sized') {
+        res.writeHead(200, { 'content-length': '15' }).end('{"status":"ok"}');
+      } else if (req.url === '/chunked') {
+        res.writeHead(200);
+        res.write('{"status":');
+        setTimeout(() => res.end('"ok"}'), 5);
+      } else {
+        // Endless, the match would come only after 1 MB: the prober must give up at its limit, not wait or buffer.
+        res.writeHead(200);
+        const filler = 'x'.repeat(16 * 1024);
+        const push = () => {
+          if (!res.destroyed && res.write(filler)) setImmediate(push);
+          else if (!res.destroyed) res.once('drain', push);
+        };
+        push();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await prober.probe(target(`${base}/sized`, { bodyMatch: '"status":"ok"' }))).toMatchObject({ ok: true });
+      expect(await prober.probe(target(`${base}/sized`, { bodyMatch: 'degraded' }))).toMatchObject({ ok: false, error: 'body' });
+      expect(await prober.probe(target(`${base}/chunked`, { bodyMatch: '"status":"ok"' }))).toMatchObject({ ok: true });
+      expect(await prober.probe(target(`${base}/endless`, { bodyMatch: '"status":"ok"' }))).toMatchObject({ ok: false, error: 'body' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('classifies a port with nothing listening as "refused"', async () => {
     const port = await unusedPort();
     const result = await prober.probe(target(`http://127.0.0.1:${port}/health`));

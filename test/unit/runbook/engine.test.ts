@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../src/adapters/memory/memory-state-store.js';
 import { ConflictError, PermanentError, TransientError } from '../../../src/errors/errors.js';
-import { pendingSteps, RunbookEngine } from '../../../src/runbook/engine.js';
+import { nextPollMs, pendingSteps, RunbookEngine } from '../../../src/runbook/engine.js';
 import type { RunRecord } from '../../../src/runbook/run.js';
 import { parallel, runbook, sequence, step, type StepDefinition } from '../../../src/runbook/step.js';
 import { testContext } from '../../support/engine-fixture.js';
@@ -68,8 +68,13 @@ describe('RunbookEngine', () => {
     const book = runbook('t', 't', sequence(parallel(step(fakeStep('slow', clock, events, { delayMs: 5_000 })), step(fakeStep('fast', clock, events, { delayMs: 3_000 }))), step(fakeStep('last', clock, events, { delayMs: 2_000 }))));
     const { run } = await execute(book);
     expect(run.status).toBe('succeeded');
-    expect(events).toEqual([`slow:act@${start}`, `fast:act@${start}`, `last:act@${start + 5_000}`]);
-    expect(run.finishedAt! - start).toBe(7_000);
+    // The next step starts once both goals hold, seen within the engine's poll share (4% of the wait) of the slow one.
+    expect(events.slice(0, 2)).toEqual([`slow:act@${start}`, `fast:act@${start}`]);
+    const lastActAt = Number(events[2]?.replace('last:act@', ''));
+    expect(lastActAt - start).toBeGreaterThanOrEqual(5_000);
+    expect(lastActAt - start).toBeLessThanOrEqual(5_000 * 1.05);
+    expect(run.finishedAt! - start).toBeGreaterThanOrEqual(7_000);
+    expect(run.finishedAt! - start).toBeLessThanOrEqual(7_000 * 1.05);
     expect(run.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
   });
 
@@ -149,5 +154,14 @@ describe('RunbookEngine', () => {
     await expect(store.appendJournal({ seq: 1, at: 0, runId: 'r', type: 'step-started' })).rejects.toBeInstanceOf(ConflictError);
     await expect(store.appendJournal({ seq: 3, at: 0, runId: 'r', type: 'step-started' })).rejects.toBeInstanceOf(ConflictError);
     expect(await store.readJournal('r')).toHaveLength(1);
+  });
+});
+
+describe('nextPollMs', () => {
+  it('starts at the first interval, then waits a fixed share of the time already waited, up to the longest interval', () => {
+    expect(nextPollMs(0, 200, 10_000)).toBe(200);
+    expect(nextPollMs(4_000, 200, 10_000)).toBe(200);
+    expect(nextPollMs(60_000, 200, 10_000)).toBe(2_400);
+    expect(nextPollMs(3_600_000, 200, 10_000)).toBe(10_000);
   });
 });
