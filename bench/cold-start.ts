@@ -1,7 +1,7 @@
 /**
  * Cold start of the Lambda bundles: `npm run bench` (tsx bench/cold-start.ts [--runs N]).
  *
- * Builds each function (probe, api, runbook) with the esbuild settings that
+ * Builds each function (probe, api, runbook, reader) with the esbuild settings that
  * `serverless package` uses (deploy/esbuild.config.cjs), then reports per
  * function the bundle size (minified) and the cold module init time: the
  * median wall time of a fresh `node -e "require('<bundle>')"` minus the
@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 
 const ROOT = join(import.meta.dirname, '..');
-const FUNCTIONS = ['probe', 'api', 'runbook'] as const;
+const FUNCTIONS = ['probe', 'api', 'runbook', 'reader'] as const;
 const TARGET_BYTES = 1024 * 1024;
 const TARGET_INIT_MS = 150;
 const BEGIN = '<!-- cold-start:begin (written by npm run bench) -->';
@@ -128,7 +128,10 @@ function kb(bytes: number): string {
 function render(results: Result[], run: { bare: number; runs: number; machine: string; node: string }): string {
   const commit = (() => {
     try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+      const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+      // What was measured may not be committed yet: say so.
+      const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT }).toString().trim() !== '';
+      return dirty ? `${head}+changes` : head;
     } catch {
       return 'unknown';
     }

@@ -2,6 +2,7 @@
 // The esbuild settings of the Lambda bundles, for serverless-esbuild
 // (custom.esbuild.config in serverless.yml) and for bench/cold-start.ts,
 // so that what is measured is what is deployed.
+const fs = require('node:fs/promises');
 const path = require('node:path');
 
 /** A module that replaces one the bundles never run: calling it says so instead of failing obscurely. */
@@ -24,6 +25,15 @@ function unbundled(what, why) {
  *   test/e2e/serverless-package.test.ts builds the app).
  * - @fastify/type-provider-typebox imports ajv-formats for
  *   `registerAjvFormats()`, which nothing calls.
+ * - The YAML library: the functions read their configuration as JSON
+ *   (src/config/packaged-config.ts), and @fastify/swagger, which requires it
+ *   for the YAML form of the OpenAPI document, serves the API's document as
+ *   JSON (/docs/json, src/api/openapi/openapi.ts). About 110 KB.
+ * - pino's transports run in a worker thread (thread-stream); the functions
+ *   log JSON lines to stdout, without a transport (src/logging/logger.ts).
+ * - `debug` (json-schema-resolver, under @fastify/swagger, logs through it
+ *   when DEBUG names it): always off in the functions, which log with pino.
+ *   It bundles its browser and Node builds and a terminal color probe.
  */
 const STUBS = {
   '@fastify/ajv-compiler': `${unbundled('Ajv (Fastify’s default validator compiler)', 'routes validate with TypeBox (setValidatorCompiler)')}module.exports = () => unbundled;\n`,
@@ -32,6 +42,9 @@ const STUBS = {
     'no route has a response schema (to add one, drop this stub or set a serializer compiler)',
   )}module.exports = () => unbundled;\n`,
   'ajv-formats': `${unbundled('ajv-formats', 'registerAjvFormats() of @fastify/type-provider-typebox is not used')}module.exports = { get: unbundled };\n`,
+  yaml: `${unbundled('The YAML library', 'the functions read their configuration as JSON, and the API serves its OpenAPI document as JSON (/docs/json)')}module.exports = { parse: unbundled, parseAllDocuments: unbundled, parseDocument: unbundled, stringify: unbundled };\n`,
+  'thread-stream': `${unbundled('pino transports (thread-stream)', 'the functions log JSON lines to stdout, without a transport')}module.exports = function ThreadStream() { unbundled(); };\n`,
+  debug: "'use strict';\nfunction off() {}\noff.enabled = false;\noff.extend = () => off;\nfunction createDebug() { return off; }\ncreateDebug.enable = () => {};\ncreateDebug.disable = () => '';\ncreateDebug.enabled = () => false;\nmodule.exports = createDebug;\n",
 };
 
 const stubs = {
@@ -90,6 +103,79 @@ const envCredentials = {
   },
 };
 
+/**
+ * The SDK clients' schemas (dist-es/schemas/schemas_0.js: one array per
+ * operation and structure of the service) name their traits with computed
+ * keys of the file's own string constants (`{ [_h]: ["POST", "/path", 200] }`,
+ * where `const _h = "http"`). esbuild treats a computed key as a possible side
+ * effect, so it keeps every such schema, and the constants they name, even in
+ * a bundle that sends one command: the schemas of all 80-odd Lambda
+ * operations for an Invoke. The keys are written out as the string literals
+ * they are (`{ "http": ... }`: the same object), and the schemas nothing
+ * reaches are left out like any unused code: about 40 KB less of the Lambda
+ * client, 25 KB of Route 53's. Error schemas stay: each client registers all
+ * of its errors at load (their classes and schemas are what the adapters'
+ * error translation sees).
+ */
+const sdkSchemaKeys = {
+  name: 'sdk-schema-keys',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => {
+      const source = await fs.readFile(args.path, 'utf8');
+      return { contents: literalSchemaKeys(source), loader: 'js' };
+    });
+  },
+};
+
+/** `[_x]:` written as the string constant `_x` of the file (`const _x = "...";`); other computed keys as they are. */
+function literalSchemaKeys(source) {
+  const constants = new Map([...source.matchAll(/^const (_[A-Za-z0-9]+) = ("(?:[^"\\\n]|\\.)*");$/gm)].map((m) => [m[1], m[2]]));
+  return source.replace(/\[(_[A-Za-z0-9]+)\]:/g, (key, name) => (constants.has(name) ? `${constants.get(name)}:` : key));
+}
+
+/**
+ * Fastify checks a plugin's `fastify` version range with semver.satisfies
+ * (and, for release candidates, gt and coerce): those three of semver's own
+ * function modules, instead of its index, which loads all of semver (about
+ * 8 KB less). Only Fastify's plugin-utils.js is served this way; anything
+ * else that requires semver gets all of it.
+ */
+const fastifySemver = {
+  name: 'fastify-semver',
+  setup(build) {
+    build.onResolve({ filter: /^semver$/ }, (args) =>
+      /[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/.test(args.importer) ? { path: 'semver', namespace: 'fastify-semver', pluginData: { resolveDir: path.dirname(args.importer) } } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'fastify-semver' }, (args) => ({
+      contents: "module.exports = { coerce: require('semver/functions/coerce'), gt: require('semver/functions/gt'), satisfies: require('semver/functions/satisfies') };\n",
+      resolveDir: args.pluginData.resolveDir,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * light-my-request, through which @fastify/aws-lambda hands each API Gateway
+ * event to Fastify (app.inject), checks its own options with a precompiled
+ * Ajv validator (about 16 KB) unless they say `validate: false`. The options
+ * are built by @fastify/aws-lambda from the event, not written by hand, so the
+ * functions skip that check, as `validate: false` would: the validator is one
+ * that accepts everything. Only light-my-request's own `./lib/config-validator`
+ * is replaced (Fastify has a file of the same name, which fills in defaults).
+ */
+const injectOptions = {
+  name: 'inject-options',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/lib\/config-validator$/ }, (args) =>
+      /[\\/]light-my-request[\\/]index\.js$/.test(args.importer) ? { path: 'light-my-request/lib/config-validator', namespace: 'inject-options' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'inject-options' }, () => ({
+      contents: "'use strict';\nfunction validate() { return true; }\nvalidate.errors = null;\nmodule.exports = validate;\nmodule.exports.default = validate;\n",
+      loader: 'js',
+    }));
+  },
+};
+
 /** esbuild options (plus serverless-esbuild's own: exclude, outputFileExtension). */
 function lambdaBuildOptions() {
   return {
@@ -107,9 +193,10 @@ function lambdaBuildOptions() {
     sourcemap: false,
     // Everything is bundled, the AWS SDK v3 too (the runtime's copy is not the version the adapters were tested with).
     exclude: [],
-    plugins: [undiciSlim, stubs, envCredentials],
+    plugins: [undiciSlim, stubs, envCredentials, sdkSchemaKeys, fastifySemver, injectOptions],
   };
 }
 
 module.exports = () => lambdaBuildOptions();
 module.exports.lambdaBuildOptions = lambdaBuildOptions;
+module.exports.literalSchemaKeys = literalSchemaKeys;

@@ -8,6 +8,7 @@
 //   src/adapters/aws/iam-actions.ts, resources from the configuration);
 // - stateTableReplicas: a replica of the state table per region of the configuration;
 // - stateTableHome: the primary region of the first application (--param stateTableHome=… overrides it);
+// - apiAuth: api.auth of the configuration (token or iam), which picks the API route's authorizer;
 // - packagedConfig: the path (relative to this service) of the configuration as the functions read
 //   it, written here: the validated failover.yaml, its defaults filled in, as JSON
 //   (src/config/packaged-config.ts), so that the functions need neither the YAML parser nor the

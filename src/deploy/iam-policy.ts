@@ -1,8 +1,14 @@
 import { IAM_ACTIONS, type IamActionSpec, type IamResourceKind } from '../adapters/aws/iam-actions.js';
 import type { Config } from '../config/types.js';
 
-/** The three Lambda functions of a regional stack. */
-export type FunctionName = 'probe' | 'api' | 'runbook';
+/** The Lambda functions of a regional stack. */
+export type FunctionName = 'probe' | 'api' | 'runbook' | 'reader';
+
+/** The functions of a regional stack, in the order they are listed. */
+export const FUNCTION_NAMES: readonly FunctionName[] = ['probe', 'api', 'runbook', 'reader'];
+
+/** The adapters of the cloud ports (DNS, database and its lag, compute), as IAM_ACTIONS names them. */
+const CLOUD_ADAPTERS = new Set(['route53-dns.ts', 'rds-database.ts', 'aurora-global.ts', 'replica-lag.ts', 'autoscaling-compute.ts']);
 
 /** A CloudFormation value: a literal, or an intrinsic function. */
 export type CfnValue = string | { 'Fn::Sub': string };
@@ -19,16 +25,21 @@ export interface IamStatement {
  * What each function calls, by adapter and access; the actions themselves
  * come from IAM_ACTIONS (src/adapters/aws/iam-actions.ts).
  * - probe: the state store; Route 53 reads (the active region comes from
- *   DNS); hands runs to the worker. It never touches a database or a group.
- * - api: the state store; reads everywhere (status and dry-run plans
- *   observe every step); hands runs to the worker.
+ *   DNS); hands runs to the worker; publishes its decisions. It never
+ *   touches a database or a group.
+ * - api: the state store; hands runs to the worker; reads the world only
+ *   through the reader function (status, dry-run plans): no cloud action of
+ *   its own.
  * - runbook: the state store and everything a runbook does; it never hands
- *   runs on.
+ *   runs on and never invokes the reader.
+ * - reader: the cloud's read actions and nothing else: no table, no
+ *   function to invoke, nothing that changes the cloud.
  */
 export const FUNCTION_ACCESS: Record<FunctionName, (spec: IamActionSpec) => boolean> = {
   probe: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || s.adapter === 'sns-notifier.ts' || (s.adapter === 'route53-dns.ts' && s.access === 'read'),
-  api: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || (s.access === 'read' && s.adapter !== 'sns-notifier.ts'),
-  runbook: (s) => s.adapter !== 'lambda-dispatcher.ts' && s.adapter !== 'sns-notifier.ts',
+  api: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || s.adapter === 'lambda-read-transport.ts',
+  runbook: (s) => s.adapter === 'dynamodb-state-store.ts' || CLOUD_ADAPTERS.has(s.adapter),
+  reader: (s) => CLOUD_ADAPTERS.has(s.adapter) && s.access === 'read',
 };
 
 /** Names the policies need from the stack. */
@@ -50,10 +61,8 @@ export interface StackNames {
  * cluster, no Aurora actions).
  */
 export function functionActions(config: Config, fn: FunctionName): string[] {
-  const resources = resourcesByKind(config, { tableName: 'table', functionNames: { probe: 'probe', api: 'api', runbook: 'runbook' } });
-  return IAM_ACTIONS.filter((s) => FUNCTION_ACCESS[fn](s) && resources[s.resource].length > 0)
-    .map((s) => s.action)
-    .sort();
+  const resources = resourcesByKind(config, { tableName: 'table', functionNames: { probe: 'probe', api: 'api', runbook: 'runbook', reader: 'reader' } });
+  return [...new Set(IAM_ACTIONS.filter((s) => FUNCTION_ACCESS[fn](s) && resources[s.resource].length > 0).map((s) => s.action))].sort();
 }
 
 /** CloudWatch Logs actions every function needs to write its own log group (created by the stack, with its retention). */
@@ -70,16 +79,21 @@ export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as cons
 export function functionPolicies(config: Config, names: StackNames): Record<FunctionName, IamStatement[]> {
   const resources = resourcesByKind(config, names);
   const policies = {} as Record<FunctionName, IamStatement[]>;
-  for (const fn of ['probe', 'api', 'runbook'] as const) {
-    const byKind = new Map<IamResourceKind, string[]>();
-    for (const spec of IAM_ACTIONS.filter(FUNCTION_ACCESS[fn])) byKind.set(spec.resource, [...(byKind.get(spec.resource) ?? []), spec.action]);
-    const statements: IamStatement[] = [];
-    for (const [kind, actions] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
-      const scoped = resources[kind];
-      // An application without, say, Aurora clusters has nothing for those actions to act on: no statement.
-      if (scoped.length === 0) continue;
-      statements.push({ Sid: sid(kind), Effect: 'Allow', Action: [...actions].sort(), Resource: scoped });
+  for (const fn of FUNCTION_NAMES) {
+    // An application without, say, Aurora clusters has nothing for those actions to act on: no statement.
+    const specs = IAM_ACTIONS.filter((spec) => FUNCTION_ACCESS[fn](spec) && resources[spec.resource].length > 0);
+    // An action two adapters call on different resources (lambda:InvokeFunction) is granted once, on both.
+    const kindsOf = new Map<string, Set<IamResourceKind>>();
+    for (const spec of specs) kindsOf.set(spec.action, (kindsOf.get(spec.action) ?? new Set()).add(spec.resource));
+    const byKinds = new Map<string, { kinds: IamResourceKind[]; actions: string[] }>();
+    for (const [action, set] of kindsOf) {
+      const kinds = [...set].sort();
+      const key = kinds.join('+');
+      byKinds.set(key, { kinds, actions: [...(byKinds.get(key)?.actions ?? []), action] });
     }
+    const statements: IamStatement[] = [...byKinds]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, { kinds, actions }]) => ({ Sid: kinds.map(sid).join('And'), Effect: 'Allow', Action: [...actions].sort(), Resource: kinds.flatMap((k) => resources[k]) }));
     statements.push({
       Sid: 'OwnLogGroup',
       Effect: 'Allow',
@@ -127,6 +141,7 @@ function resourcesByKind(config: Config, names: StackNames): Record<IamResourceK
     // The decisions' topic, when notifications go to SNS (only the probe decides, so only it publishes).
     'sns-topic': config.notifications.snsTopicArn ? [config.notifications.snsTopicArn] : [],
     'runbook-function': [sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${names.functionNames.runbook}`)],
+    'reader-function': [sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${names.functionNames.reader}`)],
     any: ['*'],
   };
 }

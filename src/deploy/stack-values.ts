@@ -12,6 +12,8 @@ export interface StackValues {
   stateTableReplicas: { Region: string; PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }; DeletionProtectionEnabled: true }[];
   /** The validated configuration, defaults filled in: packaged with the functions as JSON (src/deploy/packaged-config.ts). */
   config: Config;
+  /** Who checks API callers: the app (token: no API Gateway authorizer) or API Gateway's AWS_IAM authorizer (iam). From api.auth. */
+  apiAuth: Config['api']['auth'];
 }
 
 /**
@@ -39,5 +41,6 @@ export async function stackValues(options: {
     stateTableHome: config.applications[0]!.regions[0]!.name,
     stateTableReplicas: regions.map((Region) => ({ Region, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })),
     config,
+    apiAuth: config.api.auth,
   };
 }

@@ -1,10 +1,12 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { createCloudProviders } from '../adapters/aws/aws-providers.js';
 import { LambdaRunDispatcher } from '../adapters/aws/lambda-dispatcher.js';
+import { LambdaReadTransport } from '../adapters/aws/lambda-read-transport.js';
+import { RemoteReads } from '../adapters/remote/remote-reads.js';
 import { buildApp } from '../api/build-app.js';
 import type { Controller } from '../controller/controller.js';
 import { awsHandler, type FunctionParts } from './compose-aws.js';
+import { requireEnvironment } from './stack-environment.js';
 import { type HandlerDeps, type InvocationContext, invocationController } from './handler-deps.js';
 
 /** Tuning of the API handler. */
@@ -12,7 +14,8 @@ export interface ApiHandlerOptions {
   /**
    * Reads re-learn the active region (DNS) and the application state from
    * the store when the last refresh is older than this (default 30 s);
-   * requests that change something always do. Route 53 allows five requests
+   * requests that change something always do, once the app has found them
+   * authenticated and valid (a refused request costs nothing). Route 53 allows five requests
    * per second per account, and a failover needs them more than a status page.
    */
   refreshMs?: number;
@@ -39,8 +42,23 @@ export function createApiHandler(deps: HandlerDeps, options: ApiHandlerOptions =
     const log = deps.log.child({ fn: 'api' });
     const controller = invocationController(deps, { region: deps.region, handoff: { dispatcher: deps.dispatcher } }, log);
     await controller.init();
-    const app = await buildApp({ controller, store: deps.store, log });
-    return { controller, proxy: awsLambdaFastify<APIGatewayProxyEventV2>(app), refreshedAt: deps.clock.now() };
+    const api: Api = { controller, proxy: undefined as unknown as Api['proxy'], refreshedAt: deps.clock.now() };
+    const refresh = async () => {
+      await controller.init();
+      api.refreshedAt = deps.clock.now();
+    };
+    // Without a UI: its static files are not in the bundle; the OpenAPI document is served at /docs/json.
+    // Requests that change something re-learn the world once they are authenticated and valid (beforeChange).
+    await buildApp({
+      controller,
+      store: deps.store,
+      log,
+      auth: deps.config.api,
+      clock: deps.clock,
+      onInstance: (app) => void (api.proxy = awsLambdaFastify<APIGatewayProxyEventV2>(app)),
+      beforeChange: refresh,
+    });
+    return api;
   };
   return async (event: APIGatewayProxyEventV2, context: InvocationContext): Promise<unknown> => {
     ready ??= build().catch((err: unknown) => {
@@ -49,7 +67,7 @@ export function createApiHandler(deps: HandlerDeps, options: ApiHandlerOptions =
     });
     const api = await ready;
     const method = event.requestContext?.http?.method ?? 'GET';
-    if ((method !== 'GET' && method !== 'HEAD') || deps.clock.now() - api.refreshedAt >= refreshMs) {
+    if ((method === 'GET' || method === 'HEAD') && deps.clock.now() - api.refreshedAt >= refreshMs) {
       await api.controller.init();
       api.refreshedAt = deps.clock.now();
     }
@@ -60,9 +78,17 @@ export function createApiHandler(deps: HandlerDeps, options: ApiHandlerOptions =
   };
 }
 
-/** The API reads every cloud port (status, dry-run plans); it hands the runs it starts to the worker. */
+/**
+ * The API reads the world (the active region in DNS, dry-run plans) through
+ * the reader function of its stack (READER_FUNCTION, src/handlers/reader.ts),
+ * so that it carries neither the cloud's SDK clients nor the prober, and
+ * changes nothing in the cloud; it hands the runs it starts to the worker.
+ */
 export const apiParts: FunctionParts = {
-  cloud: createCloudProviders,
+  world: (_config, { region, env }) => {
+    const { READER_FUNCTION: reader } = requireEnvironment(env, ['READER_FUNCTION'], 'the api function');
+    return new RemoteReads(new LambdaReadTransport(reader, { region }), 'runs execute in the runbook worker');
+  },
   dispatcher: (runbookFunction, options) => new LambdaRunDispatcher(runbookFunction, options),
 };
 

@@ -5,6 +5,7 @@ import { awsHandler, type FunctionParts } from './compose-aws.js';
 import { createNotifier } from '../adapters/aws/notifier-factory.js';
 import { SnsClients } from '../adapters/aws/sns-clients.js';
 import { type HandlerDeps, type InvocationContext, invocationController, pause } from './handler-deps.js';
+import { directWorld } from './direct-world.js';
 import { probeProviders } from './probe-providers.js';
 
 /** Tuning of the probe handler. */
@@ -78,9 +79,9 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** The probe's cloud is Route 53 alone; it hands runs into this region to the worker. */
+/** The probe's cloud is Route 53 alone, and it probes; it hands runs into this region to the worker. */
 export const probeParts: FunctionParts = {
-  cloud: probeProviders,
+  world: directWorld(probeProviders),
   dispatcher: (runbookFunction, options) => new LambdaRunDispatcher(runbookFunction, options),
   // The probe decides: decisions that act or page go to the configured webhook and/or SNS topic.
   notifier: (config, log) => createNotifier(config, log, new SnsClients({ endpoints: config.endpoints })),

@@ -2,6 +2,7 @@ import { createCloudProviders } from '../adapters/aws/aws-providers.js';
 import { PermanentError } from '../errors/errors.js';
 import type { RunRecord, RunStatus } from '../runbook/run.js';
 import { awsHandler, type FunctionParts } from './compose-aws.js';
+import { directWorld } from './direct-world.js';
 import { type HandlerDeps, type InvocationContext, invocationController, pause } from './handler-deps.js';
 
 /** Tuning of the runbook worker. */
@@ -74,11 +75,12 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
 }
 
 /**
- * The worker uses every cloud port, and executes runs without ever handing
- * one on (its role may not invoke a function): no Lambda client in its bundle.
+ * The worker uses every cloud port and probes (verify steps), and executes
+ * runs without ever handing one on (its role may not invoke a function): no
+ * Lambda client in its bundle.
  */
 export const runbookParts: FunctionParts = {
-  cloud: createCloudProviders,
+  world: directWorld(createCloudProviders),
   dispatcher: () => ({
     dispatch: () => Promise.reject(new PermanentError('the runbook worker executes runs; it never hands them to another function')),
   }),

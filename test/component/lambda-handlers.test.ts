@@ -5,7 +5,10 @@ import { runbooks } from '../../runbooks/index.js';
 import type { DynamoStateStore } from '../../src/adapters/aws/dynamodb-state-store.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/types.js';
+import { RemoteReads } from '../../src/adapters/remote/remote-reads.js';
+import type { ReadRequest, ReadResponse } from '../../src/adapters/remote/read-protocol.js';
 import { createApiHandler } from '../../src/handlers/api.js';
+import { createReaderHandler } from '../../src/handlers/reader.js';
 import type { HandlerDeps, InvocationContext } from '../../src/handlers/handler-deps.js';
 import { createProbeHandler } from '../../src/handlers/probe.js';
 import { createRunbookHandler } from '../../src/handlers/runbook.js';
@@ -16,6 +19,7 @@ import type { RegionalEndpoint } from '../../src/sim/regional-endpoint.js';
 import { SimWorld } from '../../src/sim/sim-world.js';
 import { dynamoStore, startDynalite } from '../support/dynalite.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { bearer, testApiConfig } from '../support/auth.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'] as const;
 const PROBE_TIMEOUT_MS = 500;
@@ -32,7 +36,7 @@ function httpEvent(method: string, path: string, body?: unknown): APIGatewayProx
     routeKey: '$default',
     rawPath: path,
     rawQueryString: '',
-    headers: { 'content-type': 'application/json', host: 'api.example.com' },
+    headers: { 'content-type': 'application/json', host: 'api.example.com', ...bearer() },
     requestContext: {
       accountId: '123456789012',
       apiId: 'api',
@@ -89,6 +93,7 @@ async function startWorld(): Promise<World> {
   const endpoints: RegionalEndpoint[] = await Promise.all(REGIONS.map((r) => SimWorld.endpoint(r)));
   const config = validateConfig({
     provider: 'sim',
+    api: testApiConfig,
     applications: [
       {
         name: 'shop',
@@ -279,5 +284,56 @@ describe('Lambda handlers on the simulated cloud and dynalite (simulated time)',
     expect(again.statusCode).toBe(409);
     expect(JSON.parse(again.body)).toMatchObject({ runId: run.id });
     expect(w.dispatched['us-east-1']).toEqual([]);
+
+    // A change re-learns the world (DNS) first, but only once it is authenticated: a refused request costs no call to the cloud.
+    const calls = () => w!.world.providers.cloud.calls.length;
+    const before = calls();
+    const anonymous = httpEvent('POST', '/failback', { reason: 'who am i' });
+    anonymous.headers = { 'content-type': 'application/json', host: 'api.example.com' };
+    expect(((await w.drive(api(anonymous, w.context(29_000)))) as { statusCode: number }).statusCode).toBe(401);
+    expect(calls()).toBe(before);
+    const signed = (await w.drive(api(httpEvent('POST', '/failback', { reason: 'who am i' }), w.context(29_000)))) as { statusCode: number };
+    expect(signed.statusCode).toBe(409);
+    expect(calls()).toBeGreaterThan(before);
+  });
+
+  it('reads the world for the API in the reader function: the active region and a dry-run plan, batched, and nothing changed', async () => {
+    w = await startWorld();
+    const stack = w.deps('eu-west-1');
+    // The reader on the stack's cloud and prober; the API reaches it through a transport that serializes both ways, as a Lambda invocation does.
+    const reader = createReaderHandler({ config: stack.config, world: { cloud: stack.cloud, prober: stack.prober }, log: stack.log });
+    const requests: ReadRequest[] = [];
+    const invoke = async (request: ReadRequest): Promise<ReadResponse> => {
+      requests.push(request);
+      return JSON.parse(JSON.stringify(await reader(JSON.parse(JSON.stringify(request)) as ReadRequest, w!.context(25_000, 'reader')))) as ReadResponse;
+    };
+    const remote = new RemoteReads({ read: invoke }, 'runs execute in the runbook worker');
+    const api = createApiHandler({ ...stack, cloud: remote.cloud, prober: remote.prober });
+    const callsBefore = w.world.providers.cloud.calls.length;
+
+    const status = (await w.drive(api(httpEvent('GET', '/status'), w.context(29_000)))) as { statusCode: number; body: string };
+    expect(status.statusCode, status.body).toBe(200);
+    // The active region came from DNS, read by the reader.
+    expect(JSON.parse(status.body)).toMatchObject({ applications: [{ name: 'shop', activeRegion: 'us-east-1' }] });
+    expect(requests.flatMap((r) => r.reads.map((read) => read.op))).toEqual(['dns.listRecords']);
+
+    requests.length = 0;
+    const planned = (await w.drive(api(httpEvent('POST', '/drills', { mode: 'plan' }), w.context(29_000)))) as { statusCode: number; body: string };
+    expect(planned.statusCode, planned.body).toBe(200);
+    const { plan } = JSON.parse(planned.body) as { plan: { from: string; to: string; steps: { id: string; action: string; current: string }[] } };
+    expect(plan).toMatchObject({ from: 'us-east-1', to: 'eu-west-1' });
+    // Every step was observed in the real (simulated) world, none unreadable: the standby's replica, its group, DNS, the application's answer.
+    expect(plan.steps.filter((s) => s.action === 'unknown')).toEqual([]);
+    expect(plan.steps.find((s) => s.id === 'promote-standby-database')).toMatchObject({ action: 'act', current: expect.stringMatching(/replica/) });
+    expect(plan.steps.find((s) => s.id === 'verify-application-in-standby')).toMatchObject({ action: 'none' });
+    // The steps' reads went together: a couple of invocations for the whole plan, not one per read.
+    const reads = requests.flatMap((r) => r.reads);
+    expect(new Set(reads.map((r) => r.op))).toEqual(new Set(['dns.listRecords', 'database.describe', 'database.replicaLag', 'compute.describeGroup', 'prober.round']));
+    expect(requests.length).toBeLessThan(reads.length);
+    expect(requests.length).toBeLessThanOrEqual(3);
+    // Reads only: the simulated cloud saw nothing that changes it.
+    const calls = w.world.providers.cloud.calls.slice(callsBefore).map((c) => c.operation);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((op) => !/^(List|Describe|Get)/.test(op))).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const CONFIG = 'examples/failover.aws.yaml';
 /** What the functions are packaged with and read: CONFIG validated, as JSON (deploy/serverless-vars.cjs). */
 const PACKAGED_CONFIG = '.packaged-config/failover.aws.json';
-const FUNCTIONS: Record<FunctionName, string> = { probe: 'ProbeLambdaFunction', api: 'ApiLambdaFunction', runbook: 'RunbookLambdaFunction' };
+const FUNCTIONS: Record<FunctionName, string> = { probe: 'ProbeLambdaFunction', api: 'ApiLambdaFunction', runbook: 'RunbookLambdaFunction', reader: 'ReaderLambdaFunction' };
 
 type Json = Record<string, any>;
 
@@ -86,7 +86,7 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('declares the three functions on nodejs22.x arm64, wired to the configuration and the table', () => {
+  it('declares the four functions on nodejs22.x arm64, wired to the configuration and the table', () => {
     for (const [fn, id] of Object.entries(FUNCTIONS)) {
       const props = resources[id]?.['Properties'] as Json;
       expect(props, id).toBeDefined();
@@ -101,6 +101,10 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
     expect(resources['ProbeLambdaFunction']['Properties']['Timeout']).toBe(60);
     expect(resources['ApiLambdaFunction']['Properties']['Timeout']).toBeLessThanOrEqual(30);
     expect(resources['RunbookLambdaFunction']['Properties']).toMatchObject({ Timeout: 900, ReservedConcurrentExecutions: 1 });
+    // The API reads the world through the reader, synchronously: the reader must answer within the API's own time, and has no reserved concurrency to wait for.
+    expect(resources['ApiLambdaFunction']['Properties']['Environment']['Variables']['READER_FUNCTION']).toBe('failover-controller-prod-reader');
+    expect(resources['ReaderLambdaFunction']['Properties']['Timeout']).toBeLessThan(resources['ApiLambdaFunction']['Properties']['Timeout']);
+    expect(resources['ReaderLambdaFunction']['Properties']['ReservedConcurrentExecutions']).toBeUndefined();
     for (const fn of Object.keys(FUNCTIONS)) {
       const group = Object.values(resources).find((r: Json) => r['Type'] === 'AWS::Logs::LogGroup' && r['Properties']['LogGroupName'] === `/aws/lambda/failover-controller-prod-${fn}`) as Json;
       expect(group?.['Properties']['RetentionInDays'], fn).toBe(30);
@@ -144,7 +148,7 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
     // The example uses every adapter (RDS instances and an Aurora global database), so every action must show up.
     expect(new Set(config.applications.flatMap((a) => a.regions.map((r) => r.database.engine)))).toEqual(new Set(['rds', 'aurora-global']));
     const roles = Object.entries(resources).filter(([, r]: [string, Json]) => r['Type'] === 'AWS::IAM::Role');
-    expect(roles.map(([id]) => id).sort()).toEqual(['ApiRole', 'ProbeRole', 'RunbookRole']);
+    expect(roles.map(([id]) => id).sort()).toEqual(['ApiRole', 'ProbeRole', 'ReaderRole', 'RunbookRole']);
     const all = new Set<string>();
     for (const [fn, id] of Object.entries(FUNCTIONS) as [FunctionName, string][]) {
       const roleId = resources[id]['Properties']['Role']['Fn::GetAtt'][0] as string;
@@ -162,13 +166,17 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
     expect(functionActions(config, 'probe').filter((a) => /^(rds|autoscaling|cloudwatch):/.test(a) || a === 'route53:ChangeResourceRecordSets')).toEqual([]);
     expect(functionActions(config, 'api').filter((a) => IAM_ACTIONS.find((s) => s.action === a)!.access === 'act' && !a.startsWith('dynamodb:') && a !== 'lambda:InvokeFunction')).toEqual([]);
     expect(functionActions(config, 'runbook')).not.toContain('lambda:InvokeFunction');
+    // The API reads the cloud only through the reader; the reader only reads, has no table and invokes nothing.
+    expect(functionActions(config, 'api').filter((a) => /^(route53|rds|autoscaling|cloudwatch|sns):/.test(a))).toEqual([]);
+    expect(functionActions(config, 'reader').filter((a) => !IAM_ACTIONS.some((s) => s.action === a && s.access === 'read') || /^(dynamodb|lambda|sns):/.test(a))).toEqual([]);
+    expect(functionActions(config, 'reader')).toEqual(expect.arrayContaining(['route53:ListResourceRecordSets', 'rds:DescribeDBInstances', 'autoscaling:DescribeAutoScalingGroups', 'cloudwatch:GetMetricData']));
   });
 
   it('scopes every statement: no wildcard action, Resource "*" only where AWS has no resource-level permission', async () => {
     const config = await loadConfig(join(ROOT, CONFIG));
     const zones = config.applications.flatMap((a) => a.regions.map((r) => r.dns.hostedZoneId));
     const unscopable = IAM_ACTIONS.filter((s) => s.resource === 'any').map((s) => s.action);
-    for (const id of ['ProbeRole', 'ApiRole', 'RunbookRole']) {
+    for (const id of ['ProbeRole', 'ApiRole', 'RunbookRole', 'ReaderRole']) {
       for (const s of statements(resources[id])) {
         const actions = asList(s['Action']) as string[];
         const targets = asList(s['Resource']);
@@ -186,6 +194,8 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
         if (actions.includes('rds:PromoteReadReplica')) expect(text).toContain(':db:shop-db-euw1"');
         if (actions.includes('autoscaling:UpdateAutoScalingGroup')) expect(text).toContain('autoScalingGroupName/shop-web-euw1');
         if (actions.includes('lambda:InvokeFunction')) expect(text).toContain(':function:failover-controller-prod-runbook');
+        // Only the API may invoke the reader.
+        if (text.includes(':function:failover-controller-prod-reader')) expect(id).toBe('ApiRole');
       }
     }
   });
@@ -205,7 +215,7 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
     }
   });
 
-  it('runs the packaged bundles: the API answers, the probe records its rounds, the worker finds nothing to do (on dynalite, offline)', async () => {
+  it('runs the packaged bundles: the API answers and reads through the reader, the probe records its rounds, the worker finds nothing to do (on dynalite, offline)', async () => {
     const dynalite = await startDynalite();
     try {
       const table = 'smoke-state';
@@ -229,6 +239,7 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
         FAILOVER_CONFIG: packagedPath,
         STATE_TABLE: table,
         RUNBOOK_FUNCTION: 'failover-controller-prod-runbook',
+        READER_FUNCTION: 'failover-controller-prod-reader',
         AWS_REGION: 'eu-west-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
@@ -239,7 +250,7 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
         const script = [
           `const { handler } = require(${JSON.stringify(join(dir, `${fn}.cjs`))});`,
           "const ctx = (ms) => { const end = Date.now() + ms; return { awsRequestId: 'smoke', getRemainingTimeInMillis: () => end - Date.now() }; };",
-          "const http = (method, path, body, query = '') => ({ version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: query, headers: body === undefined ? { host: 'x' } : { host: 'x', 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}), isBase64Encoded: false, requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' }, stage: '$default' } });",
+          "const http = (method, path, body, query = '') => ({ version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: query, headers: body === undefined ? { host: 'x' } : { host: 'x', 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}), isBase64Encoded: false, requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' }, stage: '$default', authorizer: { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/SRE-OnCall/smoke' } } } });",
           `(async () => { const out = {}; ${calls}; process.stdout.write(JSON.stringify(out)); process.exit(0); })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`,
         ].join('\n');
         const { stdout } = await run(process.execPath, ['-e', script], { cwd: dir, env, timeout: 60_000 });
@@ -248,11 +259,22 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
       const api = await invoke(
         'api',
         [
+          // Lambda's Invoke API on loopback, answered by the packaged reader bundle: the API reads the world through it.
+          `const reader = require(${JSON.stringify(join(dir, 'reader.cjs'))}).handler`,
+          'out.invoked = []',
+          "const lambda = require('node:http').createServer((req, res) => { let body = ''; req.on('data', (c) => (body += c)); req.on('end', async () => { out.invoked.push([decodeURIComponent(req.url.split('/')[3]), req.headers['x-amz-invocation-type'], JSON.parse(body).reads.map((r) => r.op)]); const answer = await reader(JSON.parse(body), ctx(25000)); res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)); }); })",
+          "await new Promise((resolve) => lambda.listen(0, '127.0.0.1', resolve))",
+          "process.env.AWS_ENDPOINT_URL_LAMBDA = 'http://127.0.0.1:' + lambda.address().port",
           "out.health = await handler(http('GET', '/health'), ctx(29000))",
           "out.status = await handler(http('GET', '/status'), ctx(29000))",
+          // The example config uses IAM auth: the caller is the principal API Gateway verified (an on-call operator here).
           // Validation as the bundle does it (TypeBox, without Fastify's Ajv and serializer compilers): a bad body and a bad query are 400s naming the field.
           "out.badBody = await handler(http('POST', '/failover', { to: 5, reason: 'x' }), ctx(29000))",
           "out.badQuery = await handler(http('GET', '/runs', undefined, 'limit=0'), ctx(29000))",
+          // A dry run: every step observed through the reader, whose AWS endpoints refuse connections.
+          "out.plan = await handler(http('POST', '/drills', { mode: 'plan', app: 'shop' }), ctx(29000))",
+          // The OpenAPI document, as JSON (the bundle has no YAML library).
+          "out.docs = await handler(http('GET', '/docs/json'), ctx(29000))",
         ].join('; '),
       );
       expect(api['health']['statusCode']).toBe(200);
@@ -260,6 +282,19 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
       expect(JSON.parse(api['status']['body'])).toMatchObject({ provider: 'aws', vantage: 'eu-west-1', applications: [{ name: 'shop' }, { name: 'ledger' }] });
       expect([api['badBody']['statusCode'], JSON.parse(api['badBody']['body']).message]).toEqual([400, expect.stringMatching(/body\.to: must be a region name/)]);
       expect([api['badQuery']['statusCode'], JSON.parse(api['badQuery']['body']).message]).toEqual([400, expect.stringMatching(/query\.limit/)]);
+      expect(api['plan']['statusCode'], api['plan']['body']).toBe(200);
+      const plan = JSON.parse(api['plan']['body']).plan as { steps: { id: string; action: string; current: string }[] };
+      // The reader made the reads and answered each with its own outcome: the cloud's refused connections, the application's failed probes.
+      expect(plan.steps.find((s) => s.id === 'promote-standby-database')).toMatchObject({ action: 'unknown', current: expect.stringMatching(/^unreadable: DescribeDBInstances .*ECONNREFUSED/) });
+      expect(plan.steps.find((s) => s.id === 'verify-application-in-standby')).toMatchObject({ action: 'act' });
+      // Synchronous invocations of the reader: the active region in DNS whenever the API refreshes (per application), and the plan's reads, batched.
+      const invoked = api['invoked'] as [string, string, string[]][];
+      expect(new Set(invoked.map(([fn, type]) => `${fn} ${type}`))).toEqual(new Set(['failover-controller-prod-reader RequestResponse']));
+      const planInvocations = invoked.filter(([, , ops]) => !ops.every((op) => op === 'dns.listRecords'));
+      expect(new Set(planInvocations.flatMap(([, , ops]) => ops))).toEqual(new Set(['dns.listRecords', 'database.describe', 'database.replicaLag', 'compute.describeGroup', 'prober.round']));
+      expect(planInvocations.length).toBeLessThanOrEqual(2);
+      expect(api['docs']['statusCode'], api['docs']['body']).toBe(200);
+      expect(JSON.parse(api['docs']['body'])).toMatchObject({ openapi: '3.1.0', paths: { '/drills': { post: { 'x-role': 'operator' } } } });
 
       const since = Date.now();
       // 5.3 s of margin (longest probe timeout + 5 s): two seconds of probing, one round.

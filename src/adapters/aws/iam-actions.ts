@@ -23,11 +23,17 @@ export type IamResourceKind =
   | 'db-instance'
   | 'db-cluster'
   | 'runbook-function'
+  | 'reader-function'
   | 'auto-scaling-group'
   | 'sns-topic'
   | 'any';
 
-/** One action, who calls it and what it is scoped to. */
+/**
+ * One action, who calls it and what it is scoped to. An action two adapters
+ * call for different purposes (lambda:InvokeFunction: the dispatcher on the
+ * runbook function, the read transport on the reader function) has one entry
+ * per adapter, so that each function's role gets it on its own resources.
+ */
 export interface IamActionSpec {
   action: string;
   /** The adapter file under src/adapters/aws/ that calls it. */
@@ -68,6 +74,8 @@ export const IAM_ACTIONS: readonly IamActionSpec[] = [
   { action: 'sns:Publish', adapter: 'sns-notifier.ts', access: 'act', resource: 'sns-topic' },
   // Hand a new run to the runbook worker of this region.
   { action: 'lambda:InvokeFunction', adapter: 'lambda-dispatcher.ts', access: 'act', resource: 'runbook-function' },
+  // Read the world through the reader function of this region (the API: active region, dry-run plans).
+  { action: 'lambda:InvokeFunction', adapter: 'lambda-read-transport.ts', access: 'read', resource: 'reader-function' },
 ];
 
 /**

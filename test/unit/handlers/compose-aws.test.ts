@@ -10,7 +10,9 @@ import { PermanentError } from '../../../src/errors/errors.js';
 import { apiParts } from '../../../src/handlers/api.js';
 import { composeAws } from '../../../src/handlers/compose-aws.js';
 import { probeParts } from '../../../src/handlers/probe.js';
+import { composeReader, createReaderHandler } from '../../../src/handlers/reader.js';
 import { runbookParts } from '../../../src/handlers/runbook.js';
+import { HttpProber } from '../../../src/probes/http-prober.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -52,7 +54,7 @@ describe('composeAws: the handlers’ dependencies from the Lambda environment',
 
   it('composes from the packaged configuration, with this stack’s region as the vantage point, without calling AWS', async () => {
     const env = { FAILOVER_CONFIG: await packaged('examples/failover.aws.yaml'), STATE_TABLE: 'state', RUNBOOK_FUNCTION: 'runbook', AWS_REGION: 'eu-west-1' };
-    const deps = await composeAws(apiParts, env);
+    const deps = await composeAws(runbookParts, env);
     expect(deps.region).toBe('eu-west-1');
     expect(deps.config).toEqual({ ...(await loadConfig(join(ROOT, 'examples/failover.aws.yaml'))), vantage: 'eu-west-1' });
     expect(deps.config.provider).toBe('aws');
@@ -64,6 +66,7 @@ describe('composeAws: the handlers’ dependencies from the Lambda environment',
     const env = { FAILOVER_CONFIG: await packaged('examples/failover.aws.yaml'), STATE_TABLE: 'state', RUNBOOK_FUNCTION: 'runbook', AWS_REGION: 'eu-west-1' };
     const deps = await composeAws(probeParts, env);
     expect(deps.cloud.dns).toBeInstanceOf(Route53Dns);
+    expect(deps.prober).toBeInstanceOf(HttpProber);
     expect(deps.dispatcher).toBeInstanceOf(LambdaRunDispatcher);
     const ref = deps.config.applications[0]!.regions[1]!.database;
     await expect(deps.cloud.database.describe(ref)).rejects.toThrow(PermanentError);
@@ -72,18 +75,42 @@ describe('composeAws: the handlers’ dependencies from the Lambda environment',
     await (deps.prober as unknown as { close(): Promise<void> }).close();
   });
 
-  it('composes the API and the worker with every cloud port; only the API hands runs on', async () => {
+  it('composes the worker with every cloud port and the prober; it hands nothing on', async () => {
     const env = { FAILOVER_CONFIG: await packaged('examples/failover.aws.yaml'), STATE_TABLE: 'state', RUNBOOK_FUNCTION: 'runbook', AWS_REGION: 'eu-west-1' };
-    const api = await composeAws(apiParts, env);
     const worker = await composeAws(runbookParts, env);
-    expect(api.dispatcher).toBeInstanceOf(LambdaRunDispatcher);
     expect(worker.dispatcher).not.toBeInstanceOf(LambdaRunDispatcher);
     await expect(worker.dispatcher.dispatch({ id: 'r1' } as never)).rejects.toThrow('the runbook worker executes runs; it never hands them to another function');
-    for (const deps of [api, worker]) {
-      expect(deps.cloud.dns).toBeInstanceOf(Route53Dns);
-      expect(deps.cloud.database.constructor.name).toBe('RdsDatabase');
-      expect(deps.cloud.compute.constructor.name).toBe('AutoScalingCompute');
-      await (deps.prober as unknown as { close(): Promise<void> }).close();
-    }
+    expect(worker.cloud.dns).toBeInstanceOf(Route53Dns);
+    expect(worker.cloud.database.constructor.name).toBe('RdsDatabase');
+    expect(worker.cloud.compute.constructor.name).toBe('AutoScalingCompute');
+    expect(worker.prober).toBeInstanceOf(HttpProber);
+    await (worker.prober as unknown as { close(): Promise<void> }).close();
+  });
+
+  it('composes the API to read through the reader function (READER_FUNCTION) and change nothing in the cloud; it hands runs on', async () => {
+    const env = { FAILOVER_CONFIG: await packaged('examples/failover.aws.yaml'), STATE_TABLE: 'state', RUNBOOK_FUNCTION: 'runbook', AWS_REGION: 'eu-west-1' };
+    await expect(composeAws(apiParts, env)).rejects.toThrow('missing environment: READER_FUNCTION (serverless.yml sets them for the api function)');
+    const api = await composeAws(apiParts, { ...env, READER_FUNCTION: 'reader' });
+    expect(api.dispatcher).toBeInstanceOf(LambdaRunDispatcher);
+    expect(api.cloud.dns).not.toBeInstanceOf(Route53Dns);
+    expect(api.prober).not.toBeInstanceOf(HttpProber);
+    const group = { region: 'eu-west-1', groupName: 'shop-web-euw1' };
+    await expect(api.cloud.compute.setCapacity(group, 4)).rejects.toThrow('compute.setCapacity: this function only reads the cloud; runs execute in the runbook worker');
+  });
+
+  it('composes the reader from FAILOVER_CONFIG and AWS_REGION alone, with every cloud port and the prober', async () => {
+    await expect(composeReader({})).rejects.toThrow('missing environment: FAILOVER_CONFIG, AWS_REGION (serverless.yml sets them for every function)');
+    const reader = await composeReader({ FAILOVER_CONFIG: await packaged('examples/failover.aws.yaml'), AWS_REGION: 'eu-west-1' });
+    expect(reader.config.vantage).toBe('eu-west-1');
+    expect(reader.world.cloud.dns).toBeInstanceOf(Route53Dns);
+    expect(reader.world.cloud.database.constructor.name).toBe('RdsDatabase');
+    expect(reader.world.prober).toBeInstanceOf(HttpProber);
+    // A read of something the configuration does not name is refused before any call to AWS.
+    const answer = await createReaderHandler(reader)(
+      { source: 'failover-controller', reads: [{ op: 'compute.describeGroup', ref: { region: 'eu-west-1', groupName: 'someone-elses' } }] },
+      { awsRequestId: 'r', getRemainingTimeInMillis: () => 25_000 },
+    );
+    expect(answer.results).toEqual([{ ok: false, error: { name: 'PermanentError', message: expect.stringContaining("Auto Scaling group eu-west-1/someone-elses: not in this stack's configuration") } }]);
+    await (reader.world.prober as unknown as { close(): Promise<void> }).close();
   });
 });

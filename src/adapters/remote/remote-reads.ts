@@ -1,0 +1,80 @@
+import { PermanentError } from '../../errors/errors.js';
+import type { ComputeGroupState, ComputeProvider, ComputeRef } from '../../ports/compute-provider.js';
+import type { DatabaseProvider, DatabaseRef, DatabaseState, LagSample } from '../../ports/database-provider.js';
+import type { DnsProvider, DnsRecordSet } from '../../ports/dns-provider.js';
+import type { Prober } from '../../ports/prober.js';
+import type { CloudProviders } from '../../ports/providers.js';
+import type { ProbeResult, ProbeTarget } from '../../probes/types.js';
+import { decodeError, type ReadCall, type ReadTransport } from './read-protocol.js';
+
+/**
+ * The cloud ports and the prober of a function that reads the world through
+ * another function: every read (DNS records, a database, its replica lag, an
+ * Auto Scaling group, a probe round) is sent over `transport` to the function
+ * that holds the SDK clients and the read permissions (on AWS, the `reader`
+ * function, src/handlers/reader.ts), and every change is refused here,
+ * naming who makes it (`changes`): the function reading this way never acts.
+ *
+ * Reads started at the same moment go together: a dry-run plan observes all
+ * of its steps at once, and one request carries them all, instead of one
+ * invocation (and one cold start) per step. A batch leaves on the next turn
+ * of the event loop (setImmediate), so the reads a batch collects are those
+ * issued synchronously or from promise callbacks of the current turn.
+ */
+export class RemoteReads {
+  readonly cloud: CloudProviders;
+  readonly prober: Prober;
+  private pending: { call: ReadCall; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] = [];
+
+  constructor(
+    private readonly transport: ReadTransport,
+    /** Who makes the changes this function refuses, for the error message (e.g. "runs execute in the runbook worker"). */
+    changes: string,
+  ) {
+    const refuse = (method: string) => () => Promise.reject(new PermanentError(`${method}: this function only reads the cloud; ${changes}`));
+    const dns: DnsProvider = {
+      listRecords: (hostedZoneId, name) => this.read<DnsRecordSet[]>({ op: 'dns.listRecords', hostedZoneId, name }),
+      changeRecords: refuse('dns.changeRecords'),
+      getChange: refuse('dns.getChange'),
+    };
+    const database: DatabaseProvider = {
+      describe: (ref: DatabaseRef) => this.read<DatabaseState>({ op: 'database.describe', ref }),
+      replicaLag: (ref: DatabaseRef) => this.read<LagSample | undefined>({ op: 'database.replicaLag', ref }),
+      promote: refuse('database.promote'),
+      createReplica: refuse('database.createReplica'),
+      retire: refuse('database.retire'),
+    };
+    const compute: ComputeProvider = {
+      describeGroup: (ref: ComputeRef) => this.read<ComputeGroupState>({ op: 'compute.describeGroup', ref }),
+      setCapacity: refuse('compute.setCapacity'),
+    };
+    this.cloud = { dns, database, compute };
+    this.prober = { round: (targets: ProbeTarget[]) => this.read<ProbeResult[]>({ op: 'prober.round', targets }) };
+  }
+
+  private read<T>(call: ReadCall): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ call, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const { results } = await this.transport.read({ source: 'failover-controller', reads: batch.map((p) => p.call) });
+      if (!Array.isArray(results) || results.length !== batch.length) {
+        throw new PermanentError(`the reader answered ${Array.isArray(results) ? results.length : 'no'} results for ${batch.length} reads`);
+      }
+      batch.forEach((p, i) => {
+        const outcome = results[i]!;
+        if (outcome.ok) p.resolve(outcome.value);
+        else p.reject(decodeError(outcome.error));
+      });
+    } catch (err) {
+      // The request itself failed (the reader could not be invoked, or failed as a whole): every read of the batch did.
+      for (const p of batch) p.reject(err);
+    }
+  }
+}
