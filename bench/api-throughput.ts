@@ -17,6 +17,7 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
+import { BENCH_TOKEN } from './lib/bench-token.js';
 import * as esbuild from 'esbuild';
 import { type Headline, machine, measuredLine, median, ms, pinForLoopback, pinned, ROOT, saveHeadlines, writeSection, yesNo } from './lib/report.js';
 
@@ -72,6 +73,8 @@ await esbuild.build({
   logLevel: 'error',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+// The real API checks a bearer token on every read; the bare route gets the same header and ignores it.
+const AUTH = { authorization: `Bearer ${BENCH_TOKEN}` };
 const results: Record<Variant, Result[]> = { status: [], bare: [] };
 /** Per pair of server processes, the median ratio of its turns. */
 const pairMedians: number[] = [];
@@ -80,12 +83,12 @@ for (let pair = 0; pair < PAIRS; pair++) {
   const servers = await Promise.all((['status', 'bare'] as const).map(startServer));
   try {
     bytes = servers.find((s) => s.variant === 'status')!.bytes;
-    for (const server of servers) await autocannon({ url: server.url, connections: CONNECTIONS, duration: 1 });
+    for (const server of servers) await autocannon({ url: server.url, headers: AUTH, connections: CONNECTIONS, duration: 1 });
     const mine: Record<Variant, Result[]> = { status: [], bare: [] };
     for (let turn = 0; turn < TURNS; turn++) {
       // Alternate which goes first, so that neither always follows the other.
       for (const server of turn % 2 === 0 ? servers : [...servers].reverse()) {
-        mine[server.variant].push(await autocannon({ url: server.url, connections: CONNECTIONS, duration: seconds }));
+        mine[server.variant].push(await autocannon({ url: server.url, headers: AUTH, connections: CONNECTIONS, duration: seconds }));
       }
     }
     pairMedians.push(median(mine.status.map((r, i) => r.requests.total / r.duration / (mine.bare[i]!.requests.total / mine.bare[i]!.duration))));

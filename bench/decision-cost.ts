@@ -49,6 +49,7 @@ const policy: AppPolicy = {
   quorum: 2,
   maxLagSampleAgeSeconds: 300,
   approvalTimeoutSeconds: 1800,
+  availabilityTargetPercent: 99.95,
 };
 const intervalMs = policy.probeIntervalSeconds * 1000;
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);

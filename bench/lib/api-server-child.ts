@@ -14,6 +14,8 @@ import { pino } from 'pino';
 import { systemClock } from '../../src/adapters/system-clock.js';
 import { buildApp } from '../../src/api/build-app.js';
 import { startSimController } from './sim-controller.js';
+import { hashToken } from '../../src/api/auth/token-verifier.js';
+import { BENCH_TOKEN } from './bench-token.js';
 
 const variant = process.argv[2];
 if (variant !== 'status' && variant !== 'bare') throw new Error(`variant: must be status or bare, got ${variant}`);
@@ -31,7 +33,7 @@ const snapshot = await sim.controller.status();
 
 const app =
   variant === 'status'
-    ? await buildApp({ controller: sim.controller, store: sim.store, log, world: sim.world })
+    ? await buildApp({ controller: sim.controller, store: sim.store, log, world: sim.world, auth: { ...sim.config.api, tokens: [{ name: 'bench', sha256: hashToken(BENCH_TOKEN), roles: ['viewer'] }] } })
     : Fastify({
         loggerInstance: log as FastifyBaseLogger,
         bodyLimit: 16 * 1024,

@@ -13,6 +13,7 @@ declare module 'autocannon' {
   }
   export interface Options {
     url: string;
+    headers?: Record<string, string>;
     connections?: number;
     pipelining?: number;
     duration?: number;

@@ -1,11 +1,25 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
+import cookie from '@fastify/cookie';
+import type { ApiConfig } from '../config/types.js';
+import { installAuth } from './auth/install-auth.js';
+import { systemClock } from '../adapters/system-clock.js';
+import type { Clock } from '../ports/clock.js';
+import { installAudit } from './hardening/audit.js';
+import { installIdempotency } from './hardening/idempotency.js';
+import { registerRateLimit } from './hardening/rate-limit.js';
+import { installBeforeChange, installRouteRules } from './hardening/route-rules.js';
+import { registerSecurityHeaders } from './hardening/security-headers.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
+import { DOCS_PREFIX, type DocsUi, registerOpenApi } from './openapi/openapi.js';
 import type { Controller } from '../controller/controller.js';
 import type { StateStore } from '../ports/state-store.js';
 import type { SimWorld } from '../sim/sim-world.js';
 import { installErrorHandler } from './error-handler.js';
+import { registerDrillRoutes } from './routes/drill-routes.js';
 import { registerOperatorRoutes } from './routes/operator-routes.js';
+import { registerPageRoutes } from './routes/page-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 import { registerSimRoutes } from './routes/sim-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
@@ -16,6 +30,25 @@ export interface ApiDeps {
   store: StateStore;
   log: Logger;
   world?: SimWorld;
+  /** The `api` section of the config: auth mode, token hashes and roles, rate limit. */
+  auth: ApiConfig;
+  /** Time of idempotency keys and audit records (default: the system clock). */
+  clock?: Clock;
+  /** The OpenAPI UI at /docs (src/api/openapi/swagger-ui.ts); without it only the JSON document is served, at /docs/json. */
+  docsUi?: DocsUi;
+  /**
+   * Called with the fresh instance before any plugin loads: the Lambda
+   * handler attaches @fastify/aws-lambda here, because it decorates requests
+   * (with the event the IAM auth reads), which Fastify allows only before start.
+   */
+  onInstance?: (app: FastifyInstance) => void;
+  /**
+   * Called before a request that could change something reaches its route,
+   * once it is authenticated, valid and not an idempotent replay (the Lambda
+   * handler re-learns the world here, so that a refused request costs no
+   * call to the cloud).
+   */
+  beforeChange?: () => Promise<void>;
 }
 
 /** Largest request body accepted: operator requests are small. */
@@ -33,11 +66,27 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     // Reads (status polling) would drown the log; every request that changes something is logged.
     logController: new LogController({ disableRequestLogging: (req: { method?: string }) => req.method === 'GET' || req.method === 'HEAD' }),
   });
+  deps.onInstance?.(app);
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   installErrorHandler(app);
+  // Order matters: headers on every answer (401s too), cookies parsed before auth reads them,
+  // auth before the rate limit (keyed by caller), idempotency and audit after validation.
+  const clock = deps.clock ?? systemClock;
+  await registerSecurityHeaders(app);
+  await app.register(cookie);
+  installAuth(app, deps.auth, { pluginPrefixes: { [DOCS_PREFIX]: 'viewer' } });
+  installRouteRules(app);
+  await registerRateLimit(app, deps.auth.rateLimit);
+  installIdempotency(app, deps.store, clock);
+  installAudit(app, deps.store, clock);
+  if (deps.beforeChange) installBeforeChange(app, deps.beforeChange);
+  await registerOpenApi(app, deps.docsUi ? { ui: deps.docsUi } : {});
   registerStatusRoutes(app, deps);
   registerOperatorRoutes(app, deps);
+  registerDrillRoutes(app, deps);
   registerRunRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerPageRoutes(app, deps);
   if (deps.world) registerSimRoutes(app, deps.world);
   await app.ready();
   return app;

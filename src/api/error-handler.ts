@@ -44,5 +44,6 @@ function validationMessage(request: FastifyRequest, part: Part, err: FastifyErro
 }
 
 function httpName(code: number): string {
-  return ({ 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 415: 'Unsupported Media Type' } as Record<number, string>)[code] ?? 'Client Error';
+  const names: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests' };
+  return names[code] ?? 'Client Error';
 }

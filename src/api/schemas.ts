@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import * as Type from 'typebox';
 
 /**
  * Request schemas of the API. Bodies refuse unknown properties: a typo in an
@@ -7,21 +7,17 @@ import Type from 'typebox';
 
 const AppName = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z][A-Za-z0-9-]*$', 'x-message': 'must be an application name from the config' });
 const RegionName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$', 'x-message': 'must be a region name such as eu-west-1' });
-const Reason = Type.String({ minLength: 1, maxLength: 1000, 'x-message': 'must say why, in 1 to 1000 characters' });
+/**
+ * Free text (reasons, comments) is shown in logs, the CLI and pages: no
+ * control characters but tab and newline, and no bidirectional overrides
+ * (which make text read differently from what it is).
+ */
+export const PLAIN_TEXT = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]*$';
+const Reason = Type.String({ minLength: 1, maxLength: 1000, pattern: PLAIN_TEXT, 'x-message': 'must say why, in 1 to 1000 characters without control characters' });
 
 export const FailoverBody = Type.Object({ app: Type.Optional(AppName), to: RegionName, reason: Reason }, { additionalProperties: false });
 
 export const FailbackBody = Type.Object({ app: Type.Optional(AppName), reason: Reason }, { additionalProperties: false });
-
-export const DrillBody = Type.Object(
-  {
-    mode: Type.Literal('plan', { 'x-message': 'must be plan (game days come with the drill reports)' }),
-    app: Type.Optional(AppName),
-    kind: Type.Optional(Type.Union([Type.Literal('failover'), Type.Literal('failback')], { default: 'failover', 'x-message': 'must be failover or failback' })),
-    to: Type.Optional(RegionName),
-  },
-  { additionalProperties: false },
-);
 
 export const RunsQuery = Type.Object(
   {
@@ -44,8 +40,8 @@ export const OutageBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Operator = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f]+$', 'x-message': 'must name who answers, in 1 to 128 printable characters' });
-const Comment = Type.String({ minLength: 1, maxLength: 1000, 'x-message': 'must be 1 to 1000 characters' });
+const Operator = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]+$', 'x-message': 'must name who answers, in 1 to 128 printable characters' });
+const Comment = Type.String({ minLength: 1, maxLength: 1000, pattern: PLAIN_TEXT, 'x-message': 'must be 1 to 1000 characters without control characters' });
 
 export const ApproveBody = Type.Object(
   {
@@ -66,3 +62,5 @@ export const DecisionsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const AuditQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }, { additionalProperties: false });

@@ -9,6 +9,7 @@ import { ConfigSchema, type ConfigInput, type ProbeTargetSchema } from './schema
 import { schemaIssues } from './schema-errors.js';
 import type { AppConfig, Config } from './types.js';
 import { semanticIssues } from './semantic-checks.js';
+import { normalizeApi } from './api-config.js';
 
 /** Read, parse and validate a failover.yaml. Throws ConfigError listing every problem. */
 export async function loadConfig(path: string): Promise<Config> {
@@ -47,6 +48,7 @@ function normalize(input: ConfigInput): Config {
     endpoints: { ...input.endpoints },
     witness: (input.witness ?? []).map(probeTarget),
     notifications: { ...input.notifications },
+    api: normalizeApi(input.api),
     applications: input.applications.map(
       (app): AppConfig => ({
         name: app.name,
@@ -66,6 +68,7 @@ function normalize(input: ConfigInput): Config {
           quorum: app.policy?.quorum ?? 1,
           maxLagSampleAgeSeconds: app.policy?.maxLagSampleAgeSeconds ?? 300,
           approvalTimeoutSeconds: app.policy?.approvalTimeoutSeconds ?? 1800,
+          availabilityTargetPercent: app.policy?.availabilityTargetPercent ?? 99.95,
         },
         regions: app.regions.map((r) => ({
           name: r.name,

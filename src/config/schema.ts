@@ -1,4 +1,6 @@
-import Type, { type Static } from 'typebox';
+import * as Type from 'typebox';
+import type { Static } from 'typebox';
+import { ApiSchema } from './api-schema.js';
 
 /**
  * The schema of failover.yaml. It is the single source of truth: the loader
@@ -119,6 +121,14 @@ export const PolicySchema = Type.Object(
     maxLagSampleAgeSeconds: Type.Optional(Type.Integer({ minimum: 1, default: 300 })),
     /** RPO guard: how long a promotion waits for an operator when the data loss estimate is unknown or above the RPO. */
     approvalTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 10, default: 1800 })),
+    /**
+     * SLA target for measured availability (percent of time the active region answers), the base of the
+     * error budget: 99.95 allows 21.6 minutes down in 30 days. Below 100, because 100 leaves no budget to
+     * account; at least 50, because a lower figure is a typo (9.95 for 99.95), not an SLA.
+     */
+    availabilityTargetPercent: Type.Optional(
+      Type.Number({ minimum: 50, exclusiveMaximum: 100, default: 99.95, 'x-message': 'must be a percentage from 50 up to (not including) 100, such as 99.95' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -163,6 +173,8 @@ export const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Who may call the HTTP API (tokens by hash, roles) and how often. */
+    api: Type.Optional(ApiSchema),
     applications: Type.Array(ApplicationSchema, { minItems: 1, maxItems: 1000 }),
   },
   { additionalProperties: false, $id: 'https://failover-controller.dev/schema/failover.json', title: 'failover-controller configuration' },

@@ -1,5 +1,6 @@
 import type { ConfigIssue } from './config-error.js';
 import type { Config } from './types.js';
+import { apiIssues } from './api-config.js';
 
 /**
  * Rules a schema cannot express: uniqueness and agreement between regions.
@@ -56,5 +57,6 @@ export function semanticIssues(config: Config): ConfigIssue[] {
       }
     });
   });
+  issues.push(...apiIssues(config.api));
   return issues;
 }

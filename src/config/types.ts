@@ -18,6 +18,8 @@ export interface AppPolicy {
   quorum: number;
   maxLagSampleAgeSeconds: number;
   approvalTimeoutSeconds: number;
+  /** SLA target of measured availability, in percent (below 100): the base of the error budget. */
+  availabilityTargetPercent: number;
 }
 
 /** The DNS record a region answers for; every region of an app shares zone, name, type and routing. */
@@ -71,5 +73,32 @@ export interface Config {
   /** Probe targets outside the applications, to tell an outage from a cut-off observer. */
   witness: ProbeTarget[];
   notifications: { webhookUrl?: string; snsTopicArn?: string };
+  /** Who may call the API, and how often. */
+  api: ApiConfig;
   applications: AppConfig[];
+}
+
+/** A role of an API caller. Every authenticated caller may read; `viewer` alone grants nothing more. */
+export type ApiRole = 'viewer' | 'operator' | 'approver';
+
+/** One API token: its caller's name (for the audit log), the SHA-256 of the token (lower-case hex) and its roles. */
+export interface ApiToken {
+  name: string;
+  sha256: string;
+  roles: ApiRole[];
+}
+
+/** With `auth: iam`, the roles of an IAM principal (an ARN; a trailing `*` matches every session of a role). */
+export interface ApiIamPrincipal {
+  arn: string;
+  roles: ApiRole[];
+}
+
+/** The `api` section, defaults filled in. */
+export interface ApiConfig {
+  auth: 'token' | 'iam';
+  tokens: ApiToken[];
+  iamPrincipals: ApiIamPrincipal[];
+  /** Mutating requests per caller per window. */
+  rateLimit: { max: number; windowSeconds: number };
 }

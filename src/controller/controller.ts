@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { AvailabilityLedger } from '../availability/ledger.js';
+import type { LedgerRound } from '../availability/types.js';
 import type { AppConfig, Config } from '../config/types.js';
 import { ConflictError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
 import { activeRegionOf } from '../dns/desired-records.js';
@@ -14,6 +16,8 @@ import type { ProbeResult, ProbeTarget } from '../probes/types.js';
 import type { ExecuteOptions, RunbookEngine } from '../runbook/engine.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
 import { flattenSteps, type Runbook } from '../runbook/step.js';
+import { DrillConductor } from '../drills/drill-conductor.js';
+import type { FaultInjector } from '../ports/fault-injector.js';
 import { findApp, findRegion } from './app-lookup.js';
 import { planRun, type RunPlan } from './planner.js';
 import { RunLauncher, type RunPlacement } from './run-launcher.js';
@@ -34,6 +38,8 @@ export interface ControllerDeps {
   notifier?: Notifier;
   /** Which runs this controller may execute (its stack's region) and how it hands them to a worker. */
   placement?: RunPlacement;
+  /** Breaks and heals regions for game-day drills (the simulated world); absent on AWS. */
+  faults?: FaultInjector;
 }
 
 interface AppRuntime {
@@ -45,6 +51,8 @@ interface AppRuntime {
   nextDueAt: number;
   /** The newest ended run whose outcome this runtime has taken up. */
   lastSeenRunId?: string;
+  /** This vantage point's previous round, as the availability ledger booked it. */
+  lastRound?: LedgerRound;
 }
 
 /**
@@ -55,7 +63,10 @@ interface AppRuntime {
 export class Controller {
   private readonly apps = new Map<string, AppRuntime>();
   private readonly launcher: RunLauncher;
+  private readonly availability: AvailabilityLedger;
   private loop?: { stop: AbortController; done: Promise<void> };
+  /** Game-day drills: started through the API, moved on by every tick. */
+  readonly drills: DrillConductor;
 
   constructor(private readonly deps: ControllerDeps) {
     this.launcher = new RunLauncher({
@@ -69,11 +80,35 @@ export class Controller {
       ...(deps.placement ? { placement: deps.placement } : {}),
       onFinished: (run) => this.afterRun(run),
     });
+    this.availability = new AvailabilityLedger({ store: deps.store, clock: deps.clock });
+    this.drills = new DrillConductor({
+      store: deps.store,
+      clock: deps.clock,
+      log: deps.log,
+      environment: deps.config.provider,
+      ...(deps.faults ? { faults: deps.faults } : {}),
+      controls: {
+        findApp: (name) => findApp(deps.config, name),
+        view: (app) => {
+          const runtime = this.runtime(app);
+          return { activeRegion: runtime.activeRegion, health: runtime.health };
+        },
+        failover: (request) => this.failover(request),
+        failback: (request) => this.failback(request),
+        startsRunsInto: (region) => deps.placement?.region === undefined || deps.placement.region === region,
+        availability: (app) => this.availability.report(app, findApp(deps.config, app).policy.availabilityTargetPercent),
+      },
+    });
   }
 
   /** The configuration this controller serves. */
   get config(): Config {
     return this.deps.config;
+  }
+
+  /** The controller's clock time: what windows over the stored history end at (simulated time in tests). */
+  now(): number {
+    return this.deps.clock.now();
   }
 
   /** Load what the store remembers, or learn the active region from DNS on first start. */
@@ -94,6 +129,9 @@ export class Controller {
         health: Object.fromEntries(await Promise.all(app.regions.map(async (r) => [r.name, await storedHealth(this.deps.store, app, r.name, this.deps.config.vantage, now)] as const))),
       };
       if (saved?.lastFailoverAt !== undefined) runtime.lastFailoverAt = saved.lastFailoverAt;
+      // A new process (or Lambda invocation) books its first round from this vantage point's last stored one, not from nothing.
+      const last = runtime.health[activeRegion];
+      if (last?.lastObservationAt !== undefined) runtime.lastRound = { at: last.lastObservationAt, activeRegion, outcome: last.consecutiveFailures > 0 ? 'down' : 'up' };
       this.apps.set(app.name, runtime);
       if (saved?.activeRegion !== activeRegion) await this.deps.store.putAppState({ ...saved, app: app.name, activeRegion, updatedAt: now });
     }
@@ -225,7 +263,24 @@ export class Controller {
     }
     // Recorded before deciding: the history behind every decision is in the store, and other vantage points read it for the quorum.
     await this.deps.store.putObservations(records);
-    for (const app of due) await this.evaluate(app, observerCutOff);
+    for (const app of due) {
+      await this.evaluate(app, observerCutOff);
+      // After evaluating: a run that ended elsewhere has been taken up, so the round is booked against where DNS points.
+      await this.recordAvailability(app, now, observerCutOff, records);
+    }
+    // After deciding: a drill sees this round's judgement and any run it started.
+    await this.drills.advance();
+  }
+
+  /** Book the round in the availability ledger. A failed write costs accounting, never a decision: it is logged. */
+  private async recordAvailability(app: AppRuntime, at: number, observerCutOff: boolean, records: ObservationRecord[]): Promise<void> {
+    const active = records.find((r) => r.app === app.app.name && r.region === app.activeRegion);
+    const round: LedgerRound = { at, activeRegion: app.activeRegion, outcome: observerCutOff || !active ? 'unmeasured' : active.ok ? 'up' : 'down' };
+    const previous = app.lastRound;
+    app.lastRound = round;
+    await this.availability.record(previous, round, { app: app.app.name, vantage: this.deps.config.vantage, intervalMs: app.app.policy.probeIntervalSeconds * 1000 }).catch((err: unknown) => {
+      this.deps.log.warn({ app: app.app.name, err: String(err) }, 'availability ledger not updated');
+    });
   }
 
   private async evaluate(app: AppRuntime, observerCutOff: boolean): Promise<void> {
@@ -342,6 +397,11 @@ export class Controller {
       if (d) status.decision = { action: d.action, reason: d.reason, at: d.at, ...(d.action === 'hold' ? { attention: d.attention } : {}) };
       if (last?.status === 'running') status.currentRun = last;
       else if (last) status.lastRun = last;
+      const availability = await this.availability.report(runtime.app.name, runtime.app.policy.availabilityTargetPercent).catch((err: unknown) => {
+        this.deps.log.warn({ app: runtime.app.name, err: String(err) }, 'availability not read');
+        return undefined;
+      });
+      if (availability) status.availability = availability;
       applications.push(status);
     }
     return { provider: this.deps.config.provider, vantage: this.deps.config.vantage, now: this.deps.clock.now(), applications };

@@ -1,3 +1,4 @@
+import type { AvailabilityReport } from '../availability/types.js';
 import { describeResults, type HealthState, type RegionHealth } from '../health/region-health.js';
 import type { Decision } from '../policy/decision.js';
 import type { ProbeResult } from '../probes/types.js';
@@ -31,6 +32,8 @@ export interface AppStatus {
   regions: RegionStatus[];
   currentRun?: RunRecord;
   lastRun?: RunRecord;
+  /** Measured availability over the last 24 h and 30 d against policy.availabilityTargetPercent, with the error budget left. */
+  availability?: AvailabilityReport;
 }
 
 /** The whole controller as /status shows it. */

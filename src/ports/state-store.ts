@@ -1,3 +1,5 @@
+import type { LedgerBucket } from '../availability/types.js';
+import type { DrillRecord } from '../drills/drill.js';
 import type { Decision } from '../policy/decision.js';
 import type { JournalEntry, RunRecord } from '../runbook/run.js';
 
@@ -57,7 +59,50 @@ export interface Fence {
 export type LeaseResult = { acquired: true; lease: Lease } | { acquired: false; holder: Lease };
 
 /**
- * Durable state: runs, journals, decisions, per-app state and locks. The
+ * A POST that carried an `Idempotency-Key`: claimed while it runs, then its
+ * answer, kept so that a retry gets the same answer instead of a second run.
+ */
+export interface IdempotencyRecord {
+  /** Keys are per caller: two callers may use the same key. */
+  caller: string;
+  key: string;
+  /** SHA-256 of method, route and body: a retry must repeat the same request. */
+  fingerprint: string;
+  state: 'pending' | 'complete';
+  createdAt: number;
+  /** Until then (epoch ms) the record stands; after it, the key is free again. A pending claim gets a short one, so a request that died does not hold its key for a day. */
+  validUntil: number;
+  /** The stored answer, once complete. */
+  response?: { statusCode: number; body: string; contentType?: string };
+}
+
+/** The outcome of claiming an idempotency key: ours to run, or somebody's record (pending or complete). */
+export type IdempotencyClaim = { claimed: true } | { claimed: false; existing: IdempotencyRecord };
+
+/** One mutating API call, whatever its outcome. */
+export interface AuditRecord {
+  /** Unique, and sorts by time. */
+  id: string;
+  at: number;
+  /** The caller's name (token name or IAM ARN), or `anonymous` when it had no valid credentials. */
+  caller: string;
+  method: string;
+  /** The route as declared (`/runs/:id/approve`), or the path when no route matched. */
+  route: string;
+  params?: Record<string, string>;
+  /** A short summary of the body, secrets removed. */
+  body?: string;
+  statusCode: number;
+  /** The run the call started or acted on. */
+  runId?: string;
+  idempotencyKey?: string;
+  /** The answer was a stored one (an idempotent retry). */
+  replayed?: boolean;
+}
+
+/**
+ * Durable state: runs, journals, decisions, per-app state, locks, the API's
+ * idempotency keys and its audit trail. The
  * production implementation is DynamoDB; conditional writes make journal
  * appends and lock acquisition safe between concurrent workers.
  */
@@ -88,6 +133,15 @@ export interface StateStore {
   /** Rounds of one app's region since `since`, oldest first, from every vantage point unless one is named. */
   listObservations(filter: { app: string; region: string; since: number; vantage?: string }): Promise<ObservationRecord[]>;
 
+  /**
+   * Add an increment to one hour of an application's availability ledger
+   * (the item of that app, hour and vantage point): every number is added
+   * atomically, so concurrent writers never lose each other's time.
+   */
+  addAvailability(increment: LedgerBucket): Promise<void>;
+  /** Ledger hours of `app` with `fromHour ≤ hourStart ≤ toHour`, of every vantage point, oldest first. */
+  listAvailability(filter: { app: string; fromHour: number; toHour: number }): Promise<LedgerBucket[]>;
+
   putDecision(decision: Decision): Promise<void>;
   /** Newest first. */
   listDecisions(filter: { app?: string; limit: number }): Promise<Decision[]>;
@@ -96,4 +150,33 @@ export interface StateStore {
   acquireLease(name: string, owner: string, ttlMs: number, now: number): Promise<LeaseResult>;
   /** Give the lease back; no-op unless `lease` (owner and token) still holds it. */
   releaseLease(lease: Lease): Promise<void>;
+
+  /**
+   * Claim an idempotency key for a pending request, atomically: exactly one
+   * of concurrent claimers of a free (absent or past `validUntil` at `now`)
+   * key wins; the others get the record that stands.
+   */
+  claimIdempotencyKey(claim: Omit<IdempotencyRecord, 'state' | 'response'>, now: number): Promise<IdempotencyClaim>;
+  /** Store the answer of a claimed key, valid until `validUntil`. */
+  completeIdempotencyKey(caller: string, key: string, response: NonNullable<IdempotencyRecord['response']>, validUntil: number): Promise<void>;
+  /** Free a claimed key whose request failed on our side, so that a retry runs again. */
+  releaseIdempotencyKey(caller: string, key: string): Promise<void>;
+  /** The record of a key, unless there is none or it is past `validUntil` at `now`. */
+  getIdempotencyKey(caller: string, key: string, now: number): Promise<IdempotencyRecord | undefined>;
+
+  /** Record a mutating API call. */
+  putAudit(record: AuditRecord): Promise<void>;
+  /** Newest first. */
+  listAudit(filter: { limit: number }): Promise<AuditRecord[]>;
+
+  /**
+   * Save a game-day drill, conditionally: `drill.version` must be one more
+   * than the stored version (1 for a new drill), else ConflictError. Two
+   * writers (two controllers' ticks, an abort) can then never overwrite
+   * each other's step; the loser reads again.
+   */
+  putDrill(drill: DrillRecord): Promise<void>;
+  getDrill(id: string): Promise<DrillRecord | undefined>;
+  /** Newest first. */
+  listDrills(filter: { app?: string; limit: number }): Promise<DrillRecord[]>;
 }

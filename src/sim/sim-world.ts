@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import { UserInputError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
+import type { FaultInjector } from '../ports/fault-injector.js';
 import { createSimProviders, seedSimWorld, type SimProviders } from '../adapters/sim/sim-providers.js';
 import type { SimDelays } from '../adapters/sim/sim-cloud.js';
 import { type EndpointMode, RegionalEndpoint } from './regional-endpoint.js';
@@ -20,9 +21,10 @@ export interface SimWorldOptions {
  * The built-in simulated world of local mode: the application's regional
  * HTTP endpoints on loopback, and a simulated cloud (DNS, databases, Auto
  * Scaling) laid out as the config describes. An outage breaks a region's
- * endpoints and, when it is `down`, its cloud control plane too.
+ * endpoints and, when it is `down`, its cloud control plane too; game-day
+ * drills inject their outages through it (FaultInjector).
  */
-export class SimWorld {
+export class SimWorld implements FaultInjector {
   private constructor(
     readonly providers: SimProviders,
     private readonly endpoints: RegionalEndpoint[],

@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bearer } from '../support/auth.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
 
@@ -10,7 +11,9 @@ describe('the API over the simulated world', () => {
   let h: Harness;
   let api: FastifyInstance;
   const mutations = () => h.world.providers.cloud.calls.filter((c) => MUTATIONS.includes(c.operation));
-  const post = (url: string, payload?: unknown) => api.inject({ method: 'POST', url, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  /** As the admin test caller (operator and approver); test/component/api-security.test.ts covers who may do what. */
+  const inject = (options: InjectOptions) => api.inject({ ...options, headers: { ...bearer(), ...(options.headers as Record<string, string> | undefined) } });
+  const post = (url: string, payload?: unknown) => inject({ method: 'POST', url, ...(payload !== undefined ? { payload: payload as object } : {}) });
 
   beforeEach(async () => {
     h = await startHarness();
@@ -24,13 +27,13 @@ describe('the API over the simulated world', () => {
   });
 
   it('GET /health answers without work', async () => {
-    const res = await api.inject({ method: 'GET', url: '/health' });
+    const res = await inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok' });
   });
 
   it('GET /status shows each region with its health, last probes and the policy reason', async () => {
-    const res = await api.inject({ method: 'GET', url: '/status' });
+    const res = await inject({ method: 'GET', url: '/status' });
     expect(res.statusCode).toBe(200);
     const [app] = res.json().applications;
     expect(app).toMatchObject({ name: 'shop', primaryRegion: 'us-east-1', activeRegion: 'us-east-1', decision: { action: 'hold', reason: 'us-east-1 (active) is healthy' } });
@@ -58,12 +61,12 @@ describe('the API over the simulated world', () => {
   });
 
   it('refuses malformed JSON, a wrong content type and an oversized body with a 4xx', async () => {
-    const bad = await api.inject({ method: 'POST', url: '/failover', headers: { 'content-type': 'application/json' }, payload: '{"to":' });
+    const bad = await inject({ method: 'POST', url: '/failover', headers: { 'content-type': 'application/json' }, payload: '{"to":' });
     expect(bad.statusCode).toBe(400);
-    const text = await api.inject({ method: 'POST', url: '/failover', headers: { 'content-type': 'text/plain' }, payload: 'eu-west-1' });
+    const text = await inject({ method: 'POST', url: '/failover', headers: { 'content-type': 'text/plain' }, payload: 'eu-west-1' });
     expect(text.statusCode).toBe(400);
     expect(text.json().message).toBe('body: must be object');
-    const xml = await api.inject({ method: 'POST', url: '/failover', headers: { 'content-type': 'application/xml' }, payload: '<to/>' });
+    const xml = await inject({ method: 'POST', url: '/failover', headers: { 'content-type': 'application/xml' }, payload: '<to/>' });
     expect(xml.statusCode).toBe(415);
     const huge = await post('/failover', { to: 'eu-west-1', reason: 'x'.repeat(100_000) });
     expect(huge.statusCode).toBe(413);
@@ -83,7 +86,7 @@ describe('the API over the simulated world', () => {
     expect(failback.statusCode).toBe(409);
 
     expect(await h.clock.advanceUntil(async () => (await h.store.getRun(run.id))!.status !== 'running', { stepMs: 250, maxMs: 60_000 })).toBe(true);
-    const detail = (await api.inject({ method: 'GET', url: `/runs/${run.id}` })).json();
+    const detail = (await inject({ method: 'GET', url: `/runs/${run.id}` })).json();
     expect(detail.run.status).toBe('succeeded');
     for (const step of detail.run.steps) {
       expect(['succeeded', 'skipped']).toContain(step.status);
@@ -96,7 +99,7 @@ describe('the API over the simulated world', () => {
     // Every act is journaled before and after.
     expect(types.filter((t: string) => t === 'act-started')).toHaveLength(types.filter((t: string) => t === 'act-succeeded').length);
 
-    const list = (await api.inject({ method: 'GET', url: '/runs?limit=10' })).json();
+    const list = (await inject({ method: 'GET', url: '/runs?limit=10' })).json();
     expect(list.runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
     expect((await worldLayout(h)).dnsRegion).toBe('eu-west-1');
   });
@@ -123,21 +126,22 @@ describe('the API over the simulated world', () => {
     expect(failbackPlan.message).toMatch(/to: us-east-1 is already the active region/);
     expect(mutations()).toEqual([]);
     expect(await runsOldestFirst(h)).toEqual([]);
-    expect((await post('/drills', { mode: 'game-day' })).statusCode).toBe(400);
+    // A game day has no `kind` (test/component/game-day.test.ts runs real ones).
+    expect((await post('/drills', { mode: 'game-day', kind: 'failback' })).statusCode).toBe(400);
   });
 
   it('GET /runs/:id of an unknown run is a 404; a bad query is a 400', async () => {
-    expect((await api.inject({ method: 'GET', url: '/runs/run-nope' })).statusCode).toBe(404);
-    const res = await api.inject({ method: 'GET', url: '/runs?limit=0' });
+    expect((await inject({ method: 'GET', url: '/runs/run-nope' })).statusCode).toBe(404);
+    const res = await inject({ method: 'GET', url: '/runs?limit=0' });
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/query\.limit/);
-    expect((await api.inject({ method: 'GET', url: '/nowhere' })).statusCode).toBe(404);
+    expect((await inject({ method: 'GET', url: '/nowhere' })).statusCode).toBe(404);
   });
 
   it('the /sim routes break and heal a region, and refuse an unknown one', async () => {
     expect((await post('/sim/regions/eu-west-1/outage', { mode: 'http503' })).json()).toEqual({ region: 'eu-west-1', mode: 'http503' });
     await h.clock.advance(30_000);
-    const status = (await api.inject({ method: 'GET', url: '/status' })).json();
+    const status = (await inject({ method: 'GET', url: '/status' })).json();
     expect(status.applications[0].regions[1].state).toBe('unhealthy');
     expect((await post('/sim/regions/eu-west-1/heal')).statusCode).toBe(200);
     const unknown = await post('/sim/regions/mars-north-1/outage', {});
@@ -154,7 +158,7 @@ describe('the API over the simulated world', () => {
     const cancel = await post(`/runs/${run.id}/cancel`, { by: 'carol', comment: 'wrong window', rollback: true });
     expect(cancel.statusCode).toBe(202);
     expect(await h.clock.advanceUntil(async () => (await h.store.getRun(run.id))!.status !== 'running', { stepMs: 250, maxMs: 60_000 })).toBe(true);
-    const detail = (await api.inject({ method: 'GET', url: `/runs/${run.id}` })).json();
+    const detail = (await inject({ method: 'GET', url: `/runs/${run.id}` })).json();
     expect(detail.run).toMatchObject({ status: 'cancelled', cancelRequested: { by: 'carol', rollback: true, comment: 'wrong window' } });
     // The parallel steps in flight finished; DNS was never touched; the compute scale-up was undone; a promotion cannot be.
     expect(detail.run.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
@@ -204,13 +208,13 @@ describe('the API over the simulated world', () => {
   it('GET /decisions lists each change of mind with its reason and the evidence it rested on', async () => {
     await h.world.outage('us-east-1', 'http503');
     await h.clock.advance(10_000);
-    const res = await api.inject({ method: 'GET', url: '/decisions?app=shop&limit=5' });
+    const res = await inject({ method: 'GET', url: '/decisions?app=shop&limit=5' });
     expect(res.statusCode).toBe(200);
     const [latest] = res.json().decisions;
     expect(latest).toMatchObject({ app: 'shop', action: 'hold', reason: 'us-east-1 (active) is suspect: 2 of 3 failed rounds before it counts as down' });
     expect(latest.inputs).toMatchObject({ activeRegion: 'us-east-1', observerCutOff: false, regions: [{ name: 'us-east-1', state: 'suspect', consecutiveFailures: 2 }, { name: 'eu-west-1', state: 'healthy' }] });
-    const status = (await api.inject({ method: 'GET', url: '/status' })).json();
+    const status = (await inject({ method: 'GET', url: '/status' })).json();
     expect(status.applications[0].regions[0].sentence).toMatch(/^us-east-1 \(active\) is suspect: 2 of 3 failed rounds before it counts as down; 1\/1 probes failed \(status/);
-    expect((await api.inject({ method: 'GET', url: '/decisions?limit=9999' })).statusCode).toBe(400);
+    expect((await inject({ method: 'GET', url: '/decisions?limit=9999' })).statusCode).toBe(400);
   });
 });

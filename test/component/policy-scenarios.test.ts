@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runbooks } from '../../runbooks/index.js';
 import { Controller } from '../../src/controller/controller.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { bearer } from '../support/auth.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
 
 const INTERVAL = 5_000;
@@ -80,7 +81,7 @@ describe('policy scenarios in the simulated world (simulated time)', () => {
     const request = (await h.store.readJournal(run!.id)).find((e) => e.type === 'approval-requested');
     expect(request?.detail?.['reason']).toMatch(/estimated data loss up to 90 s of writes .*RPO 30 s: above the RPO/);
     const api = await h.api();
-    const approve = await api.inject({ method: 'POST', url: `/runs/${run!.id}/approve`, payload: { by: 'alice', comment: 'accepting 90 s of loss' } });
+    const approve = await api.inject({ method: 'POST', url: `/runs/${run!.id}/approve`, headers: bearer('approver'), payload: { by: 'alice', comment: 'accepting 90 s of loss' } });
     expect(approve.statusCode).toBe(202);
     await h.clock.advanceUntil(ended, { stepMs: 500, maxMs: 5 * 60_000 });
     const finished = (await h.store.getRun(run!.id))!;

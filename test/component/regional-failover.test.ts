@@ -4,6 +4,7 @@ import { runbooks } from '../../runbooks/index.js';
 import { MemoryStateStore } from '../../src/adapters/memory/memory-state-store.js';
 import { Controller } from '../../src/controller/controller.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { bearer } from '../support/auth.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
 
 const INTERVAL_MS = 5_000;
@@ -121,7 +122,7 @@ describe('automatic regional failover in the simulated world (simulated time)', 
     await h.clock.advance(10 * 60_000);
     expect(await runsOldestFirst(h)).toEqual([]);
     const api = await h.api();
-    const status = (await api.inject({ method: 'GET', url: '/status' })).json();
+    const status = (await api.inject({ method: 'GET', url: '/status', headers: bearer('viewer') })).json();
     expect(status.applications[0].regions.map((r: { state: string }) => r.state)).toEqual(['unhealthy', 'unhealthy']);
     expect(status.applications[0].decision).toMatchObject({ action: 'hold', attention: true });
     expect(status.applications[0].decision.reason).toBe('all regions unhealthy: holding, the observer itself may be cut off');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunInProgressError } from '../../src/errors/errors.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { bearer } from '../support/auth.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
 
 describe('regional-failover under cloud faults (simulated time)', () => {
@@ -52,7 +53,7 @@ describe('regional-failover under cloud faults (simulated time)', () => {
     await h.world.outage('us-east-1');
     // Let the loop detect the outage while operators hammer the API.
     const requests = Array.from({ length: 100 }, (_, i) =>
-      i % 2 === 0 ? api.inject({ method: 'POST', url: '/failover', payload: { to: 'eu-west-1', reason: `click ${i}` } }) : h.controller.failover({ to: 'eu-west-1', reason: `call ${i}` }).then(() => 202, (e: unknown) => e),
+      i % 2 === 0 ? api.inject({ method: 'POST', url: '/failover', headers: bearer('operator'), payload: { to: 'eu-west-1', reason: `click ${i}` } }) : h.controller.failover({ to: 'eu-west-1', reason: `call ${i}` }).then(() => 202, (e: unknown) => e),
     );
     const advancing = h.clock.advance(20_000);
     const results = await Promise.all(requests);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DrillRecord } from '../../src/drills/drill.js';
 import { ConflictError, FencedError } from '../../src/errors/errors.js';
 import type { Decision } from '../../src/policy/decision.js';
 import type { StateStore } from '../../src/ports/state-store.js';
@@ -6,6 +7,26 @@ import type { RunRecord } from '../../src/runbook/run.js';
 
 function run(id: string, app: string, createdAt: number): RunRecord {
   return { id, app, kind: 'failover', runbook: 'regional-failover', from: 'us-east-1', to: 'eu-west-1', trigger: 'manual', reason: 'r', status: 'running', createdAt, steps: [{ id: 's', title: 'S', status: 'pending' }] };
+}
+
+function drill(id: string, app: string, createdAt: number): DrillRecord {
+  return {
+    id,
+    app,
+    mode: 'game-day',
+    from: 'us-east-1',
+    to: 'eu-west-1',
+    trigger: 'injected-outage',
+    failback: true,
+    status: 'running',
+    stage: 'detecting',
+    startedBy: 'alice',
+    createdAt,
+    updatedAt: createdAt,
+    version: 1,
+    milestones: { startedAt: createdAt },
+    events: [{ at: createdAt, text: 'injected an outage of us-east-1' }],
+  };
 }
 
 function hold(app: string, at: number, reason: string): Decision {
@@ -135,6 +156,52 @@ export function describeStateStoreContract(name: string, setup: () => Promise<{ 
     );
 
     it(
+      'adds availability ledger increments per app, hour and vantage point, atomically, and lists hours of every vantage point',
+      withStore(async (store) => {
+        const H = Date.UTC(2026, 10, 24, 12, 0, 0);
+        const inc = (vantage: string, hourStart: number, minute: number, measuredMs: number, downMs: number, unmeasuredMs = 0) => ({
+          app: 'shop',
+          vantage,
+          hourStart,
+          upMs: measuredMs - downMs,
+          downMs,
+          unmeasuredMs,
+          minutes: [{ minute, measuredMs, downMs }],
+        });
+        // Twenty concurrent writers of the same item: every millisecond lands.
+        await Promise.all(Array.from({ length: 20 }, (_, i) => store.addAvailability(inc('us-east-1', H, i % 2 ? 7 : 59, 5_000, i < 4 ? 5_000 : 0, i === 0 ? 30_000 : 0))));
+        await store.addAvailability(inc('eu-west-1', H, 7, 5_000, 5_000));
+        await store.addAvailability(inc('us-east-1', H - 3_600_000, 0, 1_000, 0));
+        await store.addAvailability(inc('us-east-1', H + 3_600_000, 0, 1_000, 0));
+        await store.addAvailability({ ...inc('us-east-1', H, 0, 1_000, 0), app: 'blog' });
+        const hour = await store.listAvailability({ app: 'shop', fromHour: H, toHour: H });
+        expect(hour).toEqual([
+          { app: 'shop', vantage: 'eu-west-1', hourStart: H, upMs: 0, downMs: 5_000, unmeasuredMs: 0, minutes: [{ minute: 7, measuredMs: 5_000, downMs: 5_000 }] },
+          {
+            app: 'shop',
+            vantage: 'us-east-1',
+            hourStart: H,
+            upMs: 80_000,
+            downMs: 20_000,
+            unmeasuredMs: 30_000,
+            minutes: [
+              { minute: 7, measuredMs: 50_000, downMs: 10_000 },
+              { minute: 59, measuredMs: 50_000, downMs: 10_000 },
+            ],
+          },
+        ]);
+        const range = await store.listAvailability({ app: 'shop', fromHour: H - 3_600_000, toHour: H + 3_600_000 });
+        expect(range.map((b) => [b.hourStart - H, b.vantage])).toEqual([
+          [-3_600_000, 'us-east-1'],
+          [0, 'eu-west-1'],
+          [0, 'us-east-1'],
+          [3_600_000, 'us-east-1'],
+        ]);
+        expect(await store.listAvailability({ app: 'shop', fromHour: H + 2 * 3_600_000, toHour: H + 5 * 3_600_000 })).toEqual([]);
+      }),
+    );
+
+    it(
       'refuses journal writes fenced by a lease that another worker has taken over',
       withStore(async (store) => {
         const first = await store.acquireLease('app#shop', 'run-1', 1_000, 0);
@@ -147,6 +214,106 @@ export function describeStateStoreContract(name: string, setup: () => Promise<{ 
         await expect(store.appendJournal({ seq: 2, at: 2, runId: 'run-1', type: 'step-started', stepId: 'a' }, fence)).rejects.toBeInstanceOf(FencedError);
         await store.appendJournal({ seq: 2, at: 2, runId: 'run-1', type: 'run-resumed' }, { lease: 'app#shop', token: second.lease.token });
         expect((await store.readJournal('run-1')).map((e) => e.type)).toEqual(['run-started', 'run-resumed']);
+      }),
+    );
+
+    const claim = (caller: string, key: string, fingerprint: string, createdAt: number, validUntil: number) => ({ caller, key, fingerprint, createdAt, validUntil });
+
+    it(
+      'claims an idempotency key once, keeps its answer until it lapses, per caller',
+      withStore(async (store) => {
+        expect(await store.claimIdempotencyKey(claim('alice', 'k1', 'f1', 1_000, 61_000), 1_000)).toEqual({ claimed: true });
+        const again = await store.claimIdempotencyKey(claim('alice', 'k1', 'f1', 2_000, 62_000), 2_000);
+        expect(again).toEqual({ claimed: false, existing: { caller: 'alice', key: 'k1', fingerprint: 'f1', state: 'pending', createdAt: 1_000, validUntil: 61_000 } });
+        // Another caller's key of the same name is its own.
+        expect(await store.claimIdempotencyKey(claim('bob', 'k1', 'f9', 2_000, 62_000), 2_000)).toEqual({ claimed: true });
+
+        const response = { statusCode: 202, body: '{"run":{"id":"run-1"}}', contentType: 'application/json; charset=utf-8' };
+        await store.completeIdempotencyKey('alice', 'k1', response, 86_400_000);
+        expect(await store.getIdempotencyKey('alice', 'k1', 3_000)).toEqual({ caller: 'alice', key: 'k1', fingerprint: 'f1', state: 'complete', createdAt: 1_000, validUntil: 86_400_000, response });
+        expect(await store.claimIdempotencyKey(claim('alice', 'k1', 'f1', 4_000, 64_000), 4_000)).toMatchObject({ claimed: false, existing: { state: 'complete', response } });
+        // Past its validity the key is free again.
+        expect(await store.getIdempotencyKey('alice', 'k1', 86_400_000)).toBeUndefined();
+        expect(await store.claimIdempotencyKey(claim('alice', 'k1', 'f2', 86_400_000, 86_460_000), 86_400_000)).toEqual({ claimed: true });
+        expect(await store.getIdempotencyKey('nobody', 'k1', 0)).toBeUndefined();
+      }),
+    );
+
+    it(
+      'frees a pending key on release, but never a completed one',
+      withStore(async (store) => {
+        await store.claimIdempotencyKey(claim('alice', 'k2', 'f', 1_000, 61_000), 1_000);
+        await store.releaseIdempotencyKey('alice', 'k2');
+        expect(await store.getIdempotencyKey('alice', 'k2', 1_500)).toBeUndefined();
+        expect(await store.claimIdempotencyKey(claim('alice', 'k2', 'f', 2_000, 62_000), 2_000)).toEqual({ claimed: true });
+        await store.completeIdempotencyKey('alice', 'k2', { statusCode: 200, body: '{}' }, 90_000);
+        await store.releaseIdempotencyKey('alice', 'k2');
+        expect(await store.getIdempotencyKey('alice', 'k2', 3_000)).toMatchObject({ state: 'complete', response: { statusCode: 200, body: '{}' } });
+        await store.releaseIdempotencyKey('alice', 'never-claimed');
+      }),
+    );
+
+    it(
+      'lets exactly one of many concurrent claimers take an idempotency key',
+      withStore(async (store) => {
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimIdempotencyKey(claim('alice', 'race', `f${i}`, 1_000, 61_000), 1_000)));
+        expect(results.filter((r) => r.claimed)).toHaveLength(1);
+        const winner = await store.getIdempotencyKey('alice', 'race', 1_000);
+        for (const r of results) if (!r.claimed) expect(r.existing.fingerprint).toBe(winner!.fingerprint);
+      }),
+    );
+
+    it(
+      'keeps audit records, newest first',
+      withStore(async (store) => {
+        expect(await store.listAudit({ limit: 10 })).toEqual([]);
+        const record = (id: string, at: number, statusCode: number) => ({ id, at, caller: 'alice', method: 'POST', route: '/failover', params: {}, body: '{"to":"eu-west-1"}', statusCode });
+        await store.putAudit(record('a1', 1_000, 202));
+        await store.putAudit({ ...record('a2', 2_000, 400), runId: 'run-1', idempotencyKey: 'k', replayed: true });
+        await store.putAudit(record('a3', 3_000, 401));
+        expect((await store.listAudit({ limit: 10 })).map((r) => r.id)).toEqual(['a3', 'a2', 'a1']);
+        expect(await store.listAudit({ limit: 2 })).toEqual([record('a3', 3_000, 401), { ...record('a2', 2_000, 400), runId: 'run-1', idempotencyKey: 'k', replayed: true }]);
+      }),
+    );
+
+    it(
+      'keeps drills with versioned writes, and lists them newest first per app and overall',
+      withStore(async (store) => {
+        expect(await store.getDrill('nope')).toBeUndefined();
+        const first = drill('d1', 'shop', 1_000);
+        await store.putDrill(first);
+        await store.putDrill(drill('d2', 'blog', 2_000));
+        await store.putDrill(drill('d3', 'shop', 3_000));
+        // A second "new" drill under the same id, or a write over a version it did not read, is refused.
+        await expect(store.putDrill(first)).rejects.toBeInstanceOf(ConflictError);
+        const later: DrillRecord = {
+          ...first,
+          version: 2,
+          stage: 'failing-over',
+          failoverRunId: 'run-1',
+          milestones: { startedAt: 1_000, detectedAt: 16_000, failoverStartedAt: 16_000 },
+          report: { drillId: 'd1', phases: [{ id: 'detection', part: 'failover', name: 'detection', status: 'done', durationMs: 15_000, percentOfRto: 5 }] } as unknown as DrillRecord['report'],
+        };
+        await store.putDrill(later);
+        await expect(store.putDrill({ ...first, version: 2, stage: 'ended' })).rejects.toBeInstanceOf(ConflictError);
+        await expect(store.putDrill({ ...later, version: 4 })).rejects.toBeInstanceOf(ConflictError);
+        expect(await store.getDrill('d1')).toEqual(later);
+        expect((await store.listDrills({ app: 'shop', limit: 10 })).map((d) => [d.id, d.version])).toEqual([
+          ['d3', 1],
+          ['d1', 2],
+        ]);
+        expect((await store.listDrills({ limit: 2 })).map((d) => d.id)).toEqual(['d3', 'd2']);
+      }),
+    );
+
+    it(
+      'lets exactly one of many concurrent writers of the same drill version win',
+      withStore(async (store) => {
+        await store.putDrill(drill('d1', 'shop', 1_000));
+        const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.putDrill({ ...drill('d1', 'shop', 1_000), version: 2, startedBy: `w${i}` })));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConflictError)).toHaveLength(9);
+        expect((await store.getDrill('d1'))!.version).toBe(2);
       }),
     );
   });

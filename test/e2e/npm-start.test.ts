@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,9 +79,17 @@ describe('npm start', () => {
     await waitFor(proc, /listening on/);
     const health = await fetch(`http://127.0.0.1:${api}/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
-    const status = (await (await fetch(`http://127.0.0.1:${api}/status`)).json()) as { applications: unknown[] };
+    // No tokens in the example config: the first start generated one, readable by its owner only, and said where.
+    const tokenFile = join(stateDir, 'api-token');
+    expect(proc.output()).toContain(`API token in ${tokenFile}`);
+    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+    const token = (await readFile(tokenFile, 'utf8')).trim();
+    expect(proc.output()).not.toContain(token);
+    expect((await fetch(`http://127.0.0.1:${api}/status`)).status).toBe(401);
+    const authorization = { authorization: `Bearer ${token}` };
+    const status = (await (await fetch(`http://127.0.0.1:${api}/status`, { headers: authorization })).json()) as { applications: unknown[] };
     expect(status.applications[0]).toMatchObject({ name: 'shop', activeRegion: 'us-east-1' });
-    const regions = (await (await fetch(`http://127.0.0.1:${api}/sim/regions`)).json()) as { regions: { name: string }[] };
+    const regions = (await (await fetch(`http://127.0.0.1:${api}/sim/regions`, { headers: authorization })).json()) as { regions: { name: string }[] };
     expect(regions.regions.map((r) => r.name)).toEqual(['eu-west-1', 'us-east-1']);
     proc.child.kill('SIGTERM');
     const [code] = await once(proc.child, 'exit');

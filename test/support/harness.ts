@@ -11,6 +11,8 @@ import type { RegionalEndpoint } from '../../src/sim/regional-endpoint.js';
 import { SimWorld } from '../../src/sim/sim-world.js';
 import { ManualClock } from './manual-clock.js';
 import { MemoryNotifier } from '../../src/adapters/notify/fanout-notifier.js';
+import { testApiConfig } from './auth.js';
+import { swaggerUiDocs } from '../../src/api/openapi/swagger-ui.js';
 
 /** Options of a simulated-world harness. */
 export interface HarnessOptions {
@@ -44,7 +46,7 @@ export interface Harness {
   /** Every notification the controller sent. */
   notifier: MemoryNotifier;
   prober: HttpProber;
-  /** Build the API over the same controller (for tests that drive it over HTTP). */
+  /** Build the API over the same controller (for tests that drive it over HTTP), auth on with the tokens of test/support/auth.ts. */
   api(): ReturnType<typeof buildApp>;
   close(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const witness = options.witness ? await SimWorld.endpoint('witness') : undefined;
   const config = validateConfig({
     provider: 'sim',
+    api: testApiConfig,
     ...(witness ? { witness: [{ url: witness.url('/'), timeoutMs: options.probeTimeoutMs ?? 500 }] } : {}),
     applications: [
       {
@@ -84,7 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const store = new MemoryStateStore();
   const log = pino({ level: 'silent' });
   const notifier = new MemoryNotifier();
-  const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks, notifier });
+  const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks, notifier, faults: world });
   await controller.init();
   const proberRef = prober;
   return {
@@ -97,7 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(witness ? { witness } : {}),
     notifier,
     prober: proberRef,
-    api: () => buildApp({ controller, store, log, world }),
+    api: () => buildApp({ controller, store, log, world, auth: config.api, clock, docsUi: swaggerUiDocs }),
     async close() {
       await controller.stop().catch(() => undefined);
       await proberRef.close();

@@ -24,8 +24,8 @@ export function createAwsProviders(config: Config, options: { clock: Clock; cred
 
 /**
  * The same providers on clients without SNS, for the Lambda functions that
- * never publish a notification (the API and the runbook worker: their roles
- * may not), so that their bundles do without the SNS client.
+ * never publish a notification (the runbook worker and the reader: their
+ * roles may not), so that their bundles do without the SNS client.
  */
 export function createCloudProviders(config: Config, options: { clock: Clock }): CloudProviders {
   return cloudProviders(new CloudClients({ endpoints: config.endpoints }), options.clock);

@@ -5,8 +5,8 @@ import { Route53Clients } from './route53-clients.js';
 
 /**
  * The clients of the cloud ports (DNS, database with its CloudWatch lag,
- * compute): what the API and the runbook worker are composed with, neither
- * of which may publish notifications.
+ * compute): what the runbook worker and the reader are composed with,
+ * neither of which may publish notifications.
  */
 export class CloudClients extends Route53Clients {
   rds(region: string): RDSClient {

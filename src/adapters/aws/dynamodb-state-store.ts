@@ -3,10 +3,15 @@ import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableComma
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, Fence, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
+import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { awsCall, translateAwsError } from './aws-errors.js';
 import { stateTableDefinition, timeKey } from './state-table.js';
+import { addAvailabilityRequest, ledgerBucketFromItem, listAvailabilityQuery } from './dynamodb-availability.js';
+import type { LedgerBucket } from '../../availability/types.js';
+import { drillFromItem, getDrillRequest, listDrillsQuery, putDrillRequest } from './dynamodb-drills.js';
+import type { DrillRecord } from '../../drills/drill.js';
+import { claimRequest, completeRequest, getKeyRequest, listAuditRequest, putAuditRequest, releaseRequest, toAuditRecord, toIdempotencyRecord } from './dynamodb-api-records.js';
 
 /** How long decisions are kept before DynamoDB's TTL removes them. */
 const DECISION_RETENTION_S = 30 * 24 * 3600;
@@ -131,6 +136,14 @@ export class DynamoStateStore implements StateStore {
     return items.map((i) => strip(i) as unknown as ObservationRecord).filter((o) => filter.vantage === undefined || o.vantage === filter.vantage);
   }
 
+  async addAvailability(increment: LedgerBucket): Promise<void> {
+    await awsCall('UpdateItem', () => this.doc.send(new UpdateCommand(addAvailabilityRequest(this.table, increment))));
+  }
+
+  async listAvailability(filter: { app: string; fromHour: number; toHour: number }): Promise<LedgerBucket[]> {
+    return (await this.queryAll(listAvailabilityQuery(filter))).map(ledgerBucketFromItem);
+  }
+
   async putDecision(decision: Decision): Promise<void> {
     const order = `${timeKey(decision.at)}#${randomBytes(4).toString('hex')}`;
     await this.put({ pk: `APP#${decision.app}`, sk: `DEC#${order}`, gsi2pk: 'DEC', gsi2sk: order, expiresAt: Math.floor(decision.at / 1000) + DECISION_RETENTION_S, ...decision });
@@ -196,6 +209,66 @@ export class DynamoStateStore implements StateStore {
       // Someone else holds it now (ours expired and was taken over): nothing of ours to release.
       if (!(err instanceof ConditionalCheckFailedException)) throw translateAwsError(err, 'UpdateItem');
     }
+  }
+
+  async claimIdempotencyKey(claim: Omit<IdempotencyRecord, 'state' | 'response'>, now: number): Promise<IdempotencyClaim> {
+    // A record that lapses between a refused claim and the read: claim again (a lapse can only happen once per validity).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.doc.send(new PutCommand(claimRequest(this.table, claim, now)));
+        return { claimed: true };
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw translateAwsError(err, 'PutItem');
+      }
+      const existing = await this.getIdempotencyKey(claim.caller, claim.key, now);
+      if (existing || attempt >= 2) return { claimed: false, existing: existing ?? { ...claim, state: 'pending' } };
+    }
+  }
+
+  async completeIdempotencyKey(caller: string, key: string, response: NonNullable<IdempotencyRecord['response']>, validUntil: number): Promise<void> {
+    await awsCall('UpdateItem', () => this.doc.send(new UpdateCommand(completeRequest(this.table, caller, key, response, validUntil))));
+  }
+
+  async releaseIdempotencyKey(caller: string, key: string): Promise<void> {
+    try {
+      await this.doc.send(new UpdateCommand(releaseRequest(this.table, caller, key)));
+    } catch (err) {
+      // Already complete or gone: nothing pending to free.
+      if (!(err instanceof ConditionalCheckFailedException)) throw translateAwsError(err, 'UpdateItem');
+    }
+  }
+
+  async getIdempotencyKey(caller: string, key: string, now: number): Promise<IdempotencyRecord | undefined> {
+    const result = await awsCall('GetItem', () => this.doc.send(new GetCommand(getKeyRequest(this.table, caller, key))));
+    return toIdempotencyRecord(result.Item, now);
+  }
+
+  async putAudit(record: AuditRecord): Promise<void> {
+    await awsCall('PutItem', () => this.doc.send(new PutCommand(putAuditRequest(this.table, record))));
+  }
+
+  async listAudit(filter: { limit: number }): Promise<AuditRecord[]> {
+    const page = await awsCall('Query', () => this.doc.send(new QueryCommand(listAuditRequest(this.table, filter.limit))));
+    return (page.Items ?? []).map(toAuditRecord);
+  }
+
+  async putDrill(drill: DrillRecord): Promise<void> {
+    try {
+      await this.doc.send(new PutCommand(putDrillRequest(this.table, drill)));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConflictError(`drill ${drill.id}: version ${drill.version} does not follow the stored version; read it again`);
+      throw translateAwsError(err, 'PutItem');
+    }
+  }
+
+  async getDrill(id: string): Promise<DrillRecord | undefined> {
+    const result = await awsCall('GetItem', () => this.doc.send(new GetCommand(getDrillRequest(this.table, id))));
+    return result.Item ? drillFromItem(result.Item) : undefined;
+  }
+
+  async listDrills(filter: { app?: string; limit: number }): Promise<DrillRecord[]> {
+    const page = await awsCall('Query', () => this.doc.send(new QueryCommand(listDrillsQuery(this.table, filter))));
+    return (page.Items ?? []).map(drillFromItem);
   }
 
   private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {

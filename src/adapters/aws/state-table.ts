@@ -12,10 +12,22 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | decision        | `APP#<app>`        | `DEC#<at>#<random>`        |                              | `DEC` / `<at>#<random>`   |
  * | lease           | `LEASE#<name>`     | `LEASE`  (owner, token, leaseUntil ms; never TTL'd) |                |                           |
  * | observation     | `OBS#<app>#<region>` | `<at>#<vantage>`         |                              |                           |
+ * | availability    | `AVAIL#<app>`      | `<hourStart>#<vantage>` (upMs, downMs, unmeasuredMs, mNN/dNN per minute; added with ADD) | |   |
+ * | idempotency key | `IDEM#<caller>#<key>` | `IDEM` (state, fingerprint, validUntil ms, response) |             |                           |
+ * | audit record    | `AUDIT`            | `<at>#<id>`                |                              |                           |
+ * | game-day drill  | `DRILL#<drillId>`  | `DRILL` (version: conditional puts) | `DRILLS#<app>` / `<createdAt>#<drillId>` | `DRILL` / `<createdAt>#<drillId>` |
  *
  * Times in sort keys are zero-padded epoch milliseconds so that they sort as
  * strings. `expiresAt` (epoch seconds) is the TTL attribute: decisions and
- * observations expire after their retention; runs and journals are kept.
+ * observations expire after their retention, idempotency keys a day after
+ * their validity, audit records after a year; runs, journals and drills are kept.
+ * A drill is saved only over the version it was read at, so two controllers'
+ * ticks and an operator's abort never overwrite each other.
+ * Idempotency keys are claimed with a conditional put (absent or past
+ * `validUntil`), so concurrent first uses of a key run one request.
+ * Availability ledger hours (one item per app, hour and vantage point; the
+ * minutes of the hour are attributes) expire 32 days after their hour, and
+ * 30 days of them are one Query of at most 720 items per vantage point.
  */
 export const STATE_TABLE_KEYS = { pk: 'pk', sk: 'sk', ttl: 'expiresAt' } as const;
 

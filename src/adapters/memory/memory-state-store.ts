@@ -1,7 +1,12 @@
 import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, Fence, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
+import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
+import { MemoryApiRecords } from './memory-api-records.js';
+import { MemoryDrills } from './memory-drills.js';
+import type { DrillRecord } from '../../drills/drill.js';
+import { MemoryAvailability } from './memory-availability.js';
+import type { LedgerBucket } from '../../availability/types.js';
 
 /** How many decisions per application are kept in memory. */
 const DECISIONS_KEPT = 500;
@@ -22,6 +27,9 @@ export class MemoryStateStore implements StateStore {
   private readonly leases = new Map<string, Lease>();
   private readonly signals = new Map<string, RunSignal[]>();
   private readonly observations = new Map<string, ObservationRecord[]>();
+  private readonly api = new MemoryApiRecords();
+  private readonly drills = new MemoryDrills();
+  private readonly availability = new MemoryAvailability();
   private tokens = 0;
 
   async getAppState(app: string): Promise<AppState | undefined> {
@@ -89,6 +97,14 @@ export class MemoryStateStore implements StateStore {
       .map(copy);
   }
 
+  async addAvailability(increment: LedgerBucket): Promise<void> {
+    this.availability.add(increment);
+  }
+
+  async listAvailability(filter: { app: string; fromHour: number; toHour: number }): Promise<LedgerBucket[]> {
+    return this.availability.list(filter);
+  }
+
   async putDecision(decision: Decision): Promise<void> {
     const list = this.decisions.get(decision.app) ?? [];
     list.push(copy(decision));
@@ -116,6 +132,42 @@ export class MemoryStateStore implements StateStore {
   async releaseLease(lease: Lease): Promise<void> {
     const held = this.leases.get(lease.name);
     if (held && held.owner === lease.owner && held.token === lease.token) this.leases.delete(lease.name);
+  }
+
+  async claimIdempotencyKey(claim: Omit<IdempotencyRecord, 'state' | 'response'>, now: number): Promise<IdempotencyClaim> {
+    return this.api.claim(claim, now);
+  }
+
+  async completeIdempotencyKey(caller: string, key: string, response: NonNullable<IdempotencyRecord['response']>, validUntil: number): Promise<void> {
+    this.api.complete(caller, key, response, validUntil);
+  }
+
+  async releaseIdempotencyKey(caller: string, key: string): Promise<void> {
+    this.api.release(caller, key);
+  }
+
+  async getIdempotencyKey(caller: string, key: string, now: number): Promise<IdempotencyRecord | undefined> {
+    return this.api.get(caller, key, now);
+  }
+
+  async putAudit(record: AuditRecord): Promise<void> {
+    this.api.putAudit(record);
+  }
+
+  async listAudit(filter: { limit: number }): Promise<AuditRecord[]> {
+    return this.api.listAudit(filter.limit);
+  }
+
+  async putDrill(drill: DrillRecord): Promise<void> {
+    this.drills.put(drill);
+  }
+
+  async getDrill(id: string): Promise<DrillRecord | undefined> {
+    return this.drills.get(id);
+  }
+
+  async listDrills(filter: { app?: string; limit: number }): Promise<DrillRecord[]> {
+    return this.drills.list(filter);
   }
 }
 

@@ -8,10 +8,12 @@ export function registerSimRoutes(app: FastifyInstance, world: SimWorld): void {
   app.post<{ Params: Static<typeof RegionParams>; Body: Static<typeof OutageBody> | undefined }>(
     '/sim/regions/:region/outage',
     {
+      config: { auth: 'operator' },
       schema: { params: RegionParams, body: OutageBody },
       // A bare `curl -X POST` has no body: that means the default outage.
+      // (Only no body at all: a JSON `null` is a malformed body, not a default.)
       preValidation: async (request) => {
-        request.body ??= {};
+        if (request.body === undefined) request.body = {};
       },
     },
     async (request) => {
@@ -21,10 +23,10 @@ export function registerSimRoutes(app: FastifyInstance, world: SimWorld): void {
     },
   );
 
-  app.post<{ Params: Static<typeof RegionParams> }>('/sim/regions/:region/heal', { schema: { params: RegionParams } }, async (request) => {
+  app.post<{ Params: Static<typeof RegionParams> }>('/sim/regions/:region/heal', { config: { auth: 'operator' }, schema: { params: RegionParams } }, async (request) => {
     await world.heal(request.params.region);
     return { region: request.params.region, mode: 'healthy' };
   });
 
-  app.get('/sim/regions', async () => ({ regions: world.regions() }));
+  app.get('/sim/regions', { config: { auth: 'viewer' } }, async () => ({ regions: world.regions() }));
 }

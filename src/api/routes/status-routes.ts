@@ -5,9 +5,9 @@ import { DecisionsQuery } from '../schemas.js';
 
 /** GET /health (liveness, no work), GET /status (everything the controller knows) and GET /decisions (every change of mind, with its reason). */
 export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/status', async () => deps.controller.status());
-  app.get<{ Querystring: Static<typeof DecisionsQuery> }>('/decisions', { schema: { querystring: DecisionsQuery } }, async (request) => {
+  app.get('/health', { config: { auth: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/status', { config: { auth: 'viewer' } }, async () => deps.controller.status());
+  app.get<{ Querystring: Static<typeof DecisionsQuery> }>('/decisions', { config: { auth: 'viewer' }, schema: { querystring: DecisionsQuery } }, async (request) => {
     const decisions = await deps.store.listDecisions({ limit: request.query.limit ?? 50, ...(request.query.app !== undefined ? { app: request.query.app } : {}) });
     return { decisions };
   });

@@ -31,6 +31,17 @@ export function estimateDataLoss(lag: LagSample | undefined, options: { outageSt
   return { seconds, summary: `estimated data loss up to ${seconds} s of writes (${basis}); ${rpo}${withinRpo ? '' : ': above the RPO'}`, withinRpo };
 }
 
+/**
+ * Read the estimate back from a summary `estimateDataLoss` wrote (the step's
+ * recorded outcome is that sentence): the seconds, or undefined when the lag
+ * was unknown. Kept next to the wording it parses.
+ */
+export function dataLossFromSummary(summary: string): { seconds?: number; withinRpo: boolean } {
+  const match = /estimated data loss up to (\d+(?:\.\d+)?) s of writes/.exec(summary);
+  if (!match) return { withinRpo: false };
+  return { seconds: Number(match[1]), withinRpo: !summary.includes(': above the RPO') };
+}
+
 async function estimate(ctx: StepContext, side: Side): Promise<DataLossEstimate> {
   const lag = await ctx.cloud.database.replicaLag(regionOf(ctx, side).database);
   const { rpoSeconds, maxLagSampleAgeSeconds } = ctx.app.policy;

@@ -78,6 +78,7 @@ describe('examples/failover.yaml', () => {
       quorum: 1,
       maxLagSampleAgeSeconds: 300,
       approvalTimeoutSeconds: 1800,
+      availabilityTargetPercent: 99.95,
     });
     expect(shop.regions[1]!.database).toEqual({ engine: 'rds', region: 'eu-west-1', instanceId: 'shop-db-euw1' });
     expect(shop.regions[0]!.compute).toEqual({ autoScalingGroup: 'shop-web-use1', standbyCapacity: 1, activeCapacity: 4 });
@@ -127,6 +128,7 @@ describe('defaults of a minimal configuration', () => {
       quorum: 1,
       maxLagSampleAgeSeconds: 300,
       approvalTimeoutSeconds: 1800,
+      availabilityTargetPercent: 99.95,
     });
     const probe = shop.regions[0]!.probes[0]!;
     expect(probe).toEqual({ url: 'https://us-east-1.shop.example.com/health', method: 'GET', expectStatus: 200, timeoutMs: 2000 });
@@ -214,7 +216,7 @@ describe('schema problems', () => {
 
   it('an unknown field with no near miss lists the known fields', () => {
     const issues = issuesOf(() => parseConfig(`colour: blue\n${text}`));
-    expect(issues).toEqual([{ path: 'colour', message: 'is not a known field (known fields: provider, vantage, probeConcurrency, endpoints, witness, notifications, applications)' }]);
+    expect(issues).toEqual([{ path: 'colour', message: 'is not a known field (known fields: provider, vantage, probeConcurrency, endpoints, witness, notifications, api, applications)' }]);
   });
 
   it('every unknown field of one object is reported, not only the first', () => {
@@ -459,6 +461,6 @@ describe('schema/failover.schema.json', () => {
     expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema['type']).toBe('object');
     expect(schema['required']).toEqual(['applications']);
-    expect(Object.keys(schema['properties'] as object)).toEqual(['provider', 'vantage', 'probeConcurrency', 'endpoints', 'witness', 'notifications', 'applications']);
+    expect(Object.keys(schema['properties'] as object)).toEqual(['provider', 'vantage', 'probeConcurrency', 'endpoints', 'witness', 'notifications', 'api', 'applications']);
   });
 });

@@ -1,0 +1,48 @@
+import * as Type from 'typebox';
+
+/**
+ * Request schemas of the drill routes. Like every route's, they refuse
+ * unknown properties. A drill body is one object for both modes (the route
+ * rules want a plain object schema); the route refuses fields of the other
+ * mode by name.
+ */
+
+const AppName = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z][A-Za-z0-9-]*$', 'x-message': 'must be an application name from the config' });
+const RegionName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$', 'x-message': 'must be a region name such as eu-west-1' });
+
+export const DrillBody = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('plan'), Type.Literal('game-day')], {
+      description: 'plan: a dry run, nothing changes. game-day: a real failover and failback, each phase timed against the RTO.',
+      'x-message': 'must be plan or game-day',
+    }),
+    app: Type.Optional(AppName),
+    kind: Type.Optional(Type.Union([Type.Literal('failover'), Type.Literal('failback')], { default: 'failover', description: 'plan only: which run to plan.', 'x-message': 'must be failover or failback' })),
+    to: Type.Optional(RegionName),
+    failback: Type.Optional(Type.Boolean({ default: true, description: 'game-day only: return to the primary at the end.', 'x-message': 'must be true or false' })),
+  },
+  { additionalProperties: false },
+);
+
+export const DrillParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9-]+$', 'x-message': 'must be a drill id' }) },
+  { additionalProperties: false },
+);
+
+export const DrillsQuery = Type.Object(
+  {
+    app: Type.Optional(AppName),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DrillReportQuery = Type.Object(
+  { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')], { description: 'Overrides the Accept header.', 'x-message': 'must be json or html' })) },
+  { additionalProperties: false },
+);
+
+export const AbortDrillBody = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, 'x-message': 'must say why, in 1 to 1000 characters' })) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import type { RunRecord } from '../api-types.js';
+import type { CliContext } from '../context.js';
+import { reportStartedRun } from '../follow-run.js';
+
+/** `failover failover --to REGION --reason TEXT [--app] [--wait]`: a manual failover. */
+export function registerFailover(program: Command, ctx: CliContext): void {
+  program
+    .command('failover')
+    .description('start a manual failover of the application to another region')
+    .requiredOption('--to <region>', 'the region to fail over to')
+    .requiredOption('--reason <text>', 'why (recorded with the run and in the audit log)')
+    .option('--app <name>', 'the application (may be left out when there is one)')
+    .option('--wait', 'follow the run to its end; exit 1 if it does not succeed')
+    .action(async (options: { to: string; reason: string; app?: string; wait?: boolean }) => {
+      const body = { to: options.to, reason: options.reason, ...(options.app !== undefined ? { app: options.app } : {}) };
+      const { run } = await (await ctx.client()).post<{ run: RunRecord }>('/failover', body);
+      ctx.exitCode = await reportStartedRun(ctx, run, options.wait === true);
+    });
+}

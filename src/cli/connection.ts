@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { TokenSource } from './api-client.js';
+import { usageError } from './exit-codes.js';
+import type { ResolvedIo } from './io.js';
+
+/** The API the CLI talks to when neither --url nor FAILOVER_URL says otherwise: `npm start`'s. */
+export const DEFAULT_URL = 'http://127.0.0.1:8080';
+
+/** Where the API is and how to authenticate to it. */
+export interface Connection {
+  baseUrl: string;
+  token?: string;
+  tokenSource: TokenSource;
+  /** Said once on stderr before talking to the API (e.g. a token about to cross the network in clear). */
+  warnings: string[];
+}
+
+/**
+ * The API's URL (--url, FAILOVER_URL, or the local default) and its token:
+ * --token, FAILOVER_TOKEN, or, when the API is on this machine, the token
+ * local mode wrote to `<FAILOVER_STATE_DIR or .failover>/api-token`. The
+ * file is read only for loopback URLs: a token meant for the local
+ * controller must never be sent to another host.
+ */
+export async function resolveConnection(options: { url?: string; token?: string }, io: ResolvedIo): Promise<Connection> {
+  const raw = options.url ?? io.env['FAILOVER_URL'] ?? DEFAULT_URL;
+  const url = parseUrl(raw, options.url !== undefined ? '--url' : 'FAILOVER_URL');
+  const warnings: string[] = [];
+  const explicit = options.token !== undefined ? { token: options.token, tokenSource: '--token' as const } : io.env['FAILOVER_TOKEN'] ? { token: io.env['FAILOVER_TOKEN'], tokenSource: 'FAILOVER_TOKEN' as const } : undefined;
+  let found: { token?: string; tokenSource: TokenSource } = explicit ?? { tokenSource: 'none' };
+  if (!explicit && isLoopback(url)) {
+    const file = resolve(io.cwd, io.env['FAILOVER_STATE_DIR'] || '.failover', 'api-token');
+    const token = await readToken(file);
+    if (token) found = { token, tokenSource: { file } };
+  }
+  if (found.token !== undefined && url.protocol === 'http:' && !isLoopback(url)) {
+    warnings.push(`warning: sending the API token over plain http to ${url.host}; use https outside this machine`);
+  }
+  return { baseUrl: url.toString().replace(/\/$/, ''), ...(found.token !== undefined ? { token: found.token } : {}), tokenSource: found.tokenSource, warnings };
+}
+
+function parseUrl(raw: string, source: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw usageError(`${source}: must be an http(s) URL such as ${DEFAULT_URL}, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`${source}: must be an http(s) URL such as ${DEFAULT_URL}, got "${raw}"`);
+  return url;
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+async function readToken(file: string): Promise<string | undefined> {
+  try {
+    const token = (await readFile(file, 'utf8')).trim();
+    return token || undefined;
+  } catch {
+    // No local token: the API answers 401 if it wants one, and the message says where tokens come from.
+    return undefined;
+  }
+}

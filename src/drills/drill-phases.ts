@@ -1,0 +1,47 @@
+import type { RunKind } from '../runbook/run.js';
+import type { DrillPhaseId } from './drill.js';
+
+/** A phase made of runbook steps. */
+export interface StepPhase {
+  id: DrillPhaseId;
+  name: string;
+  /** Step ids (journal keys) of the runbook; the phase spans from the first start to the last end. */
+  steps: string[];
+}
+
+/**
+ * Which runbook steps make up each timed phase of a game day. Step ids are
+ * stable by design (they are journal keys, never renamed), so this table can
+ * name them; a step a runbook gains later and this table does not know is
+ * still reported, as a phase of its own (see `phasesOf`), and a unit test
+ * checks that every step of the shipped runbooks is mapped.
+ */
+export const STEP_PHASES: Record<RunKind, StepPhase[]> = {
+  failover: [
+    { id: 'data-loss-check', name: 'data-loss check (RPO guard)', steps: ['check-data-loss-within-rpo'] },
+    { id: 'database-promotion', name: 'database promotion', steps: ['promote-standby-database'] },
+    { id: 'compute-scale-up', name: 'compute scale-up', steps: ['scale-up-standby-compute'] },
+    { id: 'dns-insync', name: 'DNS switch until INSYNC', steps: ['switch-dns-to-standby'] },
+    { id: 'application-answering', name: 'application answering in the new region', steps: ['verify-application-in-standby'] },
+  ],
+  failback: [
+    {
+      id: 'failback-database',
+      name: 'database rebuild and planned promotion',
+      steps: ['retire-stale-original-database', 'create-original-replica', 'wait-original-replica-caught-up', 'promote-original-database'],
+    },
+    { id: 'failback-compute-scale-up', name: 'compute scale-up in the primary', steps: ['scale-up-original-compute'] },
+    { id: 'failback-dns-insync', name: 'DNS switch back until INSYNC', steps: ['switch-dns-to-original'] },
+    { id: 'failback-application-answering', name: 'application answering in the primary', steps: ['verify-application-in-original'] },
+    { id: 'standby-restore', name: 'standby restored (replica rebuilt, scaled down)', steps: ['retire-standby-writer', 'create-standby-replica', 'scale-down-standby-compute'] },
+  ],
+};
+
+/** The step of a failover run whose end means the application answers in the new region: the end of the RTO clock. */
+export const RECOVERY_STEP: Record<RunKind, string> = {
+  failover: 'verify-application-in-standby',
+  failback: 'verify-application-in-original',
+};
+
+/** The failover step whose outcome carries the data-loss estimate. */
+export const RPO_GUARD_STEP = 'check-data-loss-within-rpo';

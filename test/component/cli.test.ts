@@ -1,0 +1,344 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { TEST_TOKENS } from '../support/auth.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { runsOldestFirst, worldLayout } from '../support/world-state.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cwd = await mkdtemp(join(tmpdir(), 'failover-cli-'));
+
+/** Output of one CLI invocation. */
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A CLI invocation in flight: its output so far, and its end. */
+interface RunningCli {
+  stdout: () => string;
+  stderr: () => string;
+  done: Promise<CliResult>;
+  finished: () => boolean;
+}
+
+describe('the failover CLI against the API over loopback (simulated time)', () => {
+  let h: Harness;
+  let api: FastifyInstance;
+  let url: string;
+  /** CLI invocations sleeping on the ManualClock between polls, with the waiters for the next such sleep. */
+  let sleeping = 0;
+  let sleepWaiters: (() => void)[] = [];
+
+  beforeEach(async () => {
+    h = await startHarness();
+    api = await h.api();
+    await api.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
+    h.controller.start();
+    await h.clock.advance(30_000);
+  });
+  afterEach(async () => {
+    await api.close();
+    await h.close();
+  });
+
+  /** Start the CLI in-process: the API of this test, a token (admin unless said), the harness's clock for its polls. */
+  function start(args: string[], env: Record<string, string | undefined> = {}, options: { tty?: boolean } = {}): RunningCli {
+    let stdout = '';
+    let stderr = '';
+    let ended = false;
+    const done = main(args, {
+      stdout: { write: (s: string) => ((stdout += s), true) },
+      stderr: { write: (s: string) => ((stderr += s), true), isTTY: options.tty === true, columns: 120 },
+      env: { FAILOVER_URL: url, FAILOVER_TOKEN: TEST_TOKENS.admin, FAILOVER_STATE_DIR: join(cwd, 'no-state'), ...env },
+      cwd,
+      now: () => h.clock.now(),
+      sleep: async (ms) => {
+        sleeping++;
+        for (const wake of sleepWaiters.splice(0)) wake();
+        try {
+          await h.clock.sleep(ms);
+        } finally {
+          sleeping--;
+        }
+      },
+    }).then((code) => {
+      ended = true;
+      return { code, stdout, stderr };
+    });
+    return { stdout: () => stdout, stderr: () => stderr, done, finished: () => ended };
+  }
+
+  const cli = (args: string[], env?: Record<string, string | undefined>) => start(args, env).done;
+
+  /** The next moment the CLI waits on the clock (it has finished its request and printed). */
+  const cliAsleep = () => (sleeping > 0 ? Promise.resolve() : new Promise<void>((resolve) => sleepWaiters.push(resolve)));
+
+  /**
+   * Move simulated time only while the CLI sleeps between polls, so every
+   * poll sees the run as the controller left it, until `until` holds (or the CLI ends).
+   */
+  async function drive(running: RunningCli, until: () => boolean = () => false, maxMs = 10 * 60_000): Promise<void> {
+    const end = h.clock.now() + maxMs;
+    while (!running.finished() && !until() && h.clock.now() < end) {
+      await Promise.race([cliAsleep(), running.done]);
+      if (running.finished() || until()) break;
+      await h.clock.advance(500);
+    }
+  }
+
+  it('status: one line per region with its state, role and sentence; the policy reason; no run', async () => {
+    const { code, stdout, stderr } = await cli(['status']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe('shop: active region us-east-1 (primary)');
+    expect(lines[1]).toMatch(/^ {2}us-east-1 {2}active {3}healthy {2}us-east-1 \(active\) is healthy since/);
+    expect(lines[2]).toMatch(/^ {2}eu-west-1 {2}standby {2}healthy {2}eu-west-1 \(standby\) is healthy since/);
+    expect(stdout).toContain('  policy: hold: us-east-1 (active) is healthy');
+    expect(stdout).toContain('  run: none in progress');
+  });
+
+  it('status --json is the API answer, parseable; --app filters and names an unknown app (exit 2)', async () => {
+    const { code, stdout } = await cli(['status', '--json', '--app', 'shop']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ provider: 'sim', applications: [{ name: 'shop', activeRegion: 'us-east-1' }] });
+    const unknown = await cli(['status', '--app', 'cart']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--app: unknown application "cart"; known: shop');
+  });
+
+  it('plan: the steps with their resources now and wanted, and nothing changed', async () => {
+    const { code, stdout } = await cli(['plan']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('plan: failover of shop us-east-1 -> eu-west-1 (runbook regional-failover); nothing was changed');
+    expect(stdout).toContain('2. promote-standby-database [would act]\n   rds:shop-db-eu-west-1 (eu-west-1)\n   now:    replica of us-east-1 (available)\n   wanted: writer (available)');
+    expect(await runsOldestFirst(h)).toEqual([]);
+    const json = await cli(['--json', 'drill', '--mode', 'plan']);
+    expect(JSON.parse(json.stdout).plan.steps).toHaveLength(5);
+    const bad = await cli(['plan', '--kind', 'failback']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/to: us-east-1 is already the active region of shop.*\(400\)/);
+  });
+
+  it('failover --wait: a line per step transition, then success (exit 0), and the world moved', async () => {
+    const running = start(['failover', '--to', 'eu-west-1', '--reason', 'cli drill', '--wait']);
+    await drive(running);
+    const { code, stdout, stderr } = await running.done;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^run run-\S+ started: failover of shop us-east-1 -> eu-west-1$/);
+    expect(lines).toContain('  promote-standby-database: running');
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}promote-standby-database: succeeded in \d+\.\d s/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}verify-application-in-standby: (succeeded|skipped)/));
+    expect(lines.at(-1)).toMatch(/^run run-\S+ succeeded after \d+\.\d s: shop now runs in eu-west-1$/);
+    expect((await worldLayout(h)).dnsRegion).toBe('eu-west-1');
+    // The run, step by step, and in the list.
+    const runId = /^run (run-\S+) started/.exec(lines[0]!)![1]!;
+    const detail = await cli(['runs', runId]);
+    expect(detail.code).toBe(0);
+    expect(detail.stdout).toMatch(new RegExp(`^run ${runId}: failover of shop us-east-1 -> eu-west-1, manual: cli drill\nsucceeded; started .*, took \\d+\\.\\d s\n`));
+    expect(detail.stdout).toMatch(/\n {2}succeeded {2}promote-standby-database +\d+\.\d s {2}writer \(available\)\n/);
+    const list = await cli(['runs', '--limit', '5']);
+    expect(list.stdout.split('\n')[1]).toMatch(new RegExp(`^${runId} +failover +us-east-1 -> eu-west-1 +manual +succeeded`));
+  });
+
+  it('failover --wait --json prints nothing but the finished run', async () => {
+    const running = start(['--json', 'failover', '--to', 'eu-west-1', '--reason', 'scripted', '--wait']);
+    await drive(running);
+    const { code, stdout } = await running.done;
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ run: { status: 'succeeded', to: 'eu-west-1', reason: 'scripted' } });
+  });
+
+  it('shows a progress bar on a terminal: steps done of total, the current step, elapsed', async () => {
+    const running = start(['failover', '--to', 'eu-west-1', '--reason', 'tty', '--wait'], {}, { tty: true });
+    await drive(running);
+    const { code, stdout, stderr } = await running.done;
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/\d\/5 steps \| promote-standby-database \| \d+\.\d s/);
+    expect(stderr).toContain('5/5 steps | succeeded |');
+    // No step lines on stdout: the bar shows them.
+    expect(stdout).not.toContain('promote-standby-database: running');
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/succeeded after/);
+  });
+
+  it('drill --mode game-day --wait: what the drill does as it goes, then each phase timed against the RTO (exit 0)', async () => {
+    const running = start(['drill', '--mode', 'game-day', '--wait']);
+    await drive(running);
+    const { code, stdout, stderr } = await running.done;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const drillId = /^drill (\S+) started: game day of shop, .* us-east-1, to eu-west-1, then back\n/.exec(stdout)?.[1];
+    expect(drillId).toBeDefined();
+    expect(stdout).toMatch(/\n {2}\d\d:\d\d:\d\dZ \S.*\n/);
+    expect(stdout).toContain(`drill ${drillId} of shop: succeeded; us-east-1 -> eu-west-1 and back\n`);
+    expect(stdout).toMatch(/\n {2}failover +database promotion +\d+\.\d s +\d+\.\d% of RTO +done\n/);
+    expect(stdout).toMatch(/\n {2}failback +/);
+    expect(stdout).toMatch(/\nrecovery took \d+\.\d s against an RTO of 5 min 00 s: met\n/);
+    expect(stdout).toMatch(/\nruns: run-\S+ \(failover, succeeded\), run-\S+ \(failback, succeeded\)\n/);
+    expect((await worldLayout(h)).dnsRegion).toBe('us-east-1');
+    // The same drill, shown again as JSON: the drill with its report.
+    const shown = await cli(['--json', 'drill', '--id', drillId!]);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ drill: { id: drillId, status: 'succeeded' }, report: { drillId, phases: expect.any(Array) } });
+  });
+
+  it('a run that fails (a permanent cloud fault) is exit 1 with the reason', async () => {
+    h.world.providers.cloud.injectFault({ operation: 'PromoteReadReplica', kind: 'permanent' });
+    const running = start(['failover', '--to', 'eu-west-1', '--reason', 'doomed', '--wait', '--no-progress'], {}, { tty: true });
+    await drive(running);
+    const { code, stdout, stderr } = await running.done;
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+    expect(stdout).toContain('  promote-standby-database: failed');
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/^run run-\S+ failed after \d+\.\d s: failed at promote-standby-database: PromoteReadReplica: AccessDenied \(injected fault\)/);
+  });
+
+  it('a second failover while a run holds the application is exit 1, naming the run to follow', async () => {
+    const first = await cli(['--json', 'failover', '--to', 'eu-west-1', '--reason', 'first']);
+    expect(first.code).toBe(0);
+    const runId = JSON.parse(first.stdout).run.id as string;
+    const second = await cli(['failover', '--to', 'eu-west-1', '--reason', 'second']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toBe(`error: application shop already has run ${runId} in progress (409); follow it with: failover runs ${runId}\n`);
+    const json = await cli(['--json', 'failback', '--reason', 'x']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { exitCode: 1, status: 409, runId } });
+  });
+
+  it('a run waiting at the RPO gate: the CLI says so with the approve command; approve lets it finish (exit 0)', async () => {
+    h.world.providers.database.setReplicationLag(90);
+    const running = start(['failover', '--to', 'eu-west-1', '--reason', 'lagging', '--wait']);
+    await drive(running, () => running.stdout().includes('waiting for approval'));
+    expect(running.finished()).toBe(false);
+    const runId = /^run (run-\S+) started/.exec(running.stdout())![1]!;
+    expect(running.stdout()).toContain(`run ${runId} is waiting for approval at check-data-loss-within-rpo (until `);
+    expect(running.stdout()).toMatch(/estimated data loss up to 90 s of writes .*RPO 60 s: above the RPO/);
+    expect(running.stdout()).toContain(`  to approve: failover approve ${runId} --by YOUR_NAME --comment "why"`);
+    expect(h.world.providers.cloud.succeeded('PromoteReadReplica')).toEqual([]);
+
+    // The approver role is needed: an operator-only token is refused with exit 2.
+    const refused = await cli(['approve', runId, '--by', 'bob'], { FAILOVER_TOKEN: TEST_TOKENS.operator });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/\(403\): .*approver/);
+
+    const approved = await cli(['approve', runId, '--by', 'alice', '--comment', 'accepting 90 s']);
+    expect(approved).toMatchObject({ code: 0, stdout: `run ${runId}: approved by alice; follow it with: failover runs ${runId}\n` });
+    await drive(running);
+    const { code, stdout } = await running.done;
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/succeeded after .*: shop now runs in eu-west-1/);
+    expect((await h.store.getRun(runId))!.approvals).toMatchObject([{ decision: 'approved', by: 'alice', comment: 'accepting 90 s' }]);
+    // Nothing waits any more: a second answer is refused (409, exit 1).
+    expect((await cli(['approve', runId, '--by', 'alice'])).code).toBe(1);
+  });
+
+  it('approve --reject ends the waiting run as failed (exit 1 for the waiting CLI), nothing promoted', async () => {
+    h.world.providers.database.setReplicationLag(90);
+    const running = start(['failover', '--to', 'eu-west-1', '--reason', 'lagging', '--wait']);
+    await drive(running, () => running.stdout().includes('waiting for approval'));
+    const runId = /^run (run-\S+) started/.exec(running.stdout())![1]!;
+    expect((await cli(['approve', runId, '--by', 'alice', '--reject', '--comment', 'too much loss'])).code).toBe(0);
+    await drive(running);
+    const { code, stdout } = await running.done;
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/failed after .*rejected by alice: too much loss/);
+    expect(h.world.providers.cloud.succeeded('PromoteReadReplica')).toEqual([]);
+  });
+
+  it('cancel --rollback stops the run; the waiting CLI says it was cancelled and rolled back (exit 1)', async () => {
+    const running = start(['failover', '--to', 'eu-west-1', '--reason', 'oops', '--wait']);
+    await drive(running, () => running.stdout().includes('scale-up-standby-compute: running'));
+    const runId = /^run (run-\S+) started/.exec(running.stdout())![1]!;
+    const cancelled = await cli(['cancel', runId, '--by', 'carol', '--rollback', '--comment', 'wrong region']);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toBe(`run ${runId}: cancel requested: the run stops at its next step boundary, then roll back; follow it with: failover runs ${runId}\n`);
+    await drive(running);
+    const { code, stdout } = await running.done;
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n').at(-1)).toMatch(new RegExp(`^run ${runId} was cancelled after .* by carol, and rolled back: wrong region`));
+    expect((await worldLayout(h)).dnsRegion).toBe('us-east-1');
+    // An ended run cannot be cancelled: 409, exit 1; an unknown one: 404, exit 2.
+    expect((await cli(['cancel', runId, '--by', 'carol'])).code).toBe(1);
+    const unknown = await cli(['cancel', 'run-nope', '--by', 'carol']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('error: no run with id run-nope (404)\n');
+  });
+
+  it('a wrong token is exit 2 with the API message and what to do; a viewer may read but not fail over', async () => {
+    const wrong = await cli(['status'], { FAILOVER_TOKEN: 'not-a-token-anyone-issued' });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/^error: the API refused the request \(401\): .*; the token given by FAILOVER_TOKEN is not one the API knows\n$/);
+    const none = await cli(['status'], { FAILOVER_TOKEN: undefined });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no token was sent: pass --token or set FAILOVER_TOKEN');
+    expect((await cli(['status'], { FAILOVER_TOKEN: TEST_TOKENS.viewer })).code).toBe(0);
+    const viewer = await cli(['failover', '--to', 'eu-west-1', '--reason', 'x'], { FAILOVER_TOKEN: TEST_TOKENS.viewer });
+    expect(viewer.code).toBe(2);
+    expect(viewer.stderr).toMatch(/\(403\): .*operator/);
+    expect(await runsOldestFirst(h)).toEqual([]);
+  });
+
+  it('on loopback without FAILOVER_TOKEN, reads the token local mode wrote into FAILOVER_STATE_DIR', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'failover-state-'));
+    await writeFile(join(stateDir, 'api-token'), `${TEST_TOKENS.viewer}\n`, { mode: 0o600 });
+    const { code } = await cli(['status'], { FAILOVER_TOKEN: undefined, FAILOVER_STATE_DIR: stateDir });
+    expect(code).toBe(0);
+  });
+
+  it('bad input the API refuses is exit 2 naming the field, and nothing changes', async () => {
+    const { code, stderr } = await cli(['failover', '--to', 'mars-north-1', '--reason', 'x']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: to: unknown region "mars-north-1" for shop; its regions are us-east-1, eu-west-1 (400)\n');
+    expect(await runsOldestFirst(h)).toEqual([]);
+  });
+
+  it('an API that is not there is exit 1: cannot reach it', async () => {
+    const closed = await freePort();
+    const { code, stderr } = await cli(['status', '--url', `http://127.0.0.1:${closed}`]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^error: cannot reach the API at http://127.0.0.1:${closed}: connection refused`));
+  });
+
+  it('validate: a good config is exit 0 with a summary; a bad one exit 2 naming each field; no API needed', async () => {
+    const good = await cli(['validate', join(root, 'examples/failover.yaml')], { FAILOVER_URL: 'http://127.0.0.1:9' });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/failover\.yaml: valid: provider sim, 1 application: shop \(us-east-1 primary, eu-west-1\)\n$/);
+    await writeFile(join(cwd, 'bad.yaml'), 'applications:\n  - name: shop\n    policy: { fallThreshold: zero }\n    regions: []\n');
+    const bad = await cli(['validate', 'bad.yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error: bad.yaml: 2 problems:\n');
+    expect(bad.stderr).toContain('  applications[0].policy.fallThreshold: ');
+    expect(bad.stderr).toContain('  applications[0].regions: ');
+    const json = await cli(['--json', 'validate', 'bad.yaml']);
+    expect(JSON.parse(json.stdout).error).toMatchObject({ valid: false, source: 'bad.yaml', issues: expect.arrayContaining([expect.objectContaining({ path: 'applications[0].policy.fallThreshold' })]) });
+  });
+
+  it('bad usage is exit 2 before anything is sent', async () => {
+    expect((await cli(['unknown-command'])).code).toBe(2);
+    expect((await cli(['failover', '--to', 'eu-west-1'])).code).toBe(2);
+    expect((await cli(['status', '--no-such-option'])).code).toBe(2);
+    expect(await runsOldestFirst(h)).toEqual([]);
+  });
+});
+
+/** A loopback port nothing listens on. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  server.close();
+  await once(server, 'close');
+  return port;
+}

@@ -1,0 +1,51 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_URL, isLoopback, resolveConnection } from '../../../src/cli/connection.js';
+import { CliError } from '../../../src/cli/exit-codes.js';
+import { resolveIo } from '../../../src/cli/io.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'failover-cli-'));
+await writeFile(join(dir, 'api-token'), 'local-token-from-file\n');
+const io = (env: Record<string, string>) => resolveIo({ stdout: { write: () => true }, stderr: { write: () => true }, env, cwd: dir });
+
+describe('where the CLI finds the API and its token', () => {
+  it('defaults to the local controller', async () => {
+    const c = await resolveConnection({}, io({ FAILOVER_STATE_DIR: join(dir, 'none') }));
+    expect(c).toEqual({ baseUrl: DEFAULT_URL, tokenSource: 'none', warnings: [] });
+  });
+
+  it('takes --url and --token over the environment', async () => {
+    const c = await resolveConnection({ url: 'https://failover.example.com/', token: 'flag' }, io({ FAILOVER_URL: 'http://127.0.0.1:9', FAILOVER_TOKEN: 'env' }));
+    expect(c).toMatchObject({ baseUrl: 'https://failover.example.com', token: 'flag', tokenSource: '--token' });
+  });
+
+  it('takes FAILOVER_URL and FAILOVER_TOKEN from the environment', async () => {
+    const c = await resolveConnection({}, io({ FAILOVER_URL: 'http://localhost:8181', FAILOVER_TOKEN: 'env', FAILOVER_STATE_DIR: '.' }));
+    expect(c).toMatchObject({ baseUrl: 'http://localhost:8181', token: 'env', tokenSource: 'FAILOVER_TOKEN' });
+  });
+
+  it('reads the token local mode wrote, from FAILOVER_STATE_DIR, for a loopback URL only', async () => {
+    const local = await resolveConnection({ url: 'http://127.0.0.1:8080' }, io({ FAILOVER_STATE_DIR: '.' }));
+    expect(local).toMatchObject({ token: 'local-token-from-file', tokenSource: { file: join(dir, 'api-token') } });
+    const remote = await resolveConnection({ url: 'https://failover.example.com' }, io({ FAILOVER_STATE_DIR: '.' }));
+    expect(remote.token).toBeUndefined();
+  });
+
+  it('warns before a token goes to another host over plain http', async () => {
+    const c = await resolveConnection({ url: 'http://10.0.0.5:8080', token: 't' }, io({}));
+    expect(c.warnings).toEqual([expect.stringContaining('plain http to 10.0.0.5:8080')]);
+  });
+
+  it.each(['ftp://example.com', 'not a url', 'localhost:8080'])('refuses the URL %s as a usage error naming the flag', async (url) => {
+    const err = await resolveConnection({ url }, io({})).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect(err).toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--url: must be an http\(s\) URL/) });
+  });
+
+  it('knows loopback hosts', () => {
+    expect(['http://127.0.0.1', 'http://127.1.2.3:80', 'http://localhost:1', 'http://[::1]:8080'].map((u) => isLoopback(new URL(u)))).toEqual([true, true, true, true]);
+    expect(['http://10.0.0.1', 'https://example.com', 'http://127.0.0.1.example.com'].map((u) => isLoopback(new URL(u)))).toEqual([false, false, false]);
+  });
+});
