@@ -9,6 +9,12 @@ export const SETTLED_HOURS_CACHE_MS = 5 * 60_000;
 /** Hours this recent (and the current one) are read on every report: writers may still be adding to them. */
 const RECENT_HOURS = 2;
 const LONGEST_WINDOW_MS = Math.max(...AVAILABILITY_WINDOWS.map((w) => w.lengthMs));
+/**
+ * A report is served again for this long (clock time) unless this process
+ * books a round of the app first: a status page polling every second, or a
+ * burst of /status, then costs one fold of the recent hours, not one each.
+ */
+export const REPORT_REUSE_MS = 1_000;
 
 interface Settled {
   key: string;
@@ -26,17 +32,30 @@ interface Settled {
  */
 export class AvailabilityLedger {
   private readonly settled = new Map<string, Settled>();
+  private readonly reports = new Map<string, { at: number; targetPercent: number; report: Promise<AvailabilityReport> }>();
 
   constructor(private readonly deps: { store: StateStore; clock: Clock }) {}
 
   /** Book one round: the time since `previous` (this vantage point's round before) goes to the round's outcome. */
   async record(previous: LedgerRound | undefined, round: LedgerRound, options: AttributionOptions): Promise<void> {
     for (const increment of attributeRound(previous, round, options)) await this.deps.store.addAvailability(increment);
+    this.reports.delete(options.app);
   }
 
   /** The 24 h and 30 d windows of `app` ending now, every vantage point combined. */
-  async report(app: string, targetPercent: number): Promise<AvailabilityReport> {
+  report(app: string, targetPercent: number): Promise<AvailabilityReport> {
     const now = this.deps.clock.now();
+    const reused = this.reports.get(app);
+    if (reused && reused.targetPercent === targetPercent && now >= reused.at && now - reused.at < REPORT_REUSE_MS) return reused.report;
+    const report = this.freshReport(app, targetPercent, now);
+    this.reports.set(app, { at: now, targetPercent, report });
+    report.catch(() => {
+      if (this.reports.get(app)?.report === report) this.reports.delete(app);
+    });
+    return report;
+  }
+
+  private async freshReport(app: string, targetPercent: number, now: number): Promise<AvailabilityReport> {
     const currentHour = Math.floor(now / HOUR_MS) * HOUR_MS;
     const recentFrom = currentHour - RECENT_HOURS * HOUR_MS;
     const [older, recent] = await Promise.all([

@@ -88,6 +88,7 @@ export class Controller {
       environment: deps.config.provider,
       ...(deps.faults ? { faults: deps.faults } : {}),
       controls: {
+        apps: () => deps.config.applications.map((a) => a.name),
         findApp: (name) => findApp(deps.config, name),
         view: (app) => {
           const runtime = this.runtime(app);

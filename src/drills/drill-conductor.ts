@@ -15,6 +15,8 @@ import { gameDayRoute } from './game-day-checks.js';
 
 /** What the drills need from the controller: its view of an application, and its operator levers. */
 export interface DrillControls {
+  /** The applications this controller serves, by name. */
+  apps(): string[];
   /** An application by name (or the only one); UserInputError when unknown. */
   findApp(name?: string): AppConfig;
   /** The controller's current view of an application. */
@@ -42,8 +44,6 @@ export interface DrillConductorDeps {
 
 /** How many stages a single tick moves one drill at most (a stage whose condition already holds moves on at once). */
 const MAX_STEPS_PER_TICK = 6;
-/** How many recent drills a tick looks at for running ones. */
-const RECENT_DRILLS = 20;
 
 /**
  * Runs game-day drills: a real failover and failback, each phase timed.
@@ -73,6 +73,12 @@ export class DrillConductor {
     const [last] = await store.listRuns({ app: app.name, limit: 1 });
     const view = this.deps.controls.view(app.name);
     const { from, to } = gameDayRoute({ app, ...view, canInject: faults !== undefined, ...(request.to !== undefined ? { to: request.to } : {}), ...(last?.status === 'running' ? { runInProgress: last.id } : {}) });
+    // The claim lapses when no tick renewed it for a while (controllers stopped): the drill it covered still runs, and
+    // must stay the newest of its app, which is the only one a tick looks at (see advance).
+    const [newest] = await store.listDrills({ app: app.name, limit: 1 });
+    if (newest?.status === 'running') {
+      throw new ConflictError(`drill ${newest.id} is in progress for ${app.name} (${newest.stage}): wait for its end or abort it (POST /drills/${newest.id}/abort)`);
+    }
     const now = clock.now();
     const id = newDrillId(now);
     await this.claim.take(app.name, id);
@@ -95,6 +101,8 @@ export class DrillConductor {
     };
     try {
       if (faults) {
+        // Recorded before the fault is injected: a crash in between leaves a drill that times out and heals, never an outage nobody knows of.
+        await this.save(drill);
         await faults.outage(from);
         note(drill, now, `injected an outage of ${from} (the primary): its endpoints stop answering; the controller is left to notice`);
       } else {
@@ -108,6 +116,11 @@ export class DrillConductor {
     } catch (err) {
       // Nothing may be left broken by a drill that never got going.
       if (faults) await faults.heal(from).catch((e: unknown) => this.deps.log.error({ drillId: id, err: String(e) }, 'could not heal after a failed drill start'));
+      if (drill.version > 0) {
+        // Already recorded: end it as failed, with why, rather than leave it running.
+        note(drill, this.deps.clock.now(), `could not start: ${err instanceof Error ? err.message : String(err)}`);
+        await this.end(drill, 'failed', this.deps.clock.now()).catch((e: unknown) => this.deps.log.error({ drillId: id, err: String(e) }, 'could not record the failed drill start'));
+      }
       await this.claim.release(app.name, id);
       throw err;
     }
@@ -161,23 +174,33 @@ export class DrillConductor {
     }
   }
 
-  /** One tick: move every running drill on as far as its conditions allow. Never throws. */
+  /**
+   * One tick: move every running drill on as far as its conditions allow. Never throws.
+   *
+   * Per application it reads the newest drill only (one small item per round):
+   * a drill starts only when the newest one has ended (see start), so a
+   * running drill is always the newest of its app. The listing may come from
+   * an eventually consistent index, so a running one is read again, strongly,
+   * before anything is done for it: a stale copy must not act for a drill an
+   * operator has just aborted.
+   */
   async advance(): Promise<void> {
-    let drills: DrillRecord[];
-    try {
-      drills = (await this.deps.store.listDrills({ limit: RECENT_DRILLS })).filter((d) => d.status === 'running');
-    } catch (err) {
-      this.deps.log.warn({ err: String(err) }, 'cannot list drills; trying again next tick');
-      return;
-    }
-    for (const listed of drills) {
-      try {
-        let app: AppConfig;
+    // The applications' reads go out together: a round waits for one store round trip, not one per application.
+    const newest = await Promise.all(
+      this.deps.controls.apps().map(async (name) => {
         try {
-          app = this.deps.controls.findApp(listed.app);
-        } catch {
-          continue; // Not an application this controller serves.
+          const [listed] = await this.deps.store.listDrills({ app: name, limit: 1 });
+          return listed?.status === 'running' ? await this.deps.store.getDrill(listed.id) : undefined;
+        } catch (err) {
+          this.deps.log.warn({ app: name, err: String(err) }, 'cannot read drills; trying again next tick');
+          return undefined;
         }
+      }),
+    );
+    for (const listed of newest) {
+      if (listed?.status !== 'running') continue;
+      try {
+        const app = this.deps.controls.findApp(listed.app);
         if (!(await this.claim.renew(listed.app, listed.id))) {
           listed.error = 'another drill took the application over while no controller advanced this one';
           await this.heal(listed, this.deps.clock.now());
@@ -247,8 +270,19 @@ export class DrillConductor {
       await this.save(drill);
       return true;
     }
+    // Saved before anything is tried on it: the detection is a milestone of the report and the start of the deadline
+    // below, and a failover by hand that throws must not lose it (the decisions it was read from move on).
+    if (changed) return this.keep(drill, changed);
     if (m.detectedAt !== undefined) {
       const graceMs = Math.max(30_000, 3 * policy.probeIntervalSeconds * 1000);
+      // Checked before failing over by hand: a failover that is refused every tick must not keep the region down for good.
+      const deadline = graceMs + detectionDeadlineMs(policy);
+      if (now - m.detectedAt > deadline) {
+        drill.error = `no failover run started within ${Math.round(deadline / 1000)} s of ${drill.from} being judged unhealthy (see the events and the controller's log)`;
+        await this.heal(drill, now);
+        await this.end(drill, 'failed', now);
+        return true;
+      }
       if ((!policy.automaticFailover || now - m.detectedAt >= graceMs) && (await this.failOverByHand(drill, policy, now))) changed = true;
     } else if (now - m.startedAt > detectionDeadlineMs(policy)) {
       drill.error = `${drill.from} was not judged unhealthy within ${Math.round(detectionDeadlineMs(policy) / 1000)} s of the injected outage: do its probes reach the application?`;
@@ -268,6 +302,7 @@ export class DrillConductor {
     if (!this.deps.controls.startsRunsInto(drill.to)) return false;
     const [latest] = await this.deps.store.listDecisions({ app: drill.app, limit: 1 });
     const held = policy.automaticFailover ? (latest?.reason ?? 'the controller did not fail over') : 'automatic failover is off';
+    if (!(await this.unchanged(drill))) return false;
     try {
       const run = await this.deps.controls.failover({ app: drill.app, to: drill.to, reason: `game day ${drill.id}: ${drill.from} is down and the controller holds (${held}); failing over as the paged operator would` });
       drill.decision = { by: 'drill', reason: held };
@@ -331,6 +366,7 @@ export class DrillConductor {
       // On AWS the stack in the primary's region starts the failback.
       if (!this.deps.controls.startsRunsInto(drill.from)) return this.keep(drill, changed);
       const skipped = `the failback hold-down of ${policy.failbackHoldDownSeconds} s is not waited for: the drill healed ${drill.from} itself`;
+      if (!(await this.unchanged(drill))) return this.keep(drill, changed);
       try {
         const run = await this.deps.controls.failback({ app: drill.app, reason: `game day ${drill.id}: failback to ${drill.from} (${skipped})` });
         return this.toFailingBack(drill, run, `failback run ${run.id} started by the drill; ${skipped}`);
@@ -384,6 +420,19 @@ export class DrillConductor {
   private async runInFlight(drill: DrillRecord): Promise<RunRecord | undefined> {
     const [last] = await this.deps.store.listRuns({ app: drill.app, limit: 1 });
     return last?.status === 'running' && last.createdAt >= drill.milestones.startedAt ? last : undefined;
+  }
+
+  /**
+   * Whether the stored drill is still the one this tick read (same version,
+   * still running). Asked right before a run is started for the drill: the
+   * drill's own save comes after the run, so without this an abort saved
+   * meanwhile would be followed by a failover or failback nobody wants.
+   * (A write between this read and the run's start remains possible; the
+   * window is one store read long.)
+   */
+  private async unchanged(drill: DrillRecord): Promise<boolean> {
+    const stored = await this.deps.store.getDrill(drill.id);
+    return stored?.status === 'running' && stored.version === drill.version;
   }
 
   /** Heal the injected fault, once; a failure is noted, and tried again later. */

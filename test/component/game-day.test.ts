@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runbooks } from '../../runbooks/index.js';
 import { Controller } from '../../src/controller/controller.js';
 import type { DrillPhase, DrillRecord, DrillReport } from '../../src/drills/drill.js';
+import { DRILL_CLAIM_TTL_MS } from '../../src/drills/drill-claim.js';
+import { ConflictError } from '../../src/errors/errors.js';
 import { bearer } from '../support/auth.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
@@ -238,6 +240,25 @@ describe('game-day drills in the simulated world (simulated time)', () => {
     expect(await worldLayout(h)).toEqual(ORIGINAL_LAYOUT);
   }, 60_000);
 
+  it('records a game day before injecting its fault: a failed injection ends it as failed, healed, and frees the app', async () => {
+    await ready();
+    const outage = h.world.outage.bind(h.world);
+    let calls = 0;
+    h.world.outage = async (region, mode) => {
+      calls += 1;
+      // The drill is already in the store when the fault goes in.
+      expect((await h.store.listDrills({ app: 'shop', limit: 1 }))[0]).toMatchObject({ status: 'running', stage: 'detecting' });
+      if (calls === 1) throw new Error('the fault injector is unreachable');
+      return outage(region, mode);
+    };
+    expect((await post('/drills', { mode: 'game-day' })).statusCode).toBe(500);
+    const [failed] = await h.store.listDrills({ app: 'shop', limit: 1 });
+    expect(failed).toMatchObject({ status: 'failed', stage: 'ended' });
+    expect(failed!.events.at(-1)!.text).toContain('could not start: the fault injector is unreachable');
+    expect(h.world.regions().find((r) => r.name === 'us-east-1')!.mode).toBe('healthy');
+    expect((await post('/drills', { mode: 'game-day', failback: false })).statusCode).toBe(202);
+  }, 60_000);
+
   it('aborts a game day before detection: heals the region, starts nothing, and keeps the report', async () => {
     await ready();
     const { drill } = (await post('/drills', { mode: 'game-day' })).json() as { drill: DrillRecord };
@@ -275,6 +296,94 @@ describe('game-day drills in the simulated world (simulated time)', () => {
     expect((await worldLayout(h)).dnsRegion).toBe('eu-west-1');
     expect(h.world.regions().every((r) => r.mode === 'healthy')).toBe(true);
   }, 60_000);
+
+  it('starts no failover for a drill an operator aborts while a tick is about to fail over by hand', async () => {
+    await ready({ automaticFailover: false });
+    const { drill } = (await post('/drills', { mode: 'game-day' })).json() as { drill: DrillRecord };
+    const decisions = h.store.listDecisions.bind(h.store);
+    let aborted = false;
+    h.store.listDecisions = async (filter) => {
+      // The tick reads the latest decision right before it fails over by hand: the abort lands in between.
+      if (filter.limit === 1 && !aborted) {
+        aborted = true;
+        await h.controller.drills.abort({ id: drill.id, by: 'bob', reason: 'real incident' });
+      }
+      return decisions(filter);
+    };
+    expect(await untilEnded(drill.id)).toBe(true);
+    expect(aborted).toBe(true);
+    expect((await drillOf(drill.id)).status).toBe('aborted');
+    await h.clock.advance(5 * 60_000);
+    expect(await runsOldestFirst(h)).toEqual([]);
+    expect(await worldLayout(h)).toEqual(ORIGINAL_LAYOUT);
+    expect(h.world.regions().every((r) => r.mode === 'healthy')).toBe(true);
+  }, 60_000);
+
+  it('gives up and heals the region when failing over by hand is refused tick after tick', async () => {
+    await ready({ automaticFailover: false });
+    h.controller.failover = async () => {
+      throw new ConflictError('refused for the test');
+    };
+    const { drill } = (await post('/drills', { mode: 'game-day' })).json() as { drill: DrillRecord };
+    expect(await untilEnded(drill.id)).toBe(true);
+    const ended = await drillOf(drill.id);
+    expect(ended.status).toBe('failed');
+    expect(ended.error).toMatch(/^no failover run started within 330 s of us-east-1 being judged unhealthy/);
+    expect(h.world.regions().every((r) => r.mode === 'healthy')).toBe(true);
+    expect(await runsOldestFirst(h)).toEqual([]);
+  }, 60_000);
+
+  it('refuses a new game day while an older one still runs after its claim lapsed, and the older one is carried on', async () => {
+    await ready();
+    const { drill } = (await post('/drills', { mode: 'game-day', failback: false })).json() as { drill: DrillRecord };
+    // No controller ticks for longer than the claim lasts: the claim lapses, the drill is still running.
+    await h.controller.stop();
+    await h.clock.advance(DRILL_CLAIM_TTL_MS + 60_000);
+    const res = await post('/drills', { mode: 'game-day' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().message).toMatch(new RegExp(`^drill ${drill.id} is in progress for shop \\(detecting\\)`));
+    expect((await h.store.listDrills({ limit: 10 })).map((d) => d.id)).toEqual([drill.id]);
+    // The next controller's tick finds it (the newest of its app) and ends it, healing the region.
+    const restarted = new Controller({ config: h.config, clock: h.clock, store: h.store, cloud: h.world.providers, prober: h.prober, log: pino({ level: 'silent' }), runbooks, faults: h.world });
+    extra.push(restarted);
+    await restarted.init();
+    restarted.start();
+    expect(await untilEnded(drill.id)).toBe(true);
+    expect((await drillOf(drill.id)).status).not.toBe('running');
+    expect(h.world.regions().find((r) => r.name === 'us-east-1')!.mode).toBe('healthy');
+  }, 60_000);
+
+  it('costs a tick one small read per application, however many drills are kept', async () => {
+    await ready();
+    const kept = (i: number): DrillRecord => ({
+      id: `drill-old-${String(i).padStart(2, '0')}`,
+      app: 'shop',
+      mode: 'game-day',
+      from: 'us-east-1',
+      to: 'eu-west-1',
+      trigger: 'injected-outage',
+      failback: true,
+      status: 'succeeded',
+      stage: 'ended',
+      startedBy: 'alice',
+      createdAt: h.clock.now() - 86_400_000 + i,
+      updatedAt: h.clock.now(),
+      version: 1,
+      milestones: { startedAt: h.clock.now() - 86_400_000 + i },
+      events: [],
+    });
+    for (let i = 0; i < 30; i++) await h.store.putDrill(kept(i));
+    const list = h.store.listDrills.bind(h.store);
+    const read: number[] = [];
+    h.store.listDrills = async (filter) => {
+      const drills = await list(filter);
+      read.push(drills.length);
+      return drills;
+    };
+    await h.clock.advance(3 * INTERVAL_MS);
+    expect(read.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...read)).toBe(1);
+  });
 
   it.each([
     [{ mode: 'game-day', to: 'us-east-1' }, 400, /to: us-east-1 is the primary of shop/],

@@ -35,9 +35,10 @@ export function readServer(world: { cloud: CloudProviders; prober: Prober }, con
         if (!known.groups.has(groupKey(call.ref))) return refuse(`Auto Scaling group ${groupKey(call.ref)}`);
         return world.cloud.compute.describeGroup(call.ref);
       case 'prober.round': {
+        // The whole target must be a configured one, not just its address: a caller's own timeout or body would make it another probe.
         const unknown = call.targets.filter((t) => !known.probes.has(probeKey(t)));
-        if (unknown.length > 0) return refuse(`probe target ${unknown.map(probeKey).join(', ')}`);
-        return world.prober.round(call.targets);
+        if (unknown.length > 0) return refuse(`probe target ${unknown.map(probeName).join(', ')}`);
+        return world.prober.round(call.targets.map((t) => known.probes.get(probeKey(t))!));
       }
       default:
         return Promise.reject(new UserInputError(`unknown read ${JSON.stringify((call as { op?: unknown }).op)} (one of ${READ_OPS.join(', ')})`));
@@ -66,13 +67,13 @@ function refuse(what: string): Promise<never> {
 }
 
 /** The resources the configuration names, by key. */
-function configured(config: Config): { zones: Set<string>; databases: Set<string>; groups: Set<string>; probes: Set<string> } {
+function configured(config: Config): { zones: Set<string>; databases: Set<string>; groups: Set<string>; probes: Map<string, ProbeTarget> } {
   const regions = config.applications.flatMap((app) => app.regions);
   return {
     zones: new Set(regions.map((r) => r.dns.hostedZoneId)),
     databases: new Set(regions.map((r) => databaseKey(r.database))),
     groups: new Set(regions.map((r) => groupKey({ region: r.name, groupName: r.compute.autoScalingGroup }))),
-    probes: new Set([...regions.flatMap((r) => r.probes), ...config.witness].map(probeKey)),
+    probes: new Map([...regions.flatMap((r) => r.probes), ...config.witness].map((t) => [probeKey(t), t] as const)),
   };
 }
 
@@ -84,6 +85,11 @@ function groupKey(ref: ComputeRef): string {
   return `${ref.region}/${ref.groupName}`;
 }
 
+/** Every field of a target that changes what is sent or how long it may take. */
 function probeKey(target: ProbeTarget): string {
-  return `${target.method} ${target.url}`;
+  return JSON.stringify([target?.method, target?.url, target?.expectStatus, target?.bodyMatch ?? null, target?.timeoutMs]);
+}
+
+function probeName(target: ProbeTarget): string {
+  return `${target?.method} ${target?.url}`;
 }

@@ -1,5 +1,5 @@
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 
 /**
  * The Content-Security-Policy of every answer: scripts and styles only from
@@ -20,7 +20,17 @@ export const CSP_DIRECTIVES = {
   upgradeInsecureRequests: null,
 };
 
-/** Security headers on every answer (helmet), with the CSP above. */
+/**
+ * Security headers on every answer (helmet), with the CSP above. helmet's
+ * middleware is built once and run on the raw response: @fastify/helmet
+ * rebuilds it (and re-parses the CSP directives) on every request, which cost
+ * about a tenth of a polled GET /status (BENCHMARKS.md, API throughput).
+ * Routes may still adjust a header afterwards with `reply.header` (the
+ * OpenAPI UI widens its own CSP).
+ */
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
-  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false });
+  const setHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false });
+  app.addHook('onRequest', (request, reply, done) => {
+    setHeaders(request.raw, reply.raw, (err?: unknown) => done(err instanceof Error ? err : undefined));
+  });
 }

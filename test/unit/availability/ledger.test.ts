@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryStateStore } from '../../../src/adapters/memory/memory-state-store.js';
-import { AvailabilityLedger, SETTLED_HOURS_CACHE_MS } from '../../../src/availability/ledger.js';
+import { AvailabilityLedger, REPORT_REUSE_MS, SETTLED_HOURS_CACHE_MS } from '../../../src/availability/ledger.js';
 import type { LedgerRound } from '../../../src/availability/types.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
@@ -40,6 +40,7 @@ describe('the availability ledger', () => {
     // Downtime ten days ago: in the settled, cached part.
     await ledger.record(round(START - 10 * 24 * HOUR - 5_000, 'up'), round(START - 10 * 24 * HOUR, 'down'), options);
     await ledger.report('shop', 99.95);
+    await clock.advance(REPORT_REUSE_MS);
     await ledger.report('shop', 99.95);
     const ranges = () => list.mock.calls.map(([f]) => (f.toHour - f.fromHour) / HOUR + 1);
     // One 30-day read (hours -720 … -3) and two reads of the three recent hours.
@@ -52,6 +53,22 @@ describe('the availability ledger', () => {
     await clock.advance(SETTLED_HOURS_CACHE_MS);
     await ledger.report('shop', 99.95);
     expect(ranges().filter((n) => n > 3)).toHaveLength(2);
+  });
+
+  it('serves a report again for a second of clock time, unless a round of the app was booked since', async () => {
+    const { clock, ledger, list } = setup();
+    await ledger.record(round(START - 10_000, 'up'), round(START - 5_000, 'down'), options);
+    const first = await ledger.report('shop', 99.95);
+    expect(await ledger.report('shop', 99.95)).toBe(first);
+    expect(list).toHaveBeenCalledTimes(2);
+    // A different target is a different report.
+    expect((await ledger.report('shop', 99.9)).targetPercent).toBe(99.9);
+    await ledger.record(round(START - 5_000, 'down'), round(START, 'down'), options);
+    expect((await ledger.report('shop', 99.9)).windows[0]!.downMs).toBe(10_000);
+    await clock.advance(REPORT_REUSE_MS);
+    const callsBefore = list.mock.calls.length;
+    await ledger.report('shop', 99.9);
+    expect(list.mock.calls.length).toBeGreaterThan(callsBefore);
   });
 
   it('does not keep a failed read of the settled hours', async () => {

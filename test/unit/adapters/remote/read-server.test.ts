@@ -68,6 +68,24 @@ describe('readServer: the reads of another function, on this one’s cloud ports
     expect(probed).toHaveLength(1);
   });
 
+  it('probes only configured targets as configured: a known address with the caller’s own timeout or body check is refused', async () => {
+    const [target] = config.applications[0]!.regions[0]!.probes as [ProbeTarget];
+    const before = probed.length;
+    const results = await read(
+      { op: 'prober.round', targets: [{ ...target, timeoutMs: 600_000 }] },
+      { op: 'prober.round', targets: [{ ...target, bodyMatch: 'anything' }] },
+      { op: 'prober.round', targets: [{ ...target, expectStatus: 500 }] },
+      { op: 'prober.round', targets: [null] },
+    );
+    expect(results.map((r) => r.ok)).toEqual([false, false, false, false]);
+    expect(results[0]).toMatchObject({ error: { name: 'PermanentError', message: expect.stringContaining(`probe target ${target.method} ${target.url}: not in this stack's configuration`) } });
+    expect(probed.length).toBe(before);
+    // The exact target, as it travels as JSON (absent fields stay absent), is probed.
+    const [ok] = await read({ op: 'prober.round', targets: [JSON.parse(JSON.stringify(target)) as ProbeTarget] });
+    expect(ok).toMatchObject({ ok: true });
+    expect(probed.at(-1)).toEqual([target]);
+  });
+
   it('refuses an event that is not a read request', async () => {
     await expect(serve({ source: 'aws.events' } as never)).rejects.toThrow('not a read request of the failover-controller');
   });
