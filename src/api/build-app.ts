@@ -73,7 +73,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   // auth before the rate limit (keyed by caller), idempotency and audit after validation.
   const clock = deps.clock ?? systemClock;
   await registerSecurityHeaders(app);
-  await app.register(cookie);
+  // Parsed on demand by the auth hook (sessionCookie), not on every request.
+  await app.register(cookie, { hook: false });
   installAuth(app, deps.auth, { pluginPrefixes: { [DOCS_PREFIX]: 'viewer' } });
   installRouteRules(app);
   await registerRateLimit(app, deps.auth.rateLimit);

@@ -93,7 +93,7 @@ function tokenIdentity(request: FastifyRequest, verifier: TokenVerifier): Identi
     const owner = verifier.verify(match[1]!);
     return owner ? { caller: { ...owner, via: 'bearer' } } : { problem: 'the bearer token is not one of the configured tokens', error: 'invalid_token' };
   }
-  const cookie = (request as { cookies?: Record<string, string | undefined> }).cookies?.[SESSION_COOKIE];
+  const cookie = sessionCookie(request);
   if (cookie !== undefined) {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return { problem: `the ${SESSION_COOKIE} cookie only reads; send the token as Authorization: Bearer <token> to change anything`, error: 'invalid_request' };
@@ -102,6 +102,18 @@ function tokenIdentity(request: FastifyRequest, verifier: TokenVerifier): Identi
     return owner ? { caller: { ...owner, via: 'cookie' } } : { problem: `the ${SESSION_COOKIE} cookie does not hold a configured token; sign in again`, error: 'invalid_token' };
   }
   return { problem: 'this route needs a token: send Authorization: Bearer <token>' };
+}
+
+/**
+ * The session cookie of a request, if it sent one. Cookies are parsed here,
+ * on demand (@fastify/cookie is registered with `hook: false`): a request with
+ * a bearer token, the usual API call, never pays for parsing them.
+ */
+export function sessionCookie(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  request.cookies ??= request.server.parseCookie(header);
+  return request.cookies[SESSION_COOKIE];
 }
 
 function iamIdentity(request: FastifyRequest, settings: AuthSettings): Identity {

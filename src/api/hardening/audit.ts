@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../ports/clock.js';
 import type { AuditRecord, StateStore } from '../../ports/state-store.js';
 import { summarizeBody } from './body-summary.js';
-import { MUTATING_METHODS } from './route-rules.js';
+import { onMutatingRoutes } from './route-rules.js';
 
 /** The caller of an audit record without valid credentials. */
 export const ANONYMOUS = 'anonymous';
@@ -22,12 +22,13 @@ export function installAudit(app: FastifyInstance, store: StateStore, clock: Clo
   // Orders the records of one process within a millisecond (the manual clock of tests stands still).
   let sequence = 0;
   const nextId = (at: number) => `${at.toString(36).padStart(9, '0')}-${(sequence++ % 36 ** 6).toString(36).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!MUTATING_METHODS.includes(request.method)) return payload;
-    const at = clock.now();
-    const record = auditRecord(request, reply.statusCode, payload, at, nextId(at));
-    await store.putAudit(record).catch((err: unknown) => request.log.error({ err, audit: record }, 'could not store an audit record'));
-    return payload;
+  onMutatingRoutes(app, {
+    onSend: async (request, reply, payload) => {
+      const at = clock.now();
+      const record = auditRecord(request, reply.statusCode, payload, at, nextId(at));
+      await store.putAudit(record).catch((err: unknown) => request.log.error({ err, audit: record }, 'could not store an audit record'));
+      return payload;
+    },
   });
 }
 

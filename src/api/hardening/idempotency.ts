@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../ports/clock.js';
 import type { StateStore } from '../../ports/state-store.js';
 import { canonicalJson } from './canonical-json.js';
-import { MUTATING_METHODS } from './route-rules.js';
+import { onMutatingRoutes } from './route-rules.js';
 
 /** The request header a client sends to make a POST safe to retry. */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -49,44 +49,44 @@ declare module 'fastify' {
  */
 export function installIdempotency(app: FastifyInstance, store: StateStore, clock: Clock): void {
   // preHandler: after auth and validation, so neither a stranger nor a malformed body can claim a key.
-  app.addHook('preHandler', async (request, reply) => {
-    if (!MUTATING_METHODS.includes(request.method)) return;
-    const header = request.headers[IDEMPOTENCY_HEADER];
-    if (header === undefined) return;
-    if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
-      return reply.code(400).send({ error: 'Bad Request', message: 'Idempotency-Key: must be one key of 1 to 255 printable ASCII characters without spaces (a UUID, say)' });
-    }
-    const scope = scopeOf(request);
-    const fingerprint = fingerprintOf(request);
-    const now = clock.now();
-    const claim = await store.claimIdempotencyKey({ caller: scope, key: header, fingerprint, createdAt: now, validUntil: now + PENDING_CLAIM_MS }, now);
-    request.idempotency = { key: header, claimed: claim.claimed, replayed: false };
-    if (claim.claimed) return;
-    const { existing } = claim;
-    if (existing.fingerprint !== fingerprint) {
-      return reply.code(422).send({ error: 'Unprocessable Entity', message: `Idempotency-Key ${header} was used for a different request; a retry must repeat the same request, or use a new key` });
-    }
-    if (existing.state !== 'complete' || !existing.response) {
-      return reply.code(409).header('retry-after', '1').send({ error: 'Conflict', message: `a request with Idempotency-Key ${header} is still in progress; retry in a moment for its answer` });
-    }
-    request.idempotency.replayed = true;
-    return replay(reply, existing.response);
-  });
-
-  app.addHook('onSend', async (request, reply, payload) => {
-    const state = request.idempotency;
-    if (!state?.claimed) return payload;
-    state.claimed = false;
-    const scope = scopeOf(request);
-    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
-    if (reply.statusCode >= 500 || body === undefined) {
-      await store.releaseIdempotencyKey(scope, state.key).catch((err: unknown) => request.log.error({ err }, 'could not free an idempotency key'));
+  onMutatingRoutes(app, {
+    preHandler: async (request, reply) => {
+      const header = request.headers[IDEMPOTENCY_HEADER];
+      if (header === undefined) return;
+      if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
+        return reply.code(400).send({ error: 'Bad Request', message: 'Idempotency-Key: must be one key of 1 to 255 printable ASCII characters without spaces (a UUID, say)' });
+      }
+      const scope = scopeOf(request);
+      const fingerprint = fingerprintOf(request);
+      const now = clock.now();
+      const claim = await store.claimIdempotencyKey({ caller: scope, key: header, fingerprint, createdAt: now, validUntil: now + PENDING_CLAIM_MS }, now);
+      request.idempotency = { key: header, claimed: claim.claimed, replayed: false };
+      if (claim.claimed) return;
+      const { existing } = claim;
+      if (existing.fingerprint !== fingerprint) {
+        return reply.code(422).send({ error: 'Unprocessable Entity', message: `Idempotency-Key ${header} was used for a different request; a retry must repeat the same request, or use a new key` });
+      }
+      if (existing.state !== 'complete' || !existing.response) {
+        return reply.code(409).header('retry-after', '1').send({ error: 'Conflict', message: `a request with Idempotency-Key ${header} is still in progress; retry in a moment for its answer` });
+      }
+      request.idempotency.replayed = true;
+      return replay(reply, existing.response);
+    },
+    onSend: async (request, reply, payload) => {
+      const state = request.idempotency;
+      if (!state?.claimed) return payload;
+      state.claimed = false;
+      const scope = scopeOf(request);
+      const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+      if (reply.statusCode >= 500 || body === undefined) {
+        await store.releaseIdempotencyKey(scope, state.key).catch((err: unknown) => request.log.error({ err }, 'could not free an idempotency key'));
+        return payload;
+      }
+      const contentType = reply.getHeader('content-type');
+      const response = { statusCode: reply.statusCode, body, ...(typeof contentType === 'string' ? { contentType } : {}) };
+      await store.completeIdempotencyKey(scope, state.key, response, clock.now() + IDEMPOTENCY_TTL_MS).catch((err: unknown) => request.log.error({ err }, 'could not store the answer of an idempotency key'));
       return payload;
-    }
-    const contentType = reply.getHeader('content-type');
-    const response = { statusCode: reply.statusCode, body, ...(typeof contentType === 'string' ? { contentType } : {}) };
-    await store.completeIdempotencyKey(scope, state.key, response, clock.now() + IDEMPOTENCY_TTL_MS).catch((err: unknown) => request.log.error({ err }, 'could not store the answer of an idempotency key'));
-    return payload;
+    },
   });
 }
 

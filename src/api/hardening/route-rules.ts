@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onSendAsyncHookHandler, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 import * as Type from 'typebox';
 import type { TSchema } from 'typebox';
 
@@ -60,9 +60,33 @@ function strictnessProblem(schema: TSchema | undefined): string | undefined {
   return undefined;
 }
 
+/** Hooks that only routes which change something carry. */
+export interface MutatingRouteHooks {
+  preHandler?: preHandlerAsyncHookHandler;
+  onSend?: onSendAsyncHookHandler;
+}
+
+/**
+ * Attach hooks to every mutating route registered from now on, as route
+ * hooks: reads (a status page polls every second) then run none of them. On
+ * a route, they run after the instance's own hooks of the same kind, in the
+ * order they were attached, and also for the answers the instance's hooks
+ * send early (a 401 from auth still passes the route's onSend).
+ */
+export function onMutatingRoutes(app: FastifyInstance, hooks: MutatingRouteHooks): void {
+  app.addHook('onRoute', (route) => {
+    if (!([] as string[]).concat(route.method).some((m) => MUTATING_METHODS.includes(m))) return;
+    const append = <T>(own: T | T[] | undefined, hook: T): T[] => (own === undefined ? [hook] : [...(Array.isArray(own) ? own : [own]), hook]);
+    if (hooks.preHandler) route.preHandler = append(route.preHandler as unknown, hooks.preHandler) as RouteOptions['preHandler'];
+    if (hooks.onSend) route.onSend = append(route.onSend as unknown, hooks.onSend) as RouteOptions['onSend'];
+  });
+}
+
 /** Run `hook` before every mutating request's handler (after auth, validation and the idempotency check, which may answer first). */
 export function installBeforeChange(app: FastifyInstance, hook: () => Promise<void>): void {
-  app.addHook('preHandler', async (request) => {
-    if (MUTATING_METHODS.includes(request.method)) await hook();
+  onMutatingRoutes(app, {
+    preHandler: async () => {
+      await hook();
+    },
   });
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 
@@ -21,16 +22,36 @@ export const CSP_DIRECTIVES = {
 };
 
 /**
- * Security headers on every answer (helmet), with the CSP above. helmet's
- * middleware is built once and run on the raw response: @fastify/helmet
- * rebuilds it (and re-parses the CSP directives) on every request, which cost
- * about a tenth of a polled GET /status (BENCHMARKS.md, API throughput).
- * Routes may still adjust a header afterwards with `reply.header` (the
+ * Security headers on every answer: helmet's, with the CSP above. The
+ * directives are static, so helmet runs once, at start, into a plain header
+ * set, which every answer then carries (`reply.headers`, written with the
+ * status line). @fastify/helmet instead rebuilds helmet on every request, and
+ * even a prebuilt helmet sets thirteen headers one `setHeader` at a time:
+ * about a tenth of a polled GET /status each (BENCHMARKS.md, API throughput).
+ * A route may still change a header afterwards with `reply.header` (the
  * OpenAPI UI widens its own CSP).
  */
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
-  const setHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false });
-  app.addHook('onRequest', (request, reply, done) => {
-    setHeaders(request.raw, reply.raw, (err?: unknown) => done(err instanceof Error ? err : undefined));
+  const headers = securityHeaders();
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
+}
+
+/** The headers helmet sets with our options, collected once. */
+export function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  let failure: unknown;
+  helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false })(
+    {} as IncomingMessage,
+    response as unknown as ServerResponse,
+    (err?: unknown) => void (failure = err),
+  );
+  if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+  return headers;
 }

@@ -6,7 +6,7 @@ import { findApp } from '../../controller/app-lookup.js';
 import { loadPendingApprovals } from '../../controller/pending-approvals.js';
 import { HISTORY_WINDOWS, type HistoryWindow, loadRegionHistory } from '../../controller/region-history.js';
 import { ASSETS } from '../assets/assets.js';
-import { SESSION_COOKIE } from '../auth/install-auth.js';
+import { SESSION_COOKIE, sessionCookie } from '../auth/install-auth.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import type { ApiDeps } from '../build-app.js';
 import { type LoginNotice, renderLoginPage } from '../pages/login-page.js';
@@ -121,7 +121,7 @@ function sendHtml(reply: FastifyReply, code: number, body: string): FastifyReply
 }
 
 function hasSessionCookie(request: FastifyRequest): boolean {
-  return (request as { cookies?: Record<string, string | undefined> }).cookies?.[SESSION_COOKIE] !== undefined;
+  return sessionCookie(request) !== undefined;
 }
 
 /** Whether the browser reached us over https, directly or through a TLS-terminating proxy (API Gateway, a load balancer). */
