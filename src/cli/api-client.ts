@@ -8,6 +8,10 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 /** Waits before the retries of a request whose connection broke after it was sent. */
 const RETRY_DELAYS_MS = [500, 1_000];
 
+/** How often, and how long apart, a retried POST asks again while its first attempt is still running. */
+const IN_PROGRESS_WAITS = 10;
+const IN_PROGRESS_WAIT_MS = 1_000;
+
 /** Network errors after which the request may have reached the API: safe to retry only with the same Idempotency-Key. */
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
@@ -76,6 +80,9 @@ export class ApiClient {
   }
 
   private async send<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    // An id of `.` or `..` (which encodeURIComponent leaves as it is) would make the URL address another route.
+    const dotted = path.split('?')[0]!.split('/').find((segment) => /^(\.|%2e){1,2}$/i.test(segment));
+    if (dotted !== undefined) throw new CliError(`"${decodeURIComponent(dotted)}" is not an id`, EXIT.usage);
     const url = new URL(path.replace(/^\//, ''), this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.options.token) headers['authorization'] = `Bearer ${this.options.token}`;
@@ -83,10 +90,18 @@ export class ApiClient {
       headers['content-type'] = 'application/json';
       headers['idempotency-key'] = this.idempotencyKey;
     }
+    let inProgressWaits = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await request(url, { method, headers, dispatcher: this.agent, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
         const text = await res.body.text();
+        // A retry can meet its own first attempt still running (the API's 409 with Retry-After for
+        // an Idempotency-Key in use): that attempt's answer is the one to wait for, not an error.
+        if (attempt > 0 && res.statusCode === 409 && res.headers['retry-after'] !== undefined && inProgressWaits < IN_PROGRESS_WAITS) {
+          inProgressWaits++;
+          await this.options.sleep(IN_PROGRESS_WAIT_MS);
+          continue;
+        }
         return this.answer<T>(method, url, res.statusCode, text);
       } catch (err) {
         if (err instanceof CliError) throw err;

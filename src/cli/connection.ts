@@ -27,12 +27,12 @@ export async function resolveConnection(options: { url?: string; token?: string 
   const raw = options.url ?? io.env['FAILOVER_URL'] ?? DEFAULT_URL;
   const url = parseUrl(raw, options.url !== undefined ? '--url' : 'FAILOVER_URL');
   const warnings: string[] = [];
-  const explicit = options.token !== undefined ? { token: options.token, tokenSource: '--token' as const } : io.env['FAILOVER_TOKEN'] ? { token: io.env['FAILOVER_TOKEN'], tokenSource: 'FAILOVER_TOKEN' as const } : undefined;
+  const explicit = options.token !== undefined ? { token: checkToken(options.token, '--token'), tokenSource: '--token' as const } : io.env['FAILOVER_TOKEN'] ? { token: checkToken(io.env['FAILOVER_TOKEN'], 'FAILOVER_TOKEN'), tokenSource: 'FAILOVER_TOKEN' as const } : undefined;
   let found: { token?: string; tokenSource: TokenSource } = explicit ?? { tokenSource: 'none' };
   if (!explicit && isLoopback(url)) {
     const file = resolve(io.cwd, io.env['FAILOVER_STATE_DIR'] || '.failover', 'api-token');
     const token = await readToken(file);
-    if (token) found = { token, tokenSource: { file } };
+    if (token) found = { token: checkToken(token, file), tokenSource: { file } };
   }
   if (found.token !== undefined && url.protocol === 'http:' && !isLoopback(url)) {
     warnings.push(`warning: sending the API token over plain http to ${url.host}; use https outside this machine`);
@@ -48,7 +48,21 @@ function parseUrl(raw: string, source: string): URL {
     throw usageError(`${source}: must be an http(s) URL such as ${DEFAULT_URL}, got "${raw}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`${source}: must be an http(s) URL such as ${DEFAULT_URL}, got "${raw}"`);
+  // Credentials in the URL would be printed with every message that names the API (and are not how it authenticates).
+  if (url.username || url.password) throw usageError(`${source}: must not hold a user name or password; pass the API token with FAILOVER_TOKEN or --token`);
   return url;
+}
+
+/**
+ * A token as the API takes it: printable ASCII without spaces. Surrounding
+ * whitespace (a token file saved with CRLF, a pasted newline) is dropped;
+ * anything else is a usage error, said without echoing the token (undici
+ * would otherwise refuse the header and the CLI would blame the network).
+ */
+function checkToken(token: string, source: string): string {
+  const trimmed = token.trim();
+  if (!/^[\x21-\x7e]+$/.test(trimmed)) throw usageError(`${source}: the token must be printable ASCII without spaces (is a control character or a space in it?)`);
+  return trimmed;
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost. */

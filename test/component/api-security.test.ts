@@ -345,6 +345,37 @@ describe('API security', () => {
       expect((await h.store.listAudit({ limit: 10 })).filter((r) => r.statusCode === 429)).toHaveLength(1);
       await app.close();
     });
+
+    it('counts refused changes too (no token, an unknown one, the wrong role): a flood meets the 429 and never reaches a route; anonymous 429s are logged, not stored', async () => {
+      // A store that takes its time, as DynamoDB does: a refusal must hold the request until its answer (and audit record) is out.
+      const put = h.store.putAudit.bind(h.store);
+      h.store.putAudit = async (record) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return put(record);
+      };
+      const app = await buildApp({ controller: h.controller, store: h.store, log: pino({ level: 'silent' }), world: h.world, auth: { ...h.config.api, rateLimit: { max: 3, windowSeconds: 60 } }, clock: h.clock });
+      const before = await snapshot();
+      const anonymous = [];
+      for (let i = 0; i < 5; i++) anonymous.push((await app.inject({ method: 'POST', url: '/failover', headers: i % 2 ? { authorization: `Bearer guess-${i}` } : {}, payload: { to: 'eu-west-1', reason: 'flood' } })).statusCode);
+      expect(anonymous).toEqual([401, 401, 401, 429, 429]);
+      const viewer = [];
+      for (let i = 0; i < 4; i++) viewer.push((await app.inject({ method: 'POST', url: '/sim/regions/us-east-1/outage', headers: bearer('viewer') })).statusCode);
+      expect(viewer).toEqual([403, 403, 403, 429]);
+      expect(await snapshot()).toEqual(before);
+      const audit = await h.store.listAudit({ limit: 20 });
+      expect(audit.map((r) => [r.caller, r.statusCode]).reverse()).toEqual([
+        ['anonymous', 401],
+        ['anonymous', 401],
+        ['anonymous', 401],
+        ['test-viewer', 403],
+        ['test-viewer', 403],
+        ['test-viewer', 403],
+        ['test-viewer', 429],
+      ]);
+      // The others' budgets are their own.
+      expect((await app.inject({ method: 'POST', url: '/sim/regions/us-east-1/heal', headers: bearer('operator') })).statusCode).toBe(200);
+      await app.close();
+    });
   });
 
   describe('audit', () => {

@@ -3,6 +3,7 @@ import type { ApiConfig } from '../../config/types.js';
 import { ACCESS_LEVELS, type AccessLevel, allows, type Caller } from './access.js';
 import { iamPrincipalArn, iamRoles } from './iam-callers.js';
 import { TokenVerifier } from './token-verifier.js';
+import { MUTATING_METHODS } from '../hardening/route-rules.js';
 
 /** The cookie a browser page authenticates with: its value is the token itself. */
 export const SESSION_COOKIE = 'failover_session';
@@ -74,14 +75,32 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, option
     for (const method of methods) routes.push({ method, url: route.url, auth: level as AccessLevel });
   });
 
+  // Refusals held back until the route's rate limit has counted them (see below).
+  const deferred = new WeakMap<FastifyRequest, () => FastifyReply>();
+
   app.addHook('onRequest', async (request, reply) => {
     // Unknown routes (the 404 handler) need a viewer too: no probing for routes without credentials.
     const level: AccessLevel = request.routeOptions.config.auth ?? 'viewer';
     const identity = settings.auth === 'iam' ? iamIdentity(request, settings) : tokenIdentity(request, verifier);
     if ('caller' in identity) request.caller = identity.caller;
     if (allows(request.caller, level)) return;
-    if (!request.caller) return unauthorized(request, reply, identity as Exclude<Identity, { caller: Caller }>);
-    return forbidden(request, reply, request.caller, level);
+    const refuse = () => (request.caller ? forbidden(request, reply, request.caller, level) : unauthorized(request, reply, identity as Exclude<Identity, { caller: Caller }>));
+    // The rate limit of a route that changes something is a route-level onRequest hook, which
+    // runs after this one: refused there, a flood of bad or missing tokens (each one an audit
+    // record) would never meet it. Such a refusal waits for preParsing: still before the body is read.
+    if (MUTATING_METHODS.includes(request.method) && (request.routeOptions.config as { rateLimit?: unknown }).rateLimit !== undefined) {
+      deferred.set(request, refuse);
+      return;
+    }
+    return refuse();
+  });
+
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const refuse = deferred.get(request);
+    // Return the reply itself: Fastify waits for it to be sent (the audit record is written in
+    // onSend) before it would go on; returning the payload would let the request reach its handler.
+    if (refuse) return refuse();
+    return payload;
   });
 }
 

@@ -16,7 +16,8 @@ export const ANONYMOUS = 'anonymous';
  * on. Written before the answer leaves (onSend), so an answered call is an
  * audited one; if the store cannot take it, the record goes to the log at
  * error level instead and the caller still gets its answer (what was done is
- * done: turning it into a 500 would only invite a retry).
+ * done: turning it into a 500 would only invite a retry). One exception: the
+ * 429s of requests without valid credentials are logged, not stored.
  */
 export function installAudit(app: FastifyInstance, store: StateStore, clock: Clock): void {
   // Orders the records of one process within a millisecond (the manual clock of tests stands still).
@@ -26,6 +27,13 @@ export function installAudit(app: FastifyInstance, store: StateStore, clock: Clo
     onSend: async (request, reply, payload) => {
       const at = clock.now();
       const record = auditRecord(request, reply.statusCode, payload, at, nextId(at));
+      // A flood without credentials meets the rate limit (per client address) after
+      // api.rateLimit.max stored records; its 429s go to the log, or anyone could write to the
+      // store without end and push the operators' records out of GET /audit.
+      if (!request.caller && reply.statusCode === 429) {
+        request.log.warn({ audit: record, ip: request.ip }, 'rate limited a request without credentials');
+        return payload;
+      }
       await store.putAudit(record).catch((err: unknown) => request.log.error({ err, audit: record }, 'could not store an audit record'));
       return payload;
     },

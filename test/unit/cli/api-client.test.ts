@@ -54,6 +54,24 @@ describe('the CLI API client', () => {
     expect(keys).toEqual([c.idempotencyKey, c.idempotencyKey]);
   });
 
+  it('a retry that finds its first attempt still running waits for that answer instead of failing', async () => {
+    let calls = 0;
+    const c = await serve((req, res) => {
+      calls++;
+      if (calls === 1) return req.socket.destroy();
+      if (calls <= 3) return res.writeHead(409, { 'content-type': 'application/json', 'retry-after': '1' }).end(JSON.stringify({ error: 'Conflict', message: 'a request with Idempotency-Key k is still in progress; retry in a moment for its answer' }));
+      json(res, 202, { run: { id: 'run-1' } });
+    });
+    expect(await c.post('/failover', {})).toEqual({ run: { id: 'run-1' } });
+    expect(calls).toBe(4);
+    // A first attempt's 409 (another run holds the application) is an answer, not a wait.
+    await c.close();
+    server?.close();
+    server?.closeAllConnections();
+    const again = await serve((_req, res) => res.writeHead(409, { 'content-type': 'application/json', 'retry-after': '1' }).end(JSON.stringify({ message: 'busy' })));
+    await expect(again.post('/failover', {})).rejects.toMatchObject({ exitCode: 1, message: 'busy (409)' });
+  });
+
   it('gives up after two retries with "cannot reach", exit 1', async () => {
     let attempts = 0;
     const c = await serve((req) => {
@@ -100,5 +118,22 @@ describe('the CLI API client', () => {
     });
     await c.get('/runs', { app: undefined, limit: 5 });
     expect(url).toBe('/runs?limit=5');
+  });
+
+  it('refuses an id of . or .., which would address another route, as a usage error without sending anything', async () => {
+    const urls: string[] = [];
+    const c = await serve((req, res) => {
+      urls.push(req.url!);
+      json(res, 200, {});
+    });
+    for (const id of ['..', '.']) {
+      await expect(c.post(`/runs/${encodeURIComponent(id)}/cancel`, { by: 'x' })).rejects.toMatchObject({ exitCode: 2, message: `"${id}" is not an id` });
+      await expect(c.get(`/runs/${encodeURIComponent(id)}`)).rejects.toMatchObject({ exitCode: 2 });
+    }
+    await expect(c.get('/runs/%2E%2e')).rejects.toMatchObject({ exitCode: 2 });
+    expect(urls).toEqual([]);
+    // Dots inside an id are fine.
+    await c.get(`/runs/${encodeURIComponent('run.1..2')}`);
+    expect(urls).toEqual(['/runs/run.1..2']);
   });
 });

@@ -44,6 +44,25 @@ describe('where the CLI finds the API and its token', () => {
     expect(err).toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--url: must be an http\(s\) URL/) });
   });
 
+  it('drops whitespace around a token and refuses one that cannot go in a header as a usage error, without echoing it', async () => {
+    expect((await resolveConnection({}, io({ FAILOVER_URL: 'https://failover.example.com', FAILOVER_TOKEN: 'from-a-crlf-file\r\n' }))).token).toBe('from-a-crlf-file');
+    for (const [options, env, source] of [
+      [{ token: 'two\nlines' }, {}, '--token'],
+      [{}, { FAILOVER_TOKEN: 'with space' }, 'FAILOVER_TOKEN'],
+      [{ token: 'tokén' }, {}, '--token'],
+    ] as const) {
+      const err = await resolveConnection({ url: 'https://failover.example.com', ...options }, io(env)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CliError);
+      expect(err).toMatchObject({ exitCode: 2, message: `${source}: the token must be printable ASCII without spaces (is a control character or a space in it?)` });
+    }
+  });
+
+  it('refuses a URL with a user name or password (it would be printed with every message)', async () => {
+    const err = await resolveConnection({ url: 'https://alice:s3cret@failover.example.com' }, io({})).catch((e: unknown) => e);
+    expect(err).toMatchObject({ exitCode: 2, message: '--url: must not hold a user name or password; pass the API token with FAILOVER_TOKEN or --token' });
+    expect((err as Error).message).not.toContain('s3cret');
+  });
+
   it('knows loopback hosts', () => {
     expect(['http://127.0.0.1', 'http://127.1.2.3:80', 'http://localhost:1', 'http://[::1]:8080'].map((u) => isLoopback(new URL(u)))).toEqual([true, true, true, true]);
     expect(['http://10.0.0.1', 'https://example.com', 'http://127.0.0.1.example.com'].map((u) => isLoopback(new URL(u)))).toEqual([false, false, false]);
