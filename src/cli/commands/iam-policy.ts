@@ -1,11 +1,8 @@
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { ConfigError } from '../../config/config-error.js';
-import { loadConfig } from '../../config/load-config.js';
-import type { Config } from '../../config/types.js';
 import { type CfnValue, FUNCTION_NAMES, type FunctionName, functionPolicies, type IamStatement } from '../../deploy/iam-policy.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { loadLocalConfig } from '../local-config.js';
 
 /** Options of `failover iam-policy`. */
 interface IamPolicyOptions {
@@ -47,14 +44,7 @@ export function registerIamPolicy(program: Command, ctx: CliContext): void {
         throw new CliError('--region and --account go together: both write out the ARNs, neither keeps them as CloudFormation Fn::Sub', EXIT.usage);
       }
       if (options.account !== undefined && !/^\d{12}$/.test(options.account)) throw new CliError(`--account: must be a 12-digit AWS account id, got "${options.account}"`, EXIT.usage);
-      let config: Config;
-      try {
-        config = await loadConfig(resolve(ctx.io.cwd, file));
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        const problem = new ConfigError(file, err.issues);
-        throw new CliError(problem.message, EXIT.usage, { source: file, issues: problem.issues });
-      }
+      const config = await loadLocalConfig(ctx, file);
       if (config.provider !== 'aws') ctx.io.stderr.write(`note: ${file} has provider ${config.provider}; these are the roles its stack would get with provider: aws\n`);
       const prefix = `${options.service}-${options.stage}`;
       const functionNames = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, `${prefix}-${fn}`])) as Record<FunctionName, string>;

@@ -1,10 +1,8 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError } from '../../config/config-error.js';
-import { loadConfig } from '../../config/load-config.js';
 import type { Config } from '../../config/types.js';
 import type { CliContext } from '../context.js';
-import { CliError, EXIT } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
+import { loadLocalConfig } from '../local-config.js';
 
 /** `failover validate CONFIG`: load and validate a failover.yaml locally, without the API. */
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -13,15 +11,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .description('check a failover.yaml: every problem with its path (exit 2), or a one-line summary (no API needed)')
     .argument('<config>', 'the configuration file (YAML or JSON)')
     .action(async (file: string) => {
-      let config: Config;
-      try {
-        config = await loadConfig(resolve(ctx.io.cwd, file));
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        // The loader names the absolute path; the operator typed `file`.
-        const problem = new ConfigError(file, err.issues);
-        throw new CliError(problem.message, EXIT.usage, { valid: false, source: file, issues: problem.issues });
-      }
+      const config = await loadLocalConfig(ctx, file, { valid: false });
       const summary = { valid: true, source: file, provider: config.provider, applications: config.applications.map((a) => ({ name: a.name, regions: a.regions.map((r) => r.name) })) };
       ctx.emit(summary, () => `${file}: valid: provider ${config.provider}, ${summarizeApps(config)}`);
       ctx.exitCode = EXIT.ok;

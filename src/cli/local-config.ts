@@ -1,0 +1,22 @@
+import { resolve } from 'node:path';
+import { ConfigError } from '../config/config-error.js';
+import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/types.js';
+import type { CliContext } from './context.js';
+import { CliError, EXIT } from './exit-codes.js';
+
+/**
+ * Load a config file for a command that works locally (validate,
+ * iam-policy). A config that does not load is a usage error (exit 2) that
+ * names every problem with its path, and the file as the operator typed it
+ * (the loader names the absolute path). `details` go into the --json error.
+ */
+export async function loadLocalConfig(ctx: CliContext, file: string, details: Record<string, unknown> = {}): Promise<Config> {
+  try {
+    return await loadConfig(resolve(ctx.io.cwd, file));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const problem = new ConfigError(file, err.issues);
+    throw new CliError(problem.message, EXIT.usage, { ...details, source: file, issues: problem.issues });
+  }
+}
