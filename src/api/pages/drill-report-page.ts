@@ -1,6 +1,6 @@
 import type { AvailabilityReport } from '../../availability/types.js';
 import type { DrillPhase, DrillReport } from '../../drills/drill.js';
-import { assetUrl } from '../assets/assets.js';
+import { htmlDocument } from './layout.js';
 import { html, type SafeHtml } from '../html/html.js';
 import { clockTime, dateTime, duration, percent } from './page-format.js';
 
@@ -19,18 +19,7 @@ export function renderDrillReportPage(report: DrillReport): string {
   const rtoMs = report.rtoSeconds * 1000;
   const recovered = report.rto.totalMs !== undefined;
   const rtoBadge = report.rto.met === undefined ? '' : html` <span class="badge badge-${report.rto.met ? 'met' : 'missed'}">RTO ${report.rto.met ? 'met' : 'missed'}</span>`;
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-${report.status === 'running' ? html`<meta http-equiv="refresh" content="5">` : ''}
-<title>Game day ${report.drillId} – ${report.app}</title>
-<link rel="stylesheet" href="${assetUrl('drill-report.css')}">
-</head>
-<body>
-<header>
+  const body = html`<header>
 <h1>Game day: ${report.app}, ${report.from} → ${report.to} <span class="badge badge-${report.status}">${report.status}</span>${rtoBadge}</h1>
 <p>Drill <code>${report.drillId}</code>, started ${dateTime(report.startedAt)} by ${report.startedBy}${report.finishedAt !== undefined ? html`, ended ${dateTime(report.finishedAt)}` : ''}</p>
 </header>
@@ -55,10 +44,13 @@ ${report.runs.length === 0 ? html`<p class="note">No run yet.</p>` : html`<ul>${
 <h2>What the drill did</h2>
 <ol class="events">${report.events.map((e) => html`<li><code>${clockTime(e.at)}</code> ${e.text}</li>`)}</ol>
 </main>
-<footer>Report made ${dateTime(report.generatedAt)}. The same report as JSON: <a href="?format=json">?format=json</a>.</footer>
-</body>
-</html>
-`.toString();
+<footer>Report made ${dateTime(report.generatedAt)}. The same report as JSON: <a href="?format=json">?format=json</a>.</footer>`;
+  return htmlDocument({
+    title: `Game day ${report.drillId} – ${report.app}`,
+    body,
+    stylesheet: 'drill-report.css',
+    ...(report.status === 'running' ? { refreshSeconds: 5 } : {}),
+  });
 }
 
 function availabilityFacts(availability: AvailabilityReport): SafeHtml {

@@ -7,7 +7,16 @@ import { assetUrl } from '../assets/assets.js';
  * CSP (`script-src 'self'; style-src 'self'`) would block them. The empty
  * icon keeps browsers from asking for /favicon.ico, which is no route.
  */
-export function htmlDocument(options: { title: string; body: SafeHtml; bodyClass: string; script?: boolean }): string {
+export function htmlDocument(options: {
+  title: string;
+  body: SafeHtml;
+  bodyClass?: string;
+  script?: boolean;
+  /** The page's stylesheet asset (default status.css). */
+  stylesheet?: string;
+  /** Reload the page every this many seconds (a meta refresh: pages that follow progress without a script). */
+  refreshSeconds?: number;
+}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -15,11 +24,12 @@ export function htmlDocument(options: { title: string; body: SafeHtml; bodyClass
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
+${options.refreshSeconds !== undefined ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}
 <title>${options.title}</title>
-<link rel="stylesheet" href="${assetUrl('status.css')}">
+<link rel="stylesheet" href="${assetUrl(options.stylesheet ?? 'status.css')}">
 ${options.script ? html`<script src="${assetUrl('status.js')}" defer></script>` : ''}
 </head>
-<body class="${options.bodyClass}">
+<body${options.bodyClass ? html` class="${options.bodyClass}"` : ''}>
 ${options.body}
 </body>
 </html>
