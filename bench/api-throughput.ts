@@ -12,13 +12,11 @@
  * pairs of server processes, since one process's speed is not the next one's.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
 import { BENCH_TOKEN } from './lib/bench-token.js';
-import * as esbuild from 'esbuild';
+import { bundleChild } from './lib/bundle-child.js';
 import { type Headline, machine, measuredLine, median, ms, pinForLoopback, pinned, ROOT, saveHeadlines, writeSection, yesNo } from './lib/report.js';
 
 const CONNECTIONS = 10;
@@ -60,19 +58,7 @@ async function stopServer(server: Server): Promise<void> {
 
 const load = machine();
 const pin = pinForLoopback();
-// Bundled and run with plain node: a server process is ready in about a second, with no tsx in it.
-mkdirSync(join(ROOT, '.bench-build'), { recursive: true });
-const childFile = join(ROOT, '.bench-build', 'api-server-child.mjs');
-await esbuild.build({
-  entryPoints: [join(ROOT, 'bench/lib/api-server-child.ts')],
-  outfile: childFile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'error',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
+const childFile = await bundleChild('bench/lib/api-server-child.ts');
 // The real API checks a bearer token on every read; the bare route gets the same header and ignores it.
 const AUTH = { authorization: `Bearer ${BENCH_TOKEN}` };
 const results: Record<Variant, Result[]> = { status: [], bare: [] };

@@ -19,10 +19,8 @@
  *   invocation would make.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as esbuild from 'esbuild';
+import { bundleChild } from './lib/bundle-child.js';
 import { SimWorld } from '../src/sim/sim-world.js';
 import { type Headline, machine, measuredLine, median, ms, percentile, pinForLoopback, pinned, ROOT, saveHeadlines, writeSection, yesNo } from './lib/report.js';
 
@@ -49,20 +47,7 @@ interface ChildResult {
 
 const load = machine();
 const pin = pinForLoopback();
-const outDir = join(ROOT, '.bench-build');
-mkdirSync(outDir, { recursive: true });
-const childFile = join(outDir, 'probe-round-child.mjs');
-await esbuild.build({
-  entryPoints: [join(ROOT, 'bench/lib/probe-round-child.ts')],
-  outfile: childFile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'error',
-  // Bundled CommonJS dependencies still call require().
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
+const childFile = await bundleChild('bench/lib/probe-round-child.ts');
 
 /** Run the child without blocking this process: the endpoints it probes are served here. */
 function child(args: string[]): Promise<ChildResult> {
