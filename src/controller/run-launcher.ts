@@ -12,6 +12,7 @@ import type { RunKind, RunRecord } from '../runbook/run.js';
 import type { Runbook } from '../runbook/step.js';
 import { retryingProviders } from '../runbook/retrying-providers.js';
 import { findRegion } from './app-lookup.js';
+import { createdAfter } from '../ports/record-order.js';
 
 /** What is needed to launch a run. */
 export interface LaunchRequest {
@@ -103,6 +104,8 @@ export class RunLauncher {
     const ttl = this.deps.leaseTtlMs ?? 2 * 60 * 60_000;
     const result = await this.deps.store.acquireLease(leaseName(app.name), id, ttl, now);
     if (!result.acquired) throw new RunInProgressError(app.name, result.holder.owner);
+    // Read under the lease: the new run must list as the app's newest, even when the last one ended this millisecond.
+    const [previous] = await this.deps.store.listRuns({ app: app.name, limit: 1 });
     const book = this.deps.runbooks[kind];
     const run: RunRecord = {
       id,
@@ -114,7 +117,7 @@ export class RunLauncher {
       trigger: request.trigger,
       reason: request.reason,
       status: 'running',
-      createdAt: now,
+      createdAt: createdAfter(now, previous?.createdAt),
       steps: pendingSteps(book),
       ...(request.outageStartedAt !== undefined ? { outageStartedAt: request.outageStartedAt } : {}),
     };

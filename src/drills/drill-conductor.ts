@@ -7,6 +7,7 @@ import type { RegionHealth } from '../health/region-health.js';
 import type { Clock } from '../ports/clock.js';
 import type { FaultInjector } from '../ports/fault-injector.js';
 import type { StateStore } from '../ports/state-store.js';
+import { createdAfter } from '../ports/record-order.js';
 import type { RunRecord } from '../runbook/run.js';
 import type { DrillRecord, DrillReport, DrillStatus } from './drill.js';
 import { DrillClaim } from './drill-claim.js';
@@ -73,15 +74,18 @@ export class DrillConductor {
     const [last] = await store.listRuns({ app: app.name, limit: 1 });
     const view = this.deps.controls.view(app.name);
     const { from, to } = gameDayRoute({ app, ...view, canInject: faults !== undefined, ...(request.to !== undefined ? { to: request.to } : {}), ...(last?.status === 'running' ? { runInProgress: last.id } : {}) });
-    // The claim lapses when no tick renewed it for a while (controllers stopped): the drill it covered still runs, and
-    // must stay the newest of its app, which is the only one a tick looks at (see advance).
-    const [newest] = await store.listDrills({ app: app.name, limit: 1 });
-    if (newest?.status === 'running') {
-      throw new ConflictError(`drill ${newest.id} is in progress for ${app.name} (${newest.stage}): wait for its end or abort it (POST /drills/${newest.id}/abort)`);
-    }
     const now = clock.now();
     const id = newDrillId(now);
     await this.claim.take(app.name, id);
+    // Read under the claim, so that no other start slips in. The claim lapses when no tick renewed it for a while
+    // (controllers stopped): the drill it covered still runs, and must stay the newest of its app, which is the only
+    // one a tick looks at (see advance). A new drill is ordered after the newest, even within the same millisecond.
+    const [newest] = await store.listDrills({ app: app.name, limit: 1 });
+    if (newest?.status === 'running') {
+      await this.claim.release(app.name, id);
+      throw new ConflictError(`drill ${newest.id} is in progress for ${app.name} (${newest.stage}): wait for its end or abort it (POST /drills/${newest.id}/abort)`);
+    }
+    const createdAt = createdAfter(now, newest?.createdAt);
     const drill: DrillRecord = {
       id,
       app: app.name,
@@ -93,7 +97,7 @@ export class DrillConductor {
       status: 'running',
       stage: faults ? 'detecting' : 'failing-over',
       startedBy: request.by,
-      createdAt: now,
+      createdAt,
       updatedAt: now,
       version: 0,
       milestones: { startedAt: now },

@@ -256,7 +256,12 @@ describe('game-day drills in the simulated world (simulated time)', () => {
     expect(failed).toMatchObject({ status: 'failed', stage: 'ended' });
     expect(failed!.events.at(-1)!.text).toContain('could not start: the fault injector is unreachable');
     expect(h.world.regions().find((r) => r.name === 'us-east-1')!.mode).toBe('healthy');
-    expect((await post('/drills', { mode: 'game-day', failback: false })).statusCode).toBe(202);
+    // Started in the same (simulated) millisecond, the retry still lists as the newest drill: the only one a tick advances.
+    const retry = await post('/drills', { mode: 'game-day', failback: false });
+    expect(retry.statusCode).toBe(202);
+    const { drill } = retry.json() as { drill: DrillRecord };
+    expect(drill.createdAt).toBe(failed!.createdAt + 1);
+    expect((await h.store.listDrills({ app: 'shop', limit: 1 }))[0]).toMatchObject({ id: drill.id, status: 'running' });
   }, 60_000);
 
   it('aborts a game day before detection: heals the region, starts nothing, and keeps the report', async () => {

@@ -4,6 +4,7 @@ import { runbooks } from '../../../runbooks/index.js';
 import { MemoryStateStore } from '../../../src/adapters/memory/memory-state-store.js';
 import { createSimProviders } from '../../../src/adapters/sim/sim-providers.js';
 import { leaseName, RunLauncher, type RunPlacement } from '../../../src/controller/run-launcher.js';
+import type { Lease } from '../../../src/ports/state-store.js';
 import { UserInputError } from '../../../src/errors/errors.js';
 import type { RunRecord } from '../../../src/runbook/run.js';
 import { testApp } from '../../support/engine-fixture.js';
@@ -51,6 +52,22 @@ describe('RunLauncher placement', () => {
     expect(launcher.running()).toEqual([]);
     const holder = await store.acquireLease(leaseName('shop'), 'other', 60_000, 0);
     expect(holder).toMatchObject({ acquired: false, holder: { owner: run.id } });
+  });
+
+  it('lists a new run as the newest of its app even when the last one ended in the same millisecond', async () => {
+    const { store, launcher, clock } = setup({ handoff: { dispatcher: { dispatch: async () => undefined } } });
+    // Ids end in random hex: without the ordering rule, 20 launches at one instant would list the wrong run first about half the time.
+    for (let i = 0; i < 20; i++) {
+      const [last] = await store.listRuns({ app: 'shop', limit: 1 });
+      if (last) {
+        await store.putRun({ ...last, status: 'failed', finishedAt: clock.now() });
+        await store.releaseLease((await store.acquireLease(leaseName('shop'), last.id, 1, clock.now()) as { lease: Lease }).lease);
+      }
+      const run = await launcher.launch(request);
+      const [newest] = await store.listRuns({ app: 'shop', limit: 1 });
+      expect(newest).toMatchObject({ id: run.id, status: 'running' });
+      if (last) expect(run.createdAt).toBe(last.createdAt + 1);
+    }
   });
 
   it('still returns the run when the dispatch fails: the worker schedule picks it up', async () => {
