@@ -22,7 +22,7 @@ import { decide } from '../src/policy/decide.js';
 import type { Decision } from '../src/policy/decision.js';
 import type { AppPolicy } from '../src/config/types.js';
 import type { ObservationRecord } from '../src/ports/state-store.js';
-import { type Headline, machine, measuredLine, median, saveHeadlines, writeSection } from './lib/report.js';
+import { machine, measuredLine, median, saveHeadlines, writeSection } from './lib/report.js';
 
 const APPS = 100;
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
@@ -49,6 +49,7 @@ const policy: AppPolicy = {
   quorum: 2,
   maxLagSampleAgeSeconds: 300,
   approvalTimeoutSeconds: 1800,
+  separateApprover: false,
   availabilityTargetPercent: 99.95,
 };
 const intervalMs = policy.probeIntervalSeconds * 1000;

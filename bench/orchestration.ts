@@ -80,7 +80,7 @@ async function failover(profile: (typeof PROFILES)[number], variant: Outcome['va
   try {
     await sim.world.outage('us-east-1');
     const started = performance.now();
-    const run = await sim.controller.failover({ to: 'eu-west-1', reason: 'bench' });
+    const run = await sim.controller.failover({ to: 'eu-west-1', reason: 'bench', by: 'bench' });
     const ended = await sim.controller.waitForRun(run.id);
     const wallMs = performance.now() - started;
     if (ended?.status !== 'succeeded') throw new Error(`run ${run.id} ${ended?.status ?? 'vanished'}: ${ended?.error ?? ''}`);

@@ -34,7 +34,17 @@ function unbundled(what, why) {
  * - `debug` (json-schema-resolver, under @fastify/swagger, logs through it
  *   when DEBUG names it): always off in the functions, which log with pino.
  *   It bundles its browser and Node builds and a terminal color probe.
+ * - @fastify/proxy-addr (with ipaddr.js, about 15 KB): Fastify only uses it
+ *   with the `trustProxy` option, which the app does not set (the caller is
+ *   the token or the IAM principal, never an address).
+ * - safe-regex2 (with ret, about 14 KB): find-my-way checks its own three
+ *   regular expressions with it at load, and the regex of a route parameter
+ *   (`/:id(^\d+$)`) when one is registered; the API has none. The stub
+ *   knows those three (copied from find-my-way) and refuses anything else, so
+ *   a regex route, or a find-my-way whose own regexes changed, fails at load
+ *   saying why (test/unit/deploy/lambda-bundles.test.ts).
  */
+const FIND_MY_WAY_OWN_REGEXPS = [/(\/:[^/()]*?)\?(\/?)/, /[.*+?^${}()|[\]\\]/g, /\/\/+/g].map((r) => r.source);
 const STUBS = {
   '@fastify/ajv-compiler': `${unbundled('Ajv (Fastify’s default validator compiler)', 'routes validate with TypeBox (setValidatorCompiler)')}module.exports = () => unbundled;\n`,
   '@fastify/fast-json-stringify-compiler': `${unbundled(
@@ -44,6 +54,8 @@ const STUBS = {
   'ajv-formats': `${unbundled('ajv-formats', 'registerAjvFormats() of @fastify/type-provider-typebox is not used')}module.exports = { get: unbundled };\n`,
   yaml: `${unbundled('The YAML library', 'the functions read their configuration as JSON, and the API serves its OpenAPI document as JSON (/docs/json)')}module.exports = { parse: unbundled, parseAllDocuments: unbundled, parseDocument: unbundled, stringify: unbundled };\n`,
   'thread-stream': `${unbundled('pino transports (thread-stream)', 'the functions log JSON lines to stdout, without a transport')}module.exports = function ThreadStream() { unbundled(); };\n`,
+  '@fastify/proxy-addr': `${unbundled('@fastify/proxy-addr', 'the app does not set Fastify’s trustProxy option')}module.exports = { all: unbundled, compile: unbundled };\n`,
+  'safe-regex2': `${unbundled('safe-regex2', 'no route of the API has a regex parameter; only find-my-way’s own regexes are known safe')}const own = new Set(${JSON.stringify(FIND_MY_WAY_OWN_REGEXPS)});\nmodule.exports = (re) => own.has(re instanceof RegExp ? re.source : String(re)) || unbundled();\n`,
   debug: "'use strict';\nfunction off() {}\noff.enabled = false;\noff.extend = () => off;\nfunction createDebug() { return off; }\ncreateDebug.enable = () => {};\ncreateDebug.disable = () => '';\ncreateDebug.enabled = () => false;\nmodule.exports = createDebug;\n",
 };
 

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import { schemaIssues } from '../config/schema-errors.js';
-import { ConflictError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
 
 type Part = 'body' | 'querystring' | 'params' | 'headers';
 
@@ -19,6 +19,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(409).send({ error: 'Conflict', message: err.message, runId: err.runId });
     }
     if (err instanceof ConflictError) return reply.code(409).send({ error: 'Conflict', message: err.message });
+    if (err instanceof ForbiddenError) return reply.code(403).send({ error: 'Forbidden', message: err.message, rule: err.rule });
     if (err instanceof NotFoundError) return reply.code(404).send({ error: 'Not Found', message: err.message });
     if (err instanceof UserInputError) return reply.code(400).send({ error: 'Bad Request', message: err.message });
     // Fastify's own client errors: bad JSON, wrong content type, body too large.

@@ -40,12 +40,24 @@ export const OutageBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Operator = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]+$', 'x-message': 'must name who answers, in 1 to 128 printable characters' });
+/**
+ * A name the caller states in the body. It is not an identity: who answered
+ * or cancelled is the authenticated caller (the token's name, or the IAM
+ * principal), and a different stated name is only kept beside it.
+ */
+const StatedBy = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]+$',
+  'x-message': 'must be a name in 1 to 128 printable characters',
+  description:
+    "Optional, kept for scripts that send it. Not an identity: the run records the authenticated caller (the token's name, or the IAM principal ARN) as `by`; a different name given here is kept beside it as `statedBy`.",
+});
 const Comment = Type.String({ minLength: 1, maxLength: 1000, pattern: PLAIN_TEXT, 'x-message': 'must be 1 to 1000 characters without control characters' });
 
 export const ApproveBody = Type.Object(
   {
-    by: Operator,
+    by: Type.Optional(StatedBy),
     comment: Type.Optional(Comment),
     decision: Type.Optional(Type.Union([Type.Literal('approve'), Type.Literal('reject')], { default: 'approve', 'x-message': 'must be approve or reject' })),
     stepId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', 'x-message': 'must be a step id' })),
@@ -53,7 +65,7 @@ export const ApproveBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const CancelBody = Type.Object({ by: Operator, comment: Type.Optional(Comment), rollback: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false });
+export const CancelBody = Type.Object({ by: Type.Optional(StatedBy), comment: Type.Optional(Comment), rollback: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false });
 
 export const DecisionsQuery = Type.Object(
   {

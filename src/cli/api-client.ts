@@ -125,12 +125,15 @@ export class ApiClient {
     const fields = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
     const message = typeof fields['message'] === 'string' ? fields['message'] : text.trim() ? text.trim().slice(0, 200) : `HTTP ${status}`;
     const runId = typeof fields['runId'] === 'string' ? fields['runId'] : undefined;
-    throw new ApiError(this.explain(status, message, runId), status, { message, ...(runId ? { runId } : {}) });
+    const rule = typeof fields['rule'] === 'string' ? fields['rule'] : undefined;
+    throw new ApiError(this.explain(status, message, runId, rule), status, { message, ...(runId ? { runId } : {}), ...(rule ? { rule } : {}) });
   }
 
   /** The API's message, with what the operator can do about it. */
-  private explain(status: number, message: string, runId: string | undefined): string {
+  private explain(status: number, message: string, runId: string | undefined, rule: string | undefined): string {
     if (status === 401) return `the API refused the request (401): ${message}; ${tokenHint(this.options.tokenSource)}`;
+    // A policy rule (the two-person rule) refuses this caller this answer: the role is not the problem, and the message says what is.
+    if (status === 403 && rule !== undefined) return `the API refused the request (403): ${message}`;
     if (status === 403) return `the API refused the request (403): ${message}; the token's role does not allow this (viewer reads; operator runs drills, failover, failback and cancel; approver approves)`;
     if (status === 409 && runId) return `${message} (409); follow it with: failover runs ${runId}`;
     if (status === 429) return `${message} (429: too many requests; try again in a minute)`;

@@ -100,17 +100,22 @@ export function formatRunList(runs: RunRecord[]): string {
 
 /** One run: what, why, its outcome, and each step with its duration. */
 export function formatRunDetail(run: RunRecord, now: number): string {
-  const lines = [`run ${run.id}: ${describeRun(run)}, ${run.trigger}: ${run.reason}`];
+  const lines = [`run ${run.id}: ${describeRun(run)}, ${run.trigger}${run.startedBy !== undefined ? ` by ${run.startedBy}` : ''}: ${run.reason}`];
   lines.push(`${run.status}; started ${formatTime(run.createdAt)}${run.finishedAt !== undefined ? `, took ${formatDuration(run.finishedAt - run.createdAt)}` : `, running for ${formatDuration(now - run.createdAt)}`}`);
   lines.push(
     ...table(
       run.steps.map((s) => ['', s.status, s.id, s.startedAt !== undefined ? formatDuration((s.finishedAt ?? now) - s.startedAt) : '-', s.message ?? '']),
     ),
   );
-  for (const a of run.approvals ?? []) lines.push(`  ${a.stepId}: ${a.decision} by ${a.by} at ${formatTime(a.at)}${a.comment ? `: ${a.comment}` : ''}`);
-  if (run.cancelRequested) lines.push(`  cancel requested by ${run.cancelRequested.by} at ${formatTime(run.cancelRequested.at)}${run.cancelRequested.rollback ? ', with rollback' : ''}${run.cancelRequested.comment ? `: ${run.cancelRequested.comment}` : ''}`);
+  for (const a of run.approvals ?? []) lines.push(`  ${a.stepId}: ${a.decision} by ${a.by}${stated(a)} at ${formatTime(a.at)}${a.comment ? `: ${a.comment}` : ''}`);
+  if (run.cancelRequested) lines.push(`  cancel requested by ${run.cancelRequested.by}${stated(run.cancelRequested)} at ${formatTime(run.cancelRequested.at)}${run.cancelRequested.rollback ? ', with rollback' : ''}${run.cancelRequested.comment ? `: ${run.cancelRequested.comment}` : ''}`);
   if (run.error) lines.push(`error: ${run.error}`);
   return lines.join('\n');
+}
+
+/** The name a request stated besides the authenticated caller, marked as such: it is not who acted. */
+function stated(answer: { statedBy?: string }): string {
+  return answer.statedBy !== undefined ? ` (stated: ${answer.statedBy})` : '';
 }
 
 /** One line for a step that changed status while a run is followed. */
@@ -159,8 +164,8 @@ export function formatApprovalWait(run: RunRecord, gate: { stepId: string; reaso
   const deadline = gate.timeoutMs !== undefined ? ` (until ${formatTime(gate.requestedAt + gate.timeoutMs)})` : '';
   return [
     `run ${run.id} is waiting for approval at ${gate.stepId}${deadline}: ${gate.reason}`,
-    `  to approve: failover approve ${run.id} --by YOUR_NAME --comment "why"`,
-    `  to reject:  failover approve ${run.id} --by YOUR_NAME --reject`,
+    `  to approve: failover approve ${run.id} --comment "why"`,
+    `  to reject:  failover approve ${run.id} --reject`,
   ].join('\n');
 }
 
@@ -180,6 +185,8 @@ export function formatDrill(drill: DrillView, report: DrillReport | undefined = 
   const lines = [`drill ${drill.id} of ${drill.app}: ${drill.status}${drill.status === 'running' ? ` (${drill.stage})` : ''}; ${drill.from} -> ${drill.to}${drill.failback ? ' and back' : ''}`];
   if (report) {
     if (report.verdict) lines.push(report.verdict);
+    // First and loud: a run stopped half way and the layout needs a person before anything else.
+    if (report.attention) lines.push(`ATTENTION: ${report.attention.summary}`, ...report.attention.actions.map((a, i) => `  ${i + 1}. ${a}`));
     lines.push(...formatPhases(report.phases));
     const rto = report.rto;
     if (rto.totalMs !== undefined) lines.push(`recovery took ${formatDuration(rto.totalMs)} against an RTO of ${formatDuration(rto.rtoSeconds * 1000)}: ${rto.met ? 'met' : 'MISSED'}`);

@@ -23,7 +23,13 @@ const TokenSchema = Type.Object(
 
 const IamPrincipalSchema = Type.Object(
   {
-    arn: Type.String({ pattern: '^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:[A-Za-z0-9+=,.@_/*-]+$', 'x-message': 'must be an IAM user/role ARN or an STS assumed-role ARN; a trailing * matches every session' }),
+    arn: Type.String({
+      pattern: '^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:[A-Za-z0-9+=,.@_/*-]+$',
+      'x-message': 'must be an IAM user/role ARN or an STS assumed-role ARN; a trailing * matches every session',
+      description:
+        'The principal ARN API Gateway reports (an assumed role: arn:aws:sts::<account>:assumed-role/<role>/<session>). Matched exactly, or, ending in *, as a prefix: the * stands for any characters, / included. ' +
+        '.../assumed-role/SRE-OnCall/* matches every session of SRE-OnCall only; .../assumed-role/SRE-OnCall* also matches roles named SRE-OnCall-ReadOnly and the like. The first matching entry gives the roles.',
+    }),
     roles: Roles,
   },
   { additionalProperties: false },
@@ -34,7 +40,7 @@ export const ApiSchema = Type.Object(
     /** token: bearer tokens checked by the API itself; iam: API Gateway's AWS_IAM authorizer has already checked the caller (see serverless.yml). */
     auth: Type.Optional(Type.Union([Type.Literal('token'), Type.Literal('iam')], { default: 'token', 'x-message': 'must be token or iam' })),
     tokens: Type.Optional(Type.Array(TokenSchema, { maxItems: 100 })),
-    /** With auth iam: the roles of each IAM principal; any other authenticated principal may only read. */
+    /** With auth iam: the roles of each IAM principal (first matching entry wins; see IamPrincipalSchema.arn); any other authenticated principal may only read. */
     iamPrincipals: Type.Optional(Type.Array(IamPrincipalSchema, { maxItems: 100 })),
     /** Requests that change something, per caller. */
     rateLimit: Type.Optional(

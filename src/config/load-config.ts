@@ -68,6 +68,7 @@ function normalize(input: ConfigInput): Config {
           quorum: app.policy?.quorum ?? 1,
           maxLagSampleAgeSeconds: app.policy?.maxLagSampleAgeSeconds ?? 300,
           approvalTimeoutSeconds: app.policy?.approvalTimeoutSeconds ?? 1800,
+          separateApprover: app.policy?.separateApprover ?? false,
           availabilityTargetPercent: app.policy?.availabilityTargetPercent ?? 99.95,
         },
         regions: app.regions.map((r) => ({

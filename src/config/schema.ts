@@ -122,6 +122,18 @@ export const PolicySchema = Type.Object(
     /** RPO guard: how long a promotion waits for an operator when the data loss estimate is unknown or above the RPO. */
     approvalTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 10, default: 1800 })),
     /**
+     * The two-person rule: the caller who started a manual failover or failback (or the game day that
+     * started it) may not approve its approval gate (403 naming this option); someone else must.
+     * Rejecting stays allowed.
+     */
+    separateApprover: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Two-person rule: the caller who started a manual failover or failback (or the game day that started it) may not approve its approval gate (403); another approver must. Callers are compared by token name, or by IAM principal ARN with an assumed-role session counted as its role (the session name is the caller\'s to pick).',
+      }),
+    ),
+    /**
      * SLA target for measured availability (percent of time the active region answers), the base of the
      * error budget: 99.95 allows 21.6 minutes down in 30 days. Below 100, because 100 leaves no budget to
      * account; at least 50, because a lower figure is a typo (9.95 for 99.95), not an SLA.

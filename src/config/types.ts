@@ -18,6 +18,8 @@ export interface AppPolicy {
   quorum: number;
   maxLagSampleAgeSeconds: number;
   approvalTimeoutSeconds: number;
+  /** Two-person rule: the starter of a manual run may not approve its gates. */
+  separateApprover: boolean;
   /** SLA target of measured availability, in percent (below 100): the base of the error budget. */
   availabilityTargetPercent: number;
 }
@@ -88,7 +90,12 @@ export interface ApiToken {
   roles: ApiRole[];
 }
 
-/** With `auth: iam`, the roles of an IAM principal (an ARN; a trailing `*` matches every session of a role). */
+/**
+ * With `auth: iam`, the roles of an IAM principal: an exact ARN, or a prefix
+ * ending in `*` that matches any ARN starting with it (`…/assumed-role/Ops/*`
+ * every session of Ops; `…/assumed-role/Ops*` also roles named Ops-ReadOnly
+ * and the like). See iamRoles in src/api/auth/iam-callers.ts.
+ */
 export interface ApiIamPrincipal {
   arn: string;
   roles: ApiRole[];

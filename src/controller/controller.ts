@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AvailabilityLedger } from '../availability/ledger.js';
 import type { LedgerRound } from '../availability/types.js';
 import type { AppConfig, Config } from '../config/types.js';
-import { ConflictError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
+import { RunInProgressError, UserInputError } from '../errors/errors.js';
 import { activeRegionOf } from '../dns/desired-records.js';
 import { observe, type RegionHealth } from '../health/region-health.js';
 import { decide } from '../policy/decide.js';
@@ -13,14 +13,15 @@ import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
 import type { ObservationRecord, StateStore } from '../ports/state-store.js';
 import type { ProbeResult, ProbeTarget } from '../probes/types.js';
-import type { ExecuteOptions, RunbookEngine } from '../runbook/engine.js';
+import type { ExecuteOptions } from '../runbook/engine.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
-import { flattenSteps, type Runbook } from '../runbook/step.js';
+import type { Runbook } from '../runbook/step.js';
 import { DrillConductor } from '../drills/drill-conductor.js';
 import type { FaultInjector } from '../ports/fault-injector.js';
 import { findApp, findRegion } from './app-lookup.js';
 import { planRun, type RunPlan } from './planner.js';
 import { RunLauncher, type RunPlacement } from './run-launcher.js';
+import { type ApprovalAnswer, type CancelRequest, RunSignals } from './run-signals.js';
 import { type AppStatus, type ControllerStatus, regionStatus } from './status-view.js';
 import { storedHealth, vantageVotes, WITNESS } from './stored-rounds.js';
 
@@ -33,7 +34,6 @@ export interface ControllerDeps {
   prober: Prober;
   log: Logger;
   runbooks: Record<RunKind, Runbook>;
-  engine?: RunbookEngine;
   /** Where decisions that act or need a human are sent. */
   notifier?: Notifier;
   /** Which runs this controller may execute (its stack's region) and how it hands them to a worker. */
@@ -64,7 +64,9 @@ export class Controller {
   private readonly apps = new Map<string, AppRuntime>();
   private readonly launcher: RunLauncher;
   private readonly availability: AvailabilityLedger;
+  private readonly signals: RunSignals;
   private loop?: { stop: AbortController; done: Promise<void> };
+  private changes = 0;
   /** Game-day drills: started through the API, moved on by every tick. */
   readonly drills: DrillConductor;
 
@@ -76,17 +78,20 @@ export class Controller {
       prober: deps.prober,
       log: deps.log,
       runbooks: deps.runbooks,
-      ...(deps.engine ? { engine: deps.engine } : {}),
       ...(deps.placement ? { placement: deps.placement } : {}),
       onFinished: (run) => this.afterRun(run),
+      onRunSaved: () => this.changed(),
     });
     this.availability = new AvailabilityLedger({ store: deps.store, clock: deps.clock });
+    this.signals = new RunSignals(deps);
     this.drills = new DrillConductor({
       store: deps.store,
       clock: deps.clock,
       log: deps.log,
       environment: deps.config.provider,
       ...(deps.faults ? { faults: deps.faults } : {}),
+      cloud: deps.cloud,
+      vantage: deps.config.vantage,
       controls: {
         apps: () => deps.config.applications.map((a) => a.name),
         findApp: (name) => findApp(deps.config, name),
@@ -105,6 +110,21 @@ export class Controller {
   /** The configuration this controller serves. */
   get config(): Config {
     return this.deps.config;
+  }
+
+  /**
+   * Moves on whenever what `status()` shows may have changed through this
+   * process: a round judged, a run created or its progress saved, a run's
+   * outcome taken up, the state reloaded. A view of the status built at one
+   * version is current until it moves (changes made by other processes, such
+   * as a Lambda worker's, reach the store only: a view must also age out).
+   */
+  get version(): number {
+    return this.changes;
+  }
+
+  private changed(): void {
+    this.changes += 1;
   }
 
   /** The controller's clock time: what windows over the stored history end at (simulated time in tests). */
@@ -136,6 +156,7 @@ export class Controller {
       this.apps.set(app.name, runtime);
       if (saved?.activeRegion !== activeRegion) await this.deps.store.putAppState({ ...saved, app: app.name, activeRegion, updatedAt: now });
     }
+    this.changed();
   }
 
   /**
@@ -159,30 +180,14 @@ export class Controller {
     return this.launcher.execution(runId);
   }
 
-  /** Operator: answer an approval gate of a running run. */
-  async answerApproval(request: { runId: string; stepId?: string; decision: 'approve' | 'reject'; by: string; comment?: string }): Promise<RunRecord> {
-    const run = await this.runningRun(request.runId);
-    const waiting = run.steps.filter((s) => s.status === 'running' && isGate(this.deps.runbooks[run.kind], s.id));
-    const gate = request.stepId ?? waiting[0]?.id;
-    if (!gate || !waiting.some((s) => s.id === gate)) {
-      throw new ConflictError(`run ${run.id} is not waiting for an approval${request.stepId ? ` at ${request.stepId}` : ''}`);
-    }
-    await this.deps.store.addRunSignal({ runId: run.id, at: this.deps.clock.now(), type: request.decision, stepId: gate, by: request.by, ...(request.comment ? { comment: request.comment } : {}) });
-    return run;
+  /** Operator: answer an approval gate of a running run (see RunSignals.answer). */
+  answerApproval(request: ApprovalAnswer): Promise<RunRecord> {
+    return this.signals.answer(request);
   }
 
   /** Operator: stop a run at its next step boundary; with `rollback`, undo what it did where steps can. */
-  async cancelRun(request: { runId: string; by: string; comment?: string; rollback?: boolean }): Promise<RunRecord> {
-    const run = await this.runningRun(request.runId);
-    await this.deps.store.addRunSignal({ runId: run.id, at: this.deps.clock.now(), type: 'cancel', by: request.by, rollback: request.rollback === true, ...(request.comment ? { comment: request.comment } : {}) });
-    return run;
-  }
-
-  private async runningRun(runId: string): Promise<RunRecord> {
-    const run = await this.deps.store.getRun(runId);
-    if (!run) throw new NotFoundError(`no run with id ${runId}`);
-    if (run.status !== 'running') throw new ConflictError(`run ${runId} has already ended (${run.status})`);
-    return run;
+  cancelRun(request: CancelRequest): Promise<RunRecord> {
+    return this.signals.cancel(request);
   }
 
   /** Run the loop until `stop()`: a tick whenever an application's probe interval is due. */
@@ -228,6 +233,15 @@ export class Controller {
     const now = this.deps.clock.now();
     const due = [...this.apps.values()].filter((a) => a.nextDueAt <= now);
     if (due.length === 0) return;
+    try {
+      await this.round(due, now);
+    } finally {
+      // Even a round that failed half way may have moved health or decisions on.
+      this.changed();
+    }
+  }
+
+  private async round(due: AppRuntime[], now: number): Promise<void> {
     const targets: { app: AppRuntime; region: string; target: ProbeTarget }[] = due.flatMap((app) =>
       app.app.regions.flatMap((region) => region.probes.map((target) => ({ app, region: region.name, target }))),
     );
@@ -298,7 +312,7 @@ export class Controller {
       app.lastSeenRunId = runs[0].id;
     }
     const quorum = app.app.policy.quorum > 1 ? await vantageVotes(this.deps.store, app.app, now) : undefined;
-    const decision = decide(
+    const proposed = decide(
       {
         app: app.app.name,
         policy: app.app.policy,
@@ -314,6 +328,8 @@ export class Controller {
       },
       now,
     );
+    // A failover whose evidence is a drill's healed outage is held: a drill an operator aborted must not move traffic.
+    const decision = await this.drills.screen(proposed, app.health);
     const changed = app.lastDecision?.reason !== decision.reason || app.lastDecision.action !== decision.action;
     app.lastDecision = decision;
     // Record every change of mind, not every identical tick: the history stays readable.
@@ -351,24 +367,24 @@ export class Controller {
     }
   }
 
-  /** Operator: fail over `app` to region `to` now. */
-  async failover(request: { app?: string; to: string; reason: string }): Promise<RunRecord> {
+  /** Operator: fail over `app` to region `to` now; `by`, the authenticated caller, is recorded as the run's `startedBy`. */
+  async failover(request: { app?: string; to: string; reason: string; by: string }): Promise<RunRecord> {
     const app = findApp(this.deps.config, request.app);
     findRegion(app, request.to);
     const runtime = this.runtime(app.name);
     await this.refuseWhileRunning(app.name);
     if (request.to === runtime.activeRegion) throw new UserInputError(`to: ${request.to} is already the active region of ${app.name}`);
-    return this.launch({ app, kind: 'failover', from: runtime.activeRegion, to: request.to, trigger: 'manual', reason: request.reason });
+    return this.launch({ app, kind: 'failover', from: runtime.activeRegion, to: request.to, trigger: 'manual', reason: request.reason, startedBy: request.by });
   }
 
-  /** Operator: return `app` to its primary region. */
-  async failback(request: { app?: string; reason: string }): Promise<RunRecord> {
+  /** Operator: return `app` to its primary region; `by` as for failover. */
+  async failback(request: { app?: string; reason: string; by: string }): Promise<RunRecord> {
     const app = findApp(this.deps.config, request.app);
     const runtime = this.runtime(app.name);
     await this.refuseWhileRunning(app.name);
     const primary = app.regions[0]!.name;
     if (runtime.activeRegion === primary) throw new UserInputError(`app: ${app.name} already runs in its primary region ${primary}; there is nothing to fail back`);
-    return this.launch({ app, kind: 'failback', from: runtime.activeRegion, to: primary, trigger: 'manual', reason: request.reason });
+    return this.launch({ app, kind: 'failback', from: runtime.activeRegion, to: primary, trigger: 'manual', reason: request.reason, startedBy: request.by });
   }
 
   /** A dry run of a failover (to `to`, default the first standby) or a failback. Changes nothing. */
@@ -431,6 +447,8 @@ export class Controller {
     runtime.activeRegion = fromDns ?? (run.status === 'succeeded' ? run.to : runtime.activeRegion);
     // The cooldown starts with a failover that moved traffic; a failed attempt must not delay the next one.
     if (run.kind === 'failover' && runtime.activeRegion === run.to) runtime.lastFailoverAt = run.createdAt;
+    // The active region above has moved whether or not the store takes it.
+    this.changed();
     await this.deps.store.putAppState({
       app: run.app,
       activeRegion: runtime.activeRegion,
@@ -451,10 +469,7 @@ export class Controller {
   }
 }
 
-function isGate(book: Runbook, stepId: string): boolean {
-  return flattenSteps(book.root).some((s) => s.id === stepId && s.approval !== undefined);
-}
-
+/** Who gave a signal: the authenticated caller, and the body's name only when it says something else. */
 /** Median duration of past successful failovers, for RTO accounting. */
 function expectedRecovery(runs: RunRecord[]): { expectedRecoveryMs?: number } {
   const durations = runs.filter((r) => r.kind === 'failover' && r.status === 'succeeded' && r.finishedAt !== undefined).map((r) => r.finishedAt! - r.createdAt);

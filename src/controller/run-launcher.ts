@@ -23,6 +23,8 @@ export interface LaunchRequest {
   trigger: RunRecord['trigger'];
   reason: string;
   outageStartedAt?: number;
+  /** The authenticated caller who asked for a manual run. */
+  startedBy?: string;
 }
 
 /** Dependencies of the launcher. */
@@ -33,11 +35,12 @@ export interface RunLauncherDeps {
   prober: Prober;
   log: Logger;
   runbooks: Record<RunKind, Runbook>;
-  engine?: RunbookEngine;
   /** How long a run may hold its application before another worker may take over. */
   leaseTtlMs?: number;
   /** Called when a run ends, whatever its outcome. */
   onFinished?: (run: RunRecord) => Promise<void>;
+  /** Called when a run is created, and after every save of a run record executing here (the engine's `onRunSaved`). */
+  onRunSaved?: (run: RunRecord) => void;
   /** Where runs execute; default: every run, in this process. */
   placement?: RunPlacement;
 }
@@ -84,7 +87,7 @@ export class RunLauncher {
   private readonly placement: RunPlacement;
 
   constructor(private readonly deps: RunLauncherDeps) {
-    this.engine = deps.engine ?? new RunbookEngine({ store: deps.store, clock: deps.clock, log: deps.log });
+    this.engine = new RunbookEngine({ store: deps.store, clock: deps.clock, log: deps.log, ...(deps.onRunSaved ? { onRunSaved: deps.onRunSaved } : {}) });
     this.cloud = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
     this.placement = deps.placement ?? {};
   }
@@ -116,12 +119,14 @@ export class RunLauncher {
       to: request.to,
       trigger: request.trigger,
       reason: request.reason,
+      ...(request.startedBy !== undefined ? { startedBy: request.startedBy } : {}),
       status: 'running',
       createdAt: createdAfter(now, previous?.createdAt),
       steps: pendingSteps(book),
       ...(request.outageStartedAt !== undefined ? { outageStartedAt: request.outageStartedAt } : {}),
     };
     await this.deps.store.putRun(run);
+    this.deps.onRunSaved?.(run);
     const handoff = this.placement.handoff;
     if (handoff) await this.handOff(run, handoff);
     else this.start(run, app, result.lease, {});

@@ -1,47 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
-import type { AvailabilityReport } from '../availability/types.js';
-import type { AppConfig, AppPolicy } from '../config/types.js';
-import { ConflictError, NotFoundError, RunInProgressError } from '../errors/errors.js';
+import type { AppPolicy } from '../config/types.js';
+import { ConflictError, NotFoundError } from '../errors/errors.js';
 import type { RegionHealth } from '../health/region-health.js';
-import type { Clock } from '../ports/clock.js';
-import type { FaultInjector } from '../ports/fault-injector.js';
-import type { StateStore } from '../ports/state-store.js';
-import { createdAfter } from '../ports/record-order.js';
-import type { RunRecord } from '../runbook/run.js';
-import type { DrillRecord, DrillReport, DrillStatus } from './drill.js';
+import type { Decision, FailoverDecision } from '../policy/decision.js';
+import type { DrillRecord, DrillReport } from './drill.js';
+import { abortDrill, type DrillAbortRequest, type DrillAbortResult } from './drill-abort.js';
+import { DrillBook } from './drill-book.js';
 import { DrillClaim } from './drill-claim.js';
-import { buildDrillReport } from './drill-report.js';
-import { gameDayRoute } from './game-day-checks.js';
+import type { DrillConductorDeps } from './drill-deps.js';
+import { detecting } from './drill-detecting.js';
+import { drillReport } from './drill-end.js';
+import { awaitingPrimary, failingBack } from './drill-failback.js';
+import { failingOver } from './drill-failing-over.js';
+import { awaitsRun, settledReport } from './drill-settle.js';
+import { type DrillStartRequest, startDrill } from './drill-start.js';
+import { drillHoldReason, retryHoldReason } from './failover-hold.js';
 
-/** What the drills need from the controller: its view of an application, and its operator levers. */
-export interface DrillControls {
-  /** The applications this controller serves, by name. */
-  apps(): string[];
-  /** An application by name (or the only one); UserInputError when unknown. */
-  findApp(name?: string): AppConfig;
-  /** The controller's current view of an application. */
-  view(app: string): { activeRegion: string; health: Record<string, RegionHealth> };
-  /** The operator's manual failover (refused while a run holds the app). */
-  failover(request: { app: string; to: string; reason: string }): Promise<RunRecord>;
-  /** The operator's failback to the primary (manual: no hold-down). */
-  failback(request: { app: string; reason: string }): Promise<RunRecord>;
-  /** Whether runs into `region` may be started here (on AWS only the stack in that region starts them). */
-  startsRunsInto(region: string): boolean;
-  /** The application's availability, when the controller measures it. */
-  availability(app: string): Promise<AvailabilityReport | undefined>;
-}
-
-/** Dependencies of the drill conductor. */
-export interface DrillConductorDeps {
-  store: StateStore;
-  clock: Clock;
-  log: Logger;
-  environment: 'sim' | 'aws';
-  /** Present in the simulated world: outages are injected. Absent on AWS: a game day starts with a manual failover. */
-  faults?: FaultInjector;
-  controls: DrillControls;
-}
+export type { DrillConductorDeps, DrillControls } from './drill-deps.js';
 
 /** How many stages a single tick moves one drill at most (a stage whose condition already holds moves on at once). */
 const MAX_STEPS_PER_TICK = 6;
@@ -55,12 +29,21 @@ const MAX_STEPS_PER_TICK = 6;
  * again), so a restarted controller, or the next Lambda invocation, simply
  * carries on. Timings come from the runs' step records and the recorded
  * decisions, never from when a tick happened to look.
+ *
+ * The parts live apart: the start (drill-start.ts), each stage
+ * (drill-detecting.ts, drill-failing-over.ts, drill-failback.ts), the abort
+ * (drill-abort.ts), the end and the report (drill-end.ts), the report of
+ * a drill that ended with a run in flight (drill-settle.ts), the holds a
+ * drill's outage calls for (failover-hold.ts: left by a drill that ended
+ * healed without a failover that moved traffic, or while a running drill's
+ * own failover has ended that way), and the record-keeping they
+ * share (drill-book.ts, drill-failover-link.ts).
  */
 export class DrillConductor {
-  private readonly claim: DrillClaim;
+  private readonly book: DrillBook;
 
   constructor(private readonly deps: DrillConductorDeps) {
-    this.claim = new DrillClaim(deps);
+    this.book = new DrillBook(deps, new DrillClaim(deps));
   }
 
   /**
@@ -68,68 +51,8 @@ export class DrillConductor {
    * otherwise inject an outage of the primary (simulated world), or fail
    * over manually (no fault injector), and return the drill.
    */
-  async start(request: { app?: string; to?: string; failback?: boolean; by: string }): Promise<DrillRecord> {
-    const { store, clock, faults } = this.deps;
-    const app = this.deps.controls.findApp(request.app);
-    const [last] = await store.listRuns({ app: app.name, limit: 1 });
-    const view = this.deps.controls.view(app.name);
-    const { from, to } = gameDayRoute({ app, ...view, canInject: faults !== undefined, ...(request.to !== undefined ? { to: request.to } : {}), ...(last?.status === 'running' ? { runInProgress: last.id } : {}) });
-    const now = clock.now();
-    const id = newDrillId(now);
-    await this.claim.take(app.name, id);
-    // Read under the claim, so that no other start slips in. The claim lapses when no tick renewed it for a while
-    // (controllers stopped): the drill it covered still runs, and must stay the newest of its app, which is the only
-    // one a tick looks at (see advance). A new drill is ordered after the newest, even within the same millisecond.
-    const [newest] = await store.listDrills({ app: app.name, limit: 1 });
-    if (newest?.status === 'running') {
-      await this.claim.release(app.name, id);
-      throw new ConflictError(`drill ${newest.id} is in progress for ${app.name} (${newest.stage}): wait for its end or abort it (POST /drills/${newest.id}/abort)`);
-    }
-    const createdAt = createdAfter(now, newest?.createdAt);
-    const drill: DrillRecord = {
-      id,
-      app: app.name,
-      mode: 'game-day',
-      from,
-      to,
-      trigger: faults ? 'injected-outage' : 'manual-failover',
-      failback: request.failback ?? true,
-      status: 'running',
-      stage: faults ? 'detecting' : 'failing-over',
-      startedBy: request.by,
-      createdAt,
-      updatedAt: now,
-      version: 0,
-      milestones: { startedAt: now },
-      events: [],
-    };
-    try {
-      if (faults) {
-        // Recorded before the fault is injected: a crash in between leaves a drill that times out and heals, never an outage nobody knows of.
-        await this.save(drill);
-        await faults.outage(from);
-        note(drill, now, `injected an outage of ${from} (the primary): its endpoints stop answering; the controller is left to notice`);
-      } else {
-        const run = await this.deps.controls.failover({ app: app.name, to, reason: `game day ${id}: drill failover to ${to} (started by ${request.by})` });
-        drill.failoverRunId = run.id;
-        drill.decision = { by: 'drill', reason: `manual failover by ${request.by}: no fault can be injected here` };
-        drill.milestones.failoverStartedAt = run.createdAt;
-        note(drill, now, `no fault injector here: failed over to ${to} by hand (run ${run.id}); detection and decision are not exercised`);
-      }
-      await this.save(drill);
-    } catch (err) {
-      // Nothing may be left broken by a drill that never got going.
-      if (faults) await faults.heal(from).catch((e: unknown) => this.deps.log.error({ drillId: id, err: String(e) }, 'could not heal after a failed drill start'));
-      if (drill.version > 0) {
-        // Already recorded: end it as failed, with why, rather than leave it running.
-        note(drill, this.deps.clock.now(), `could not start: ${err instanceof Error ? err.message : String(err)}`);
-        await this.end(drill, 'failed', this.deps.clock.now()).catch((e: unknown) => this.deps.log.error({ drillId: id, err: String(e) }, 'could not record the failed drill start'));
-      }
-      await this.claim.release(app.name, id);
-      throw err;
-    }
-    this.deps.log.info({ drillId: id, app: app.name, from, to, trigger: drill.trigger }, 'game day started');
-    return drill;
+  async start(request: DrillStartRequest): Promise<DrillRecord> {
+    return startDrill(this.book, request);
   }
 
   /** A drill by id; NotFoundError when there is none. */
@@ -144,38 +67,27 @@ export class DrillConductor {
     return this.deps.store.listDrills(filter);
   }
 
-  /** The drill's report: the one frozen when it ended, or one computed now for a drill in progress. */
+  /**
+   * The drill's report: computed now for a drill in progress; the one frozen
+   * when it ended; or, when it ended with a run still in flight (an abort
+   * leaves it to finish), one that follows that run and is frozen again once
+   * it has ended (see drill-settle.ts).
+   */
   async report(id: string): Promise<DrillReport> {
     const drill = await this.get(id);
-    return drill.report ?? this.compute(drill);
+    if (!drill.report) return drillReport(this.deps, drill);
+    return awaitsRun(drill) ? settledReport(this.book, drill) : drill.report;
   }
 
   /**
    * Abort a running drill: heal the injected fault and start nothing more.
-   * A failover or failback run in flight is left to finish: stopped half
-   * way it would leave two writers or DNS pointing at a region without its
-   * database (POST /runs/:id/cancel remains for that). So the application
-   * ends in one consistent layout, in its primary or fully failed over,
-   * with no fault left injected.
+   * A run in flight is left to finish, so the application ends in one
+   * consistent layout (see drill-abort.ts); aborted during detection, no
+   * automatic failover rests on the drill's outage (see `screen`). Refused
+   * (ConflictError) when the fault cannot be healed: the drill carries on.
    */
-  async abort(request: { id: string; by: string; reason?: string }): Promise<{ drill: DrillRecord; runInFlight?: string }> {
-    for (let attempt = 0; ; attempt++) {
-      const drill = await this.get(request.id);
-      if (drill.status !== 'running') throw new ConflictError(`drill ${drill.id} has already ended (${drill.status})`);
-      const now = this.deps.clock.now();
-      drill.abort = { by: request.by, at: now, ...(request.reason ? { reason: request.reason } : {}) };
-      note(drill, now, `aborted by ${request.by}${request.reason ? `: ${request.reason}` : ''}`);
-      await this.heal(drill, now);
-      const inFlight = await this.runInFlight(drill);
-      if (inFlight) note(drill, now, `run ${inFlight.id} (${inFlight.kind}) is left to finish: stopping it half way would leave the application split; cancel it with POST /runs/${inFlight.id}/cancel if you must`);
-      try {
-        await this.end(drill, 'aborted', now);
-        return { drill, ...(inFlight ? { runInFlight: inFlight.id } : {}) };
-      } catch (err) {
-        // A tick moved the drill meanwhile: read it again and abort that.
-        if (!(err instanceof ConflictError) || attempt >= 2) throw err;
-      }
-    }
+  async abort(request: DrillAbortRequest): Promise<DrillAbortResult> {
+    return abortDrill(this.book, request);
   }
 
   /**
@@ -205,10 +117,9 @@ export class DrillConductor {
       if (listed?.status !== 'running') continue;
       try {
         const app = this.deps.controls.findApp(listed.app);
-        if (!(await this.claim.renew(listed.app, listed.id))) {
-          listed.error = 'another drill took the application over while no controller advanced this one';
-          await this.heal(listed, this.deps.clock.now());
-          await this.end(listed, 'failed', this.deps.clock.now());
+        if (!(await this.book.claim.renew(listed.app, listed.id))) {
+          // Ended only once healed: an ended drill is never advanced again, so a failed heal is tried again next tick.
+          await this.book.endFailedOnceHealed(listed, 'another drill took the application over while no controller advanced this one', this.deps.clock.now());
           continue;
         }
         let drill: DrillRecord | undefined = listed;
@@ -224,306 +135,80 @@ export class DrillConductor {
     }
   }
 
+  /**
+   * The controller's decision, or a hold in place of a failover whose
+   * evidence is a drill's injected outage: one the drill healed when it ended
+   * without a failover that moved traffic (aborted during detection, given
+   * up, its failover run rejected or cancelled), or one still in while the
+   * running drill's own failover run has already ended that way (see
+   * failover-hold.ts). Never throws: when the drills cannot be read, the
+   * decision stands (a real outage must not wait on the store).
+   *
+   * It sits on the path of every real failover, so it costs as little as
+   * it can: nothing without a fault injector (holds exist only where outages
+   * are injected; on AWS, and for every non-failover decision, no read at
+   * all); the newest drill only; and the observations only when the failure
+   * streak began by the heal (the rounds since the heal: few, since once
+   * `fall` of them have failed in a row the failover goes ahead).
+   *
+   * A hold is quiet (`attention: false`) while the drill is expected to
+   * settle it; it pages once the drill's heal has failed for too long (see
+   * retryHoldReason).
+   */
+  async screen(decision: Decision, health: Record<string, RegionHealth>): Promise<Decision> {
+    if (decision.action !== 'failover' || !this.deps.faults) return decision;
+    const regionHealth = health[decision.from];
+    // No failure streak: nothing for a drill to have caused (see drillHoldReason).
+    if (regionHealth?.failingSince === undefined) return decision;
+    const { store, vantage } = this.deps;
+    try {
+      const [listed] = await store.listDrills({ app: decision.app, limit: 1 });
+      // Read strongly: the listing may come from an index that has not seen the abort yet.
+      const drill = listed ? await store.getDrill(listed.id) : undefined;
+      if (drill?.status === 'running') {
+        // The drill's own failover already ended without moving traffic, and its outage is still in: one read, of that run.
+        const run = drill.stage === 'failing-over' && drill.failoverRunId ? await store.getRun(drill.failoverRunId) : undefined;
+        const retry = retryHoldReason(drill, decision.from, run);
+        return retry ? this.held(decision, drill, retry.reason, retry.attention) : decision;
+      }
+      const hold = drill?.failoverHold;
+      if (!drill || !hold || hold.region !== decision.from) return decision;
+      // A streak that began after the heal was never the drill's: decided without reading a round (an old hold costs nothing more).
+      if (regionHealth.failingSince > hold.healedAt) return decision;
+      const policy = this.deps.controls.findApp(decision.app).policy;
+      // Every round since the heal: the hold lifts on a count of failed rounds, and with rounds slower than the
+      // interval (a probe timeout ≥ the interval) a window in time would hold fewer than `fall` and keep a real
+      // outage held for good. Bounded: read only while the streak began by the heal, and once `fall` rounds
+      // after it have failed the failover goes ahead (and the streak is no longer the drill's).
+      const rounds = await store.listObservations({ app: decision.app, region: decision.from, since: hold.healedAt, vantage });
+      return this.held(decision, drill, drillHoldReason({ drill, from: decision.from, health: regionHealth, roundsSinceHeal: rounds, fallThreshold: policy.fallThreshold }));
+    } catch (err) {
+      this.deps.log.warn({ app: decision.app, err: String(err) }, 'cannot read the drills; the failover decision stands');
+      return decision;
+    }
+  }
+
+  /** A hold in place of `decision` when there is a reason, else the decision. */
+  private held(decision: FailoverDecision, drill: DrillRecord, reason: string | undefined, attention = false): Decision {
+    if (!reason) return decision;
+    this.deps.log[attention ? 'warn' : 'info']({ app: decision.app, drillId: drill.id, region: decision.from, attention }, 'failover held: its evidence is a drill’s outage');
+    return { action: 'hold', app: decision.app, at: decision.at, reason, attention };
+  }
+
   /** Move one drill one stage on when its condition holds; true when it changed. */
   private async step(drill: DrillRecord, policy: AppPolicy): Promise<boolean> {
     const now = this.deps.clock.now();
     switch (drill.stage) {
       case 'detecting':
-        return this.detecting(drill, policy, now);
+        return detecting(this.book, drill, policy, now);
       case 'failing-over':
-        return this.failingOver(drill, now);
+        return failingOver(this.book, drill, now);
       case 'awaiting-primary':
-        return this.awaitingPrimary(drill, policy, now);
+        return awaitingPrimary(this.book, drill, policy, now);
       case 'failing-back':
-        return this.failingBack(drill, now);
+        return failingBack(this.book, drill, now);
       case 'ended':
         return false;
     }
   }
-
-  /** Wait for the controller to judge the region down and fail over; stand in for the paged operator if it holds. */
-  private async detecting(drill: DrillRecord, policy: AppPolicy, now: number): Promise<boolean> {
-    const m = drill.milestones;
-    let changed = false;
-    if (m.detectedAt === undefined) {
-      const judged = (await this.deps.store.listDecisions({ app: drill.app, limit: 50 }))
-        .filter((d) => d.at >= m.startedAt && d.inputs?.regions.some((r) => r.name === drill.from && r.state === 'unhealthy'))
-        .sort((a, b) => a.at - b.at)[0];
-      if (judged) {
-        const seen = judged.inputs!.regions.find((r) => r.name === drill.from)!;
-        const votes = seen.votesDown !== undefined ? `, ${seen.votesDown} of ${seen.votesCounted ?? '?'} vantage points agreeing` : '';
-        m.detectedAt = judged.at;
-        drill.detection = { reason: `judged unhealthy by the controller (${drill.app}'s decision at ${new Date(judged.at).toISOString()}) after ${seen.consecutiveFailures} failed probe rounds in a row${votes}` };
-        note(drill, judged.at, `${drill.from} judged unhealthy ${seconds(judged.at - m.startedAt)} after the injection, after ${seen.consecutiveFailures} failed rounds`);
-        changed = true;
-      }
-    }
-    const run = (await this.deps.store.listRuns({ app: drill.app, limit: 10 })).filter((r) => r.kind === 'failover' && r.from === drill.from && r.createdAt >= m.startedAt).sort((a, b) => a.createdAt - b.createdAt)[0];
-    if (run) {
-      if (m.detectedAt === undefined) {
-        // The decision was not found (another vantage point judged, or the history moved on): the run's start is the latest the detection can have been.
-        m.detectedAt = run.createdAt;
-        note(drill, run.createdAt, `${drill.from} judged unhealthy (taken from the failover run's start: no recorded decision found)`);
-      }
-      const by = run.trigger === 'automatic' ? 'controller' : 'operator';
-      drill.decision ??= { by, reason: run.reason };
-      drill.failoverRunId = run.id;
-      m.failoverStartedAt = run.createdAt;
-      drill.stage = 'failing-over';
-      note(drill, run.createdAt, `failover run ${run.id} to ${run.to} started (${run.trigger}): ${run.reason}`);
-      await this.save(drill);
-      return true;
-    }
-    // Saved before anything is tried on it: the detection is a milestone of the report and the start of the deadline
-    // below, and a failover by hand that throws must not lose it (the decisions it was read from move on).
-    if (changed) return this.keep(drill, changed);
-    if (m.detectedAt !== undefined) {
-      const graceMs = Math.max(30_000, 3 * policy.probeIntervalSeconds * 1000);
-      // Checked before failing over by hand: a failover that is refused every tick must not keep the region down for good.
-      const deadline = graceMs + detectionDeadlineMs(policy);
-      if (now - m.detectedAt > deadline) {
-        drill.error = `no failover run started within ${Math.round(deadline / 1000)} s of ${drill.from} being judged unhealthy (see the events and the controller's log)`;
-        await this.heal(drill, now);
-        await this.end(drill, 'failed', now);
-        return true;
-      }
-      if ((!policy.automaticFailover || now - m.detectedAt >= graceMs) && (await this.failOverByHand(drill, policy, now))) changed = true;
-    } else if (now - m.startedAt > detectionDeadlineMs(policy)) {
-      drill.error = `${drill.from} was not judged unhealthy within ${Math.round(detectionDeadlineMs(policy) / 1000)} s of the injected outage: do its probes reach the application?`;
-      await this.heal(drill, now);
-      await this.end(drill, 'failed', now);
-      return true;
-    }
-    return this.keep(drill, changed);
-  }
-
-  /**
-   * The controller judged the region down but holds (automatic failover off,
-   * cooldown, daily cap, no quorum): the drill does what a paged operator
-   * would, and the report says the decision was not the controller's.
-   */
-  private async failOverByHand(drill: DrillRecord, policy: AppPolicy, now: number): Promise<boolean> {
-    if (!this.deps.controls.startsRunsInto(drill.to)) return false;
-    const [latest] = await this.deps.store.listDecisions({ app: drill.app, limit: 1 });
-    const held = policy.automaticFailover ? (latest?.reason ?? 'the controller did not fail over') : 'automatic failover is off';
-    if (!(await this.unchanged(drill))) return false;
-    try {
-      const run = await this.deps.controls.failover({ app: drill.app, to: drill.to, reason: `game day ${drill.id}: ${drill.from} is down and the controller holds (${held}); failing over as the paged operator would` });
-      drill.decision = { by: 'drill', reason: held };
-      drill.failoverRunId = run.id;
-      drill.milestones.failoverStartedAt = run.createdAt;
-      drill.stage = 'failing-over';
-      note(drill, now, `the controller held (${held}): the drill failed over by hand, run ${run.id}`);
-      return true;
-    } catch (err) {
-      // A run got there first (the controller decided after all): the next tick finds it.
-      if (err instanceof RunInProgressError) return false;
-      throw err;
-    }
-  }
-
-  private async failingOver(drill: DrillRecord, now: number): Promise<boolean> {
-    const run = drill.failoverRunId ? await this.deps.store.getRun(drill.failoverRunId) : undefined;
-    if (!run) {
-      drill.error = `the failover run ${drill.failoverRunId ?? '(none)'} is not in the store`;
-      await this.heal(drill, now);
-      await this.end(drill, 'failed', now);
-      return true;
-    }
-    if (run.status === 'running') return false;
-    drill.milestones.failoverEndedAt = run.finishedAt ?? now;
-    note(drill, drill.milestones.failoverEndedAt, `failover run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);
-    await this.heal(drill, now);
-    if (run.status !== 'succeeded') {
-      drill.error = `the failover run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}; the application is where the run left it (see GET /runs/${run.id})`;
-      await this.end(drill, 'failed', now);
-    } else if (!drill.failback) {
-      note(drill, now, `no failback asked for: the application stays in ${drill.to}`);
-      await this.end(drill, 'succeeded', now);
-    } else {
-      drill.stage = 'awaiting-primary';
-      await this.save(drill);
-    }
-    return true;
-  }
-
-  /** After the heal: fail back once the controller sees the primary healthy again. */
-  private async awaitingPrimary(drill: DrillRecord, policy: AppPolicy, now: number): Promise<boolean> {
-    const m = drill.milestones;
-    let changed = false;
-    if (drill.trigger === 'injected-outage' && m.healedAt === undefined) {
-      // An earlier heal failed: nothing else may happen before it succeeds.
-      await this.heal(drill, now);
-      if (m.healedAt === undefined) return false;
-      changed = true;
-    }
-    const since = m.healedAt ?? m.failoverEndedAt ?? now;
-    const adopted = await this.failbackRun(drill);
-    if (adopted) return this.toFailingBack(drill, adopted, `failback run ${adopted.id} started (${adopted.trigger}): ${adopted.reason}`);
-    const health = this.deps.controls.view(drill.app).health[drill.from];
-    if (health?.state === 'healthy' && (health.lastObservationAt ?? 0) >= since) {
-      if (m.primaryHealthyAt === undefined) {
-        m.primaryHealthyAt = Math.max(health.since, since);
-        note(drill, m.primaryHealthyAt, `${drill.from} judged healthy again (${policy.riseThreshold} good rounds)`);
-        changed = true;
-      }
-      // On AWS the stack in the primary's region starts the failback.
-      if (!this.deps.controls.startsRunsInto(drill.from)) return this.keep(drill, changed);
-      const skipped = `the failback hold-down of ${policy.failbackHoldDownSeconds} s is not waited for: the drill healed ${drill.from} itself`;
-      if (!(await this.unchanged(drill))) return this.keep(drill, changed);
-      try {
-        const run = await this.deps.controls.failback({ app: drill.app, reason: `game day ${drill.id}: failback to ${drill.from} (${skipped})` });
-        return this.toFailingBack(drill, run, `failback run ${run.id} started by the drill; ${skipped}`);
-      } catch (err) {
-        if (!(err instanceof RunInProgressError)) throw err;
-        // Someone else's run holds the app (an automatic failback is adopted next tick).
-        return this.keep(drill, changed);
-      }
-    }
-    const deadline = primaryDeadlineMs(policy);
-    if (now - since > deadline) {
-      drill.error = `${drill.from} was not judged healthy within ${Math.round(deadline / 1000)} s of the heal; the application stays in ${drill.to}: fail back by hand (POST /failback) once it is`;
-      await this.end(drill, 'failed', now);
-      return true;
-    }
-    return this.keep(drill, changed);
-  }
-
-  private async toFailingBack(drill: DrillRecord, run: RunRecord, text: string): Promise<boolean> {
-    drill.failbackRunId = run.id;
-    drill.milestones.failbackStartedAt = run.createdAt;
-    drill.stage = 'failing-back';
-    note(drill, run.createdAt, text);
-    await this.save(drill);
-    return true;
-  }
-
-  private async failingBack(drill: DrillRecord, now: number): Promise<boolean> {
-    const run = drill.failbackRunId ? await this.deps.store.getRun(drill.failbackRunId) : undefined;
-    if (run?.status === 'running') return false;
-    drill.milestones.failbackEndedAt = run?.finishedAt ?? now;
-    if (run?.status === 'succeeded') {
-      note(drill, drill.milestones.failbackEndedAt, `failback run ${run.id} succeeded: ${drill.app} is back in ${drill.from}`);
-      await this.end(drill, 'succeeded', now);
-    } else {
-      drill.error = run ? `the failback run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}; see GET /runs/${run.id}` : `the failback run ${drill.failbackRunId ?? '(none)'} is not in the store`;
-      note(drill, drill.milestones.failbackEndedAt, drill.error);
-      await this.end(drill, 'failed', now);
-    }
-    return true;
-  }
-
-  /** A failback run into the primary created after the failover ended (an automatic one, or one another stack started for the drill). */
-  private async failbackRun(drill: DrillRecord): Promise<RunRecord | undefined> {
-    const after = drill.milestones.failoverEndedAt ?? drill.milestones.startedAt;
-    const runs = await this.deps.store.listRuns({ app: drill.app, limit: 5 });
-    return runs.filter((r) => r.kind === 'failback' && r.to === drill.from && r.createdAt >= after).sort((a, b) => a.createdAt - b.createdAt)[0];
-  }
-
-  /** The run of this drill that is still executing, if any (for an abort's answer). */
-  private async runInFlight(drill: DrillRecord): Promise<RunRecord | undefined> {
-    const [last] = await this.deps.store.listRuns({ app: drill.app, limit: 1 });
-    return last?.status === 'running' && last.createdAt >= drill.milestones.startedAt ? last : undefined;
-  }
-
-  /**
-   * Whether the stored drill is still the one this tick read (same version,
-   * still running). Asked right before a run is started for the drill: the
-   * drill's own save comes after the run, so without this an abort saved
-   * meanwhile would be followed by a failover or failback nobody wants.
-   * (A write between this read and the run's start remains possible; the
-   * window is one store read long.)
-   */
-  private async unchanged(drill: DrillRecord): Promise<boolean> {
-    const stored = await this.deps.store.getDrill(drill.id);
-    return stored?.status === 'running' && stored.version === drill.version;
-  }
-
-  /** Heal the injected fault, once; a failure is noted, and tried again later. */
-  private async heal(drill: DrillRecord, now: number): Promise<void> {
-    if (drill.trigger !== 'injected-outage' || drill.milestones.healedAt !== undefined) return;
-    if (!this.deps.faults) {
-      note(drill, now, `cannot heal ${drill.from} from here: this controller has no fault injector`);
-      return;
-    }
-    try {
-      await this.deps.faults.heal(drill.from);
-      drill.milestones.healedAt = now;
-      note(drill, now, `healed ${drill.from}`);
-    } catch (err) {
-      this.deps.log.error({ drillId: drill.id, err: String(err) }, 'could not heal the injected outage');
-      note(drill, now, `could not heal ${drill.from}: ${String(err)}`);
-    }
-  }
-
-  /** End a drill: freeze its report, save it, give up the application's drill claim. */
-  private async end(drill: DrillRecord, status: Exclude<DrillStatus, 'running'>, now: number): Promise<void> {
-    drill.status = status;
-    drill.stage = 'ended';
-    drill.finishedAt = now;
-    drill.report = await this.compute(drill);
-    await this.save(drill);
-    await this.claim.release(drill.app, drill.id);
-    this.deps.log.info({ drillId: drill.id, status, verdict: drill.report.verdict }, 'game day ended');
-  }
-
-  private async compute(drill: DrillRecord): Promise<DrillReport> {
-    const { store, clock, environment, controls } = this.deps;
-    const [failoverRun, failbackRun, availability] = await Promise.all([
-      drill.failoverRunId ? store.getRun(drill.failoverRunId) : undefined,
-      drill.failbackRunId ? store.getRun(drill.failbackRunId) : undefined,
-      controls.availability(drill.app).catch(() => undefined),
-    ]);
-    let policy: Pick<AppPolicy, 'rtoSeconds' | 'rpoSeconds'>;
-    try {
-      policy = controls.findApp(drill.app).policy;
-    } catch {
-      policy = { rtoSeconds: 0, rpoSeconds: 0 };
-    }
-    return buildDrillReport({
-      drill,
-      ...(failoverRun ? { failoverRun } : {}),
-      ...(failbackRun ? { failbackRun } : {}),
-      policy,
-      environment,
-      ...(availability ? { availability } : {}),
-      now: clock.now(),
-    });
-  }
-
-  /** Save the drill if this step changed it; says whether it did. */
-  private async keep(drill: DrillRecord, changed: boolean): Promise<boolean> {
-    if (changed) await this.save(drill);
-    return changed;
-  }
-
-  private async save(drill: DrillRecord): Promise<void> {
-    drill.version += 1;
-    drill.updatedAt = this.deps.clock.now();
-    await this.deps.store.putDrill(drill);
-  }
-}
-
-/** If the region is not judged down by then, its probes do not see the outage: the whole RTO, and at least two fall windows. */
-function detectionDeadlineMs(policy: AppPolicy): number {
-  return Math.max(policy.rtoSeconds * 1000, 2 * (policy.fallThreshold + 1) * policy.probeIntervalSeconds * 1000);
-}
-
-/** How long the healed primary may take to be judged healthy: ten minutes, or two rise windows if longer. */
-function primaryDeadlineMs(policy: AppPolicy): number {
-  return Math.max(10 * 60_000, 2 * (policy.riseThreshold + 1) * policy.probeIntervalSeconds * 1000);
-}
-
-function note(drill: DrillRecord, at: number, text: string): void {
-  drill.events.push({ at, text });
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** Sortable and unique: `drill-20261124T120000Z-3f9a1c2b`. */
-function newDrillId(now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `drill-${stamp}-${randomBytes(4).toString('hex')}`;
 }

@@ -45,3 +45,11 @@ export const RECOVERY_STEP: Record<RunKind, string> = {
 
 /** The failover step whose outcome carries the data-loss estimate. */
 export const RPO_GUARD_STEP = 'check-data-loss-within-rpo';
+
+/**
+ * Steps whose act only changes how many instances run in a region, never
+ * where traffic or writes go: left done by a run that stopped, they cost
+ * money, not consistency, and raise no attention by themselves (an RPO gate
+ * rejected after the standby was scaled up has changed nothing that matters).
+ */
+export const CAPACITY_STEPS: ReadonlySet<string> = new Set(['scale-up-standby-compute', 'scale-up-original-compute', 'scale-down-standby-compute']);

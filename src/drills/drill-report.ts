@@ -3,6 +3,7 @@ import type { AppPolicy } from '../config/types.js';
 import type { RunRecord, StepProgress } from '../runbook/run.js';
 import { dataLossFromSummary } from '../runbook/steps/rpo-guard.js';
 import type { DrillPhase, DrillPhaseStatus, DrillRecord, DrillReport, DrillRpo, DrillRto, DrillRunRef } from './drill.js';
+import { drillAttention, type RunChanges } from './drill-attention.js';
 import { RECOVERY_STEP, RPO_GUARD_STEP, STEP_PHASES } from './drill-phases.js';
 
 /** Everything a report is computed from: plain data, no clock, no store. */
@@ -10,6 +11,8 @@ export interface DrillReportInputs {
   drill: DrillRecord;
   failoverRun?: RunRecord;
   failbackRun?: RunRecord;
+  /** What the run that stopped half way (if any) changed and did not undo, from its journal; unknown: treated as needing an operator. */
+  stoppedRunChanges?: RunChanges;
   policy: Pick<AppPolicy, 'rtoSeconds' | 'rpoSeconds'>;
   environment: 'sim' | 'aws';
   availability?: AvailabilityReport;
@@ -88,6 +91,8 @@ export function buildDrillReport(inputs: DrillReportInputs): DrillReport {
     ...(inputs.availability ? { availability: inputs.availability } : {}),
     ...(drill.error ? { error: drill.error } : {}),
   };
+  const attention = drillAttention(drill, [failoverRun, failbackRun], inputs.stoppedRunChanges);
+  if (attention) report.attention = attention;
   report.verdict = verdict(report, drill);
   return report;
 }
@@ -216,6 +221,13 @@ function rpoEstimate(run: RunRecord | undefined, rpoSeconds: number): DrillRpo |
 }
 
 function verdict(report: DrillReport, drill: DrillRecord): string {
+  // An abort leaves a run in flight to finish: the report follows it until it ends (see drill-settle.ts).
+  const inFlight = drill.status !== 'running' ? report.runs.find((r) => r.status === 'running') : undefined;
+  const still = inFlight ? `; its ${inFlight.kind} run ${inFlight.id} is still running (this report follows it until it ends)` : '';
+  return `${outcome(report, drill)}${still}${report.attention ? '; the application needs an operator (see attention)' : ''}`;
+}
+
+function outcome(report: DrillReport, drill: DrillRecord): string {
   const rto = report.rto;
   const recovery =
     rto.totalMs !== undefined

@@ -86,9 +86,81 @@ export interface DrillRecord {
   /** What the drill did and saw, oldest first. */
   events: DrillEvent[];
   error?: string;
+  /**
+   * Set while the heal of the injected outage keeps failing (cleared once it
+   * succeeds): since when, the latest error, and when it had failed for
+   * longer than the drill waits before asking for an operator (see
+   * DrillBook.heal): from then on a failover held on the drill's evidence pages.
+   */
+  healFailure?: HealFailure;
   abort?: { by: string; at: number; reason?: string };
-  /** The report, frozen when the drill ended. */
+  /**
+   * Left by a drill that ended with its outage healed and no failover that
+   * moved traffic (aborted or given up while its outage was being detected,
+   * or after its failover run failed or was cancelled): the controller does
+   * not fail over on the failed rounds of `region` up to `healedAt` (see
+   * failover-hold.ts).
+   */
+  failoverHold?: FailoverHold;
+  /** The layout the drill left when one of its runs stopped half way, read once that run had ended. */
+  endLayout?: DrillLayout;
+  /** The report, frozen when the drill ended; frozen again once a run it left in flight has ended (see drill-settle.ts). */
   report?: DrillReport;
+}
+
+/** A heal of the drill's injected outage that keeps failing. */
+export interface HealFailure {
+  /** The first failed attempt of this streak. */
+  since: number;
+  /** The latest attempt's error. */
+  error: string;
+  /** When the heal had failed for too long and the drill asked for an operator (drill.error set, holds page). */
+  alarmedAt?: number;
+}
+
+/** The evidence a drill's injected outage leaves behind, which must not move traffic once the drill is over. */
+export interface FailoverHold {
+  /** The region the drill took down (its `from`). */
+  region: string;
+  /** When the injected outage was healed: failed rounds up to then were the drill's. */
+  healedAt: number;
+}
+
+/** One region's database as read when the drill ended. `unknown`: it could not be read. */
+export interface DrillLayoutDatabase {
+  region: string;
+  role: 'writer' | 'replica' | 'absent' | 'unknown';
+  /** For a replica: the region of the writer it follows. */
+  replicaOf?: string;
+  status?: string;
+}
+
+/** Where the application stood in the real world when the drill ended: its DNS and its databases. */
+export interface DrillLayout {
+  /** When it was read. */
+  at: number;
+  /** The region the application's DNS record points at; absent when unread or pointing at none of its regions. */
+  dnsRegion?: string;
+  databases: DrillLayoutDatabase[];
+  /** What could not be read, and why. */
+  errors?: string[];
+}
+
+/**
+ * Set on a report when a run of the drill stopped half way (failed or
+ * cancelled) and left something to settle (see needsOperator in
+ * drill-attention.ts): the application may be split (DNS on one region, the
+ * writer in another, two writers) and only an operator can settle it.
+ */
+export interface DrillAttention {
+  /** One loud sentence: what stopped where, and the layout it left. */
+  summary: string;
+  /** The run that stopped, and the step it stopped at. */
+  run: { id: string; kind: RunKind; status: RunStatus; from: string; to: string; failedStep?: { id: string; title: string; status: string; message?: string } };
+  /** The layout read once the run had ended; absent when it could not be read from here. */
+  layout?: DrillLayout;
+  /** What the operator should do, in order. */
+  actions: string[];
 }
 
 /** How a phase went. `not-exercised`: the game day could not test it (no fault injected). */
@@ -173,7 +245,7 @@ export interface DrillReport {
   startedBy: string;
   startedAt: number;
   finishedAt?: number;
-  /** When the report was computed (frozen reports: when the drill ended). */
+  /** When the report was computed: frozen when the drill ended, and again when a run it left in flight has ended (see drill-settle.ts). */
   generatedAt: number;
   /** One sentence: what happened against the targets. */
   verdict: string;
@@ -193,4 +265,6 @@ export interface DrillReport {
   /** The application's measured availability and error budget when the report was made, when the controller measures it. */
   availability?: AvailabilityReport;
   error?: string;
+  /** Present when a run of the drill stopped half way and left something to settle: the application's layout needs an operator. */
+  attention?: DrillAttention;
 }

@@ -41,6 +41,22 @@ export class NotFoundError extends FailoverError {
   override name = 'NotFoundError';
 }
 
+/**
+ * The caller is known and may use the route, but a rule of the policy
+ * forbids this caller this particular answer (the two-person rule): maps to
+ * HTTP 403 with the rule's name, and to exit code 2 in the CLI.
+ */
+export class ForbiddenError extends FailoverError {
+  override name = 'ForbiddenError';
+  constructor(
+    message: string,
+    /** The config option that forbids it, e.g. `policy.separateApprover`. */
+    readonly rule: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Another run already holds the application: maps to HTTP 409 with its id. */
 export class RunInProgressError extends FailoverError {
   override name = 'RunInProgressError';

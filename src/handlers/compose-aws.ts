@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { runbooks } from '../../runbooks/index.js';
 import { createDynamoStateStore } from '../adapters/aws/state-store-factory.js';
 import { systemClock } from '../adapters/system-clock.js';
+import { logConfigWarnings } from '../config/config-warnings.js';
 import type { Config } from '../config/types.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Clock } from '../ports/clock.js';
@@ -69,6 +70,8 @@ export async function composeAws(parts: FunctionParts, env: Record<string, strin
   const config = await stackConfig(configPath, region);
   const clock = systemClock;
   const log = stackLogger(region);
+  // Once per container (composition is on first use), so the warning is in each function's log without repeating per invocation.
+  logConfigWarnings(log, config);
   const { store } = createDynamoStateStore({ table, region, ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}) });
   return {
     config,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { runbooks } from '../../runbooks/index.js';
 import { buildApp } from '../api/build-app.js';
+import { logConfigWarnings } from '../config/config-warnings.js';
 import type { Config } from '../config/types.js';
 import { Controller } from '../controller/controller.js';
 import type { Clock } from '../ports/clock.js';
@@ -36,6 +37,7 @@ export interface LocalController {
 export async function startLocal(config: Config, options: { clock: Clock; log: Logger; stateDir: string }): Promise<LocalController> {
   // First, so that a config the API cannot serve fails before anything starts.
   const auth = await localApiAuth(config.api, options.stateDir, options.log);
+  logConfigWarnings(options.log, config);
   const world = config.provider === 'sim' ? await SimWorld.start(config, { clock: options.clock }) : undefined;
   const aws = config.provider === 'aws' ? createAwsProviders(config, { clock: options.clock }) : undefined;
   const cloud: CloudProviders = world?.providers ?? aws!;

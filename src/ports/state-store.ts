@@ -43,7 +43,10 @@ export interface RunSignal {
   type: 'approve' | 'reject' | 'cancel';
   /** The approval gate this answers (approve/reject). */
   stepId?: string;
+  /** Who gave it: the authenticated caller (a token's name, or an IAM principal ARN), never a name from the request body. */
   by: string;
+  /** The name the request body gave, when it differs from `by`: kept for the record, never taken as the identity. */
+  statedBy?: string;
   comment?: string;
   /** Cancel only: also run the compensations of the steps that succeeded. */
   rollback?: boolean;

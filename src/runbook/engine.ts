@@ -38,6 +38,8 @@ export interface EngineDeps {
   log: Logger;
   retry?: RetryPolicy;
   random?: () => number;
+  /** Told after every save of a run record (its steps' progress): views of it, like GET /status, are out of date. */
+  onRunSaved?: (run: RunRecord) => void;
 }
 
 /** A step ran out of time before its goal held. */
@@ -106,7 +108,7 @@ export class RunbookEngine {
       if (stored.status === 'running') {
         stored.status = replay.ended;
         stored.finishedAt = entries.at(-1)!.at;
-        await store.putRun(stored);
+        await this.saveRun(stored);
       }
       return stored;
     }
@@ -114,7 +116,7 @@ export class RunbookEngine {
     const log = this.deps.log.child({ runId: run.id, app: run.app });
     const state: Execution = { run, journal, log, abort: new AbortController(), context, replay, options, signals: [] };
     if (entries.length === 0) {
-      await journal.append('run-started', undefined, { runbook: book.name, from: run.from, to: run.to, trigger: run.trigger, reason: run.reason });
+      await journal.append('run-started', undefined, { runbook: book.name, from: run.from, to: run.to, trigger: run.trigger, reason: run.reason, ...(run.startedBy !== undefined ? { startedBy: run.startedBy } : {}) });
       log.info({ runbook: book.name, from: run.from, to: run.to }, 'run started');
     } else {
       await journal.append('run-resumed', undefined, { after: entries.length });
@@ -145,7 +147,7 @@ export class RunbookEngine {
         log.error({ error: run.error }, 'run failed');
       }
     }
-    await store.putRun(run);
+    await this.saveRun(run);
     return run;
   }
 
@@ -302,8 +304,9 @@ export class RunbookEngine {
       const answer = (await this.refreshSignals(state)).find((s) => s.stepId === step.id && (s.type === 'approve' || s.type === 'reject'));
       if (answer) {
         const decision = answer.type === 'approve' ? 'approved' : 'rejected';
-        await state.journal.append(decision, step.id, { by: answer.by, at: answer.at, ...(answer.comment ? { comment: answer.comment } : {}) });
-        await this.recordApproval(state, { stepId: step.id, decision, by: answer.by, at: answer.at, ...(answer.comment ? { comment: answer.comment } : {}) });
+        const stated = answer.statedBy !== undefined ? { statedBy: answer.statedBy } : {};
+        await state.journal.append(decision, step.id, { by: answer.by, ...stated, at: answer.at, ...(answer.comment ? { comment: answer.comment } : {}) });
+        await this.recordApproval(state, { stepId: step.id, decision, by: answer.by, ...stated, at: answer.at, ...(answer.comment ? { comment: answer.comment } : {}) });
         if (decision === 'rejected') throw new PermanentError(`${step.id}: rejected by ${answer.by}${answer.comment ? `: ${answer.comment}` : ''}`);
         return;
       }
@@ -333,8 +336,9 @@ export class RunbookEngine {
     }
     run.status = 'cancelled';
     run.finishedAt = clock.now();
-    run.cancelRequested = { by: request.by, at: request.at, rollback: request.rollback === true, ...(request.comment ? { comment: request.comment } : {}) };
-    await journal.append('run-cancelled', undefined, { by: request.by, rollback: request.rollback === true });
+    const stated = request.statedBy !== undefined ? { statedBy: request.statedBy } : {};
+    run.cancelRequested = { by: request.by, ...stated, at: request.at, rollback: request.rollback === true, ...(request.comment ? { comment: request.comment } : {}) };
+    await journal.append('run-cancelled', undefined, { by: request.by, ...stated, rollback: request.rollback === true });
   }
 
   private async refreshSignals(state: Execution): Promise<RunSignal[]> {
@@ -344,13 +348,18 @@ export class RunbookEngine {
 
   private async recordApproval(state: Execution, approval: NonNullable<RunRecord['approvals']>[number]): Promise<void> {
     state.run.approvals = [...(state.run.approvals ?? []).filter((a) => a.stepId !== approval.stepId), approval];
-    await this.deps.store.putRun(state.run);
+    await this.saveRun(state.run);
   }
 
   private async progress(state: Execution, progress: StepProgress, patch: Partial<StepProgress>): Promise<void> {
     Object.assign(progress, patch);
     // The record is a view of the journal: a transient store error must not fail the run.
-    await withRetry(() => this.deps.store.putRun(state.run), { policy: this.retry, clock: this.deps.clock, random: this.random });
+    await withRetry(() => this.saveRun(state.run), { policy: this.retry, clock: this.deps.clock, random: this.random });
+  }
+
+  private async saveRun(run: RunRecord): Promise<void> {
+    await this.deps.store.putRun(run);
+    this.deps.onRunSaved?.(run);
   }
 }
 

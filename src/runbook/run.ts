@@ -29,6 +29,13 @@ export interface RunRecord {
   to: string;
   trigger: 'automatic' | 'manual';
   reason: string;
+  /**
+   * Who started the run: the authenticated caller of a manual failover or failback; for a run a game day started
+   * itself (the stand-in operator's failover, the manual failover where nothing can be injected, the failback),
+   * whoever started the game day. Absent for automatic runs, including the controller's failover on a game day's
+   * injected outage.
+   */
+  startedBy?: string;
   status: RunStatus;
   createdAt: number;
   finishedAt?: number;
@@ -37,10 +44,14 @@ export interface RunRecord {
   steps: StepProgress[];
   /** For failed runs: what went wrong, what was done, what was not. */
   error?: string;
-  /** Answers to the run's approval gates. */
-  approvals?: { stepId: string; decision: 'approved' | 'rejected' | 'timed-out'; by: string; comment?: string; at: number }[];
-  /** Set when an operator asked to cancel. */
-  cancelRequested?: { by: string; at: number; rollback: boolean; comment?: string };
+  /**
+   * Answers to the run's approval gates. `by` is the authenticated caller
+   * (or `controller` on a timeout); `statedBy` the different name the
+   * request's body gave, if any, which is not an identity.
+   */
+  approvals?: { stepId: string; decision: 'approved' | 'rejected' | 'timed-out'; by: string; statedBy?: string; comment?: string; at: number }[];
+  /** Set when an operator asked to cancel: `by` and `statedBy` as for approvals. */
+  cancelRequested?: { by: string; statedBy?: string; at: number; rollback: boolean; comment?: string };
 }
 
 /** One line of a run's journal. Appended, never rewritten; `seq` starts at 1. */

@@ -73,6 +73,31 @@ describe('the API over the simulated world', () => {
     expect(mutations()).toEqual([]);
   });
 
+  it('GET /status reads its own writes: a failover shows at once, and each step of the run as the store has it', async () => {
+    const status = async () => (await inject({ method: 'GET', url: '/status' })).json().applications[0];
+    expect((await status()).currentRun).toBeUndefined();
+    const run = (await post('/failover', { to: 'eu-west-1', reason: 'read your writes' })).json().run;
+    // Without the clock moving: the snapshot of a moment ago must not hide the run just started.
+    expect((await status()).currentRun).toMatchObject({ id: run.id, status: 'running' });
+    const seen = new Set<string>();
+    expect(
+      await h.clock.advanceUntil(
+        async () => {
+          const stored = (await h.store.getRun(run.id))!;
+          const shown = await status();
+          const view = shown.currentRun ?? shown.lastRun;
+          expect(view.steps.map((s: { status: string }) => s.status)).toEqual(stored.steps.map((s) => s.status));
+          seen.add(view.steps.map((s: { status: string }) => s.status[0]).join(''));
+          return stored.status !== 'running';
+        },
+        // Off the whole seconds the simulated steps take, so that a snapshot up to a second old would show.
+        { stepMs: 300, maxMs: 60_000 },
+      ),
+    ).toBe(true);
+    expect(seen.size).toBeGreaterThan(2);
+    expect(await status()).toMatchObject({ activeRegion: 'eu-west-1', lastRun: { id: run.id, status: 'succeeded' } });
+  });
+
   it('POST /failover starts one run; a second request is a 409 naming it; the run ends with steps and a journal', async () => {
     const first = await post('/failover', { to: 'eu-west-1', reason: 'game day' });
     expect(first.statusCode).toBe(202);
@@ -159,7 +184,7 @@ describe('the API over the simulated world', () => {
     expect(cancel.statusCode).toBe(202);
     expect(await h.clock.advanceUntil(async () => (await h.store.getRun(run.id))!.status !== 'running', { stepMs: 250, maxMs: 60_000 })).toBe(true);
     const detail = (await inject({ method: 'GET', url: `/runs/${run.id}` })).json();
-    expect(detail.run).toMatchObject({ status: 'cancelled', cancelRequested: { by: 'carol', rollback: true, comment: 'wrong window' } });
+    expect(detail.run).toMatchObject({ status: 'cancelled', cancelRequested: { by: 'test-admin', statedBy: 'carol', rollback: true, comment: 'wrong window' } });
     // The parallel steps in flight finished; DNS was never touched; the compute scale-up was undone; a promotion cannot be.
     expect(detail.run.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
       'check-data-loss-within-rpo:skipped',
@@ -216,5 +241,13 @@ describe('the API over the simulated world', () => {
     const status = (await inject({ method: 'GET', url: '/status' })).json();
     expect(status.applications[0].regions[0].sentence).toMatch(/^us-east-1 \(active\) is suspect: 2 of 3 failed rounds before it counts as down; 1\/1 probes failed \(status/);
     expect((await inject({ method: 'GET', url: '/decisions?limit=9999' })).statusCode).toBe(400);
+  });
+
+  // An unknown app is a mistyped query, not an application with nothing to show: every route that filters by app says so the same way.
+  it.each(['/decisions', '/runs', '/drills', '/status/history', '/status/approvals'])('GET %s?app= of an unknown application is a 400 naming the known ones; a known one is a 200', async (route) => {
+    const res = await inject({ method: 'GET', url: `${route}?app=nope` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: 'Bad Request', message: 'app: unknown application "nope"; known: shop' });
+    expect((await inject({ method: 'GET', url: `${route}?app=shop` })).statusCode).toBe(200);
   });
 });

@@ -110,7 +110,7 @@ describe('provider: aws — the same runbook against AWS-shaped APIs (stateful f
       ['verify-application-in-standby', '1/1 probes ok', 'none'],
     ]);
 
-    const run = await controller.failover({ to: 'eu-west-1', reason: 'aws drill' });
+    const run = await controller.failover({ to: 'eu-west-1', reason: 'aws drill', by: 'test-operator' });
     expect(await clock.advanceUntil(async () => (await store.getRun(run.id))!.status !== 'running', { stepMs: 1_000, maxMs: 30 * 60_000 })).toBe(true);
     const finished = (await store.getRun(run.id))!;
     expect(finished.status, finished.error).toBe('succeeded');

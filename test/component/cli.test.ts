@@ -146,7 +146,7 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     const runId = /^run (run-\S+) started/.exec(lines[0]!)![1]!;
     const detail = await cli(['runs', runId]);
     expect(detail.code).toBe(0);
-    expect(detail.stdout).toMatch(new RegExp(`^run ${runId}: failover of shop us-east-1 -> eu-west-1, manual: cli drill\nsucceeded; started .*, took \\d+\\.\\d s\n`));
+    expect(detail.stdout).toMatch(new RegExp(`^run ${runId}: failover of shop us-east-1 -> eu-west-1, manual by test-admin: cli drill\nsucceeded; started .*, took \\d+\\.\\d s\n`));
     expect(detail.stdout).toMatch(/\n {2}succeeded {2}promote-standby-database +\d+\.\d s {2}writer \(available\)\n/);
     const list = await cli(['runs', '--limit', '5']);
     expect(list.stdout.split('\n')[1]).toMatch(new RegExp(`^${runId} +failover +us-east-1 -> eu-west-1 +manual +succeeded`));
@@ -224,7 +224,7 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     const runId = /^run (run-\S+) started/.exec(running.stdout())![1]!;
     expect(running.stdout()).toContain(`run ${runId} is waiting for approval at check-data-loss-within-rpo (until `);
     expect(running.stdout()).toMatch(/estimated data loss up to 90 s of writes .*RPO 60 s: above the RPO/);
-    expect(running.stdout()).toContain(`  to approve: failover approve ${runId} --by YOUR_NAME --comment "why"`);
+    expect(running.stdout()).toContain(`  to approve: failover approve ${runId} --comment "why"`);
     expect(h.world.providers.cloud.succeeded('PromoteReadReplica')).toEqual([]);
 
     // The approver role is needed: an operator-only token is refused with exit 2.
@@ -232,15 +232,16 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/\(403\): .*approver/);
 
+    // Who approved is the token's caller; --by is only noted beside it.
     const approved = await cli(['approve', runId, '--by', 'alice', '--comment', 'accepting 90 s']);
-    expect(approved).toMatchObject({ code: 0, stdout: `run ${runId}: approved by alice; follow it with: failover runs ${runId}\n` });
+    expect(approved).toMatchObject({ code: 0, stdout: `run ${runId}: approved by test-admin; follow it with: failover runs ${runId}\n` });
     await drive(running);
     const { code, stdout } = await running.done;
     expect(code).toBe(0);
     expect(stdout.trim().split('\n').at(-1)).toMatch(/succeeded after .*: shop now runs in eu-west-1/);
-    expect((await h.store.getRun(runId))!.approvals).toMatchObject([{ decision: 'approved', by: 'alice', comment: 'accepting 90 s' }]);
-    // Nothing waits any more: a second answer is refused (409, exit 1).
-    expect((await cli(['approve', runId, '--by', 'alice'])).code).toBe(1);
+    expect((await h.store.getRun(runId))!.approvals).toMatchObject([{ decision: 'approved', by: 'test-admin', statedBy: 'alice', comment: 'accepting 90 s' }]);
+    // Nothing waits any more: a second answer is refused (409, exit 1); --by may be left out.
+    expect((await cli(['approve', runId])).code).toBe(1);
   });
 
   it('approve --reject ends the waiting run as failed (exit 1 for the waiting CLI), nothing promoted', async () => {
@@ -248,11 +249,11 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     const running = start(['failover', '--to', 'eu-west-1', '--reason', 'lagging', '--wait']);
     await drive(running, () => running.stdout().includes('waiting for approval'));
     const runId = /^run (run-\S+) started/.exec(running.stdout())![1]!;
-    expect((await cli(['approve', runId, '--by', 'alice', '--reject', '--comment', 'too much loss'])).code).toBe(0);
+    expect((await cli(['approve', runId, '--reject', '--comment', 'too much loss'])).code).toBe(0);
     await drive(running);
     const { code, stdout } = await running.done;
     expect(code).toBe(1);
-    expect(stdout).toMatch(/failed after .*rejected by alice: too much loss/);
+    expect(stdout).toMatch(/failed after .*rejected by test-admin: too much loss/);
     expect(h.world.providers.cloud.succeeded('PromoteReadReplica')).toEqual([]);
   });
 
@@ -262,11 +263,12 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     const runId = /^run (run-\S+) started/.exec(running.stdout())![1]!;
     const cancelled = await cli(['cancel', runId, '--by', 'carol', '--rollback', '--comment', 'wrong region']);
     expect(cancelled.code).toBe(0);
-    expect(cancelled.stdout).toBe(`run ${runId}: cancel requested: the run stops at its next step boundary, then roll back; follow it with: failover runs ${runId}\n`);
+    expect(cancelled.stdout).toBe(`run ${runId}: cancel requested: the run stops at its next step boundary, then roll back (by test-admin); follow it with: failover runs ${runId}\n`);
     await drive(running);
     const { code, stdout } = await running.done;
     expect(code).toBe(1);
-    expect(stdout.trim().split('\n').at(-1)).toMatch(new RegExp(`^run ${runId} was cancelled after .* by carol, and rolled back: wrong region`));
+    expect(stdout.trim().split('\n').at(-1)).toMatch(new RegExp(`^run ${runId} was cancelled after .* by test-admin, and rolled back: wrong region`));
+    expect((await h.store.getRun(runId))!.cancelRequested).toMatchObject({ by: 'test-admin', statedBy: 'carol' });
     expect((await worldLayout(h)).dnsRegion).toBe('us-east-1');
     // An ended run cannot be cancelled: 409, exit 1; an unknown one: 404, exit 2.
     expect((await cli(['cancel', runId, '--by', 'carol'])).code).toBe(1);

@@ -1,53 +1,21 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runbooks } from '../../runbooks/index.js';
-import { Controller } from '../../src/controller/controller.js';
+import { describe, expect, it } from 'vitest';
 import type { DrillPhase, DrillRecord, DrillReport } from '../../src/drills/drill.js';
 import { DRILL_CLAIM_TTL_MS } from '../../src/drills/drill-claim.js';
 import { ConflictError } from '../../src/errors/errors.js';
 import { bearer } from '../support/auth.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { FALL, gameDay, INTERVAL_MS, ORIGINAL_LAYOUT, POLL_SLACK_MS, RISE } from '../support/game-day.js';
+import type { Harness } from '../support/harness.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
 
-const INTERVAL_MS = 5_000;
-const FALL = 3;
-const RISE = 3;
-/** Slack for verification polls: a goal is seen at most a poll (≥ 200 ms, 4% of the wait) after it holds. */
-const POLL_SLACK_MS = 1_000;
-
-const ORIGINAL_LAYOUT = {
-  dnsRegion: 'us-east-1',
-  regions: {
-    'us-east-1': { db: 'writer:available', desired: 4, inService: 4 },
-    'eu-west-1': { db: 'replica:available', replicaOf: 'us-east-1', desired: 1, inService: 1 },
-  },
-};
+/** Game days: their phases and report, restarts, refusals. The abort and its hold: game-day-abort.test.ts; a run stopped half way: game-day-attention.test.ts. */
 
 describe('game-day drills in the simulated world (simulated time)', () => {
   let h: Harness;
-  let api: FastifyInstance;
-  const extra: Controller[] = [];
-  const inject = (options: InjectOptions) => api.inject({ ...options, headers: { ...bearer('operator'), ...(options.headers as Record<string, string> | undefined) } });
-  const post = (url: string, payload?: object) => inject({ method: 'POST', url, ...(payload ? { payload } : {}) });
-  const drillOf = async (id: string) => (await h.store.getDrill(id))!;
-  const untilEnded = (id: string, maxMs = 10 * 60_000) => h.clock.advanceUntil(async () => (await drillOf(id)).status !== 'running', { stepMs: 250, maxMs });
-
-  /** A harness whose controller has watched both regions healthy for half a minute; a drill starts just after a probe round. */
-  async function ready(policy: { automaticFailover?: boolean } = {}): Promise<void> {
-    h = await startHarness({ policy: { probeIntervalSeconds: INTERVAL_MS / 1000, fallThreshold: FALL, riseThreshold: RISE, failbackHoldDownSeconds: 1800, ...policy } });
-    api = await h.api();
-    h.controller.start();
-    await h.clock.advance(30_000);
-    // Just after a round: the worst case for detection, as in the failover test.
-    await h.clock.advance(1);
-  }
-
-  afterEach(async () => {
-    for (const c of extra.splice(0)) await c.stop();
-    await api?.close();
-    await h?.close();
-  });
+  const day = gameDay();
+  const { inject, post, drillOf, untilEnded, controller } = day;
+  const ready = async (policy?: { automaticFailover?: boolean }) => {
+    h = await day.start(policy);
+  };
 
   it('runs a whole game day: injected outage, automatic failover, heal, failback; every phase timed against the RTO', async () => {
     await ready();
@@ -187,8 +155,7 @@ describe('game-day drills in the simulated world (simulated time)', () => {
     expect((await drillOf(drill.id)).stage).toBe('failing-over');
     await h.clock.advance(20_000);
 
-    const restarted = new Controller({ config: h.config, clock: h.clock, store: h.store, cloud: h.world.providers, prober: h.prober, log: pino({ level: 'silent' }), runbooks, faults: h.world });
-    extra.push(restarted);
+    const restarted = controller();
     await restarted.init();
     await restarted.resumeRuns();
     restarted.start();
@@ -206,8 +173,7 @@ describe('game-day drills in the simulated world (simulated time)', () => {
   it('without a fault injector (as on AWS) starts with a manual failover and says detection and decision were not exercised', async () => {
     await ready();
     await h.controller.stop();
-    const plain = new Controller({ config: h.config, clock: h.clock, store: h.store, cloud: h.world.providers, prober: h.prober, log: pino({ level: 'silent' }), runbooks });
-    extra.push(plain);
+    const plain = controller({ faults: false });
     await plain.init();
     plain.start();
     await h.clock.advance(1);
@@ -232,7 +198,8 @@ describe('game-day drills in the simulated world (simulated time)', () => {
     expect(ended.status, ended.error).toBe('succeeded');
     expect(ended.decision).toEqual({ by: 'drill', reason: 'automatic failover is off' });
     const [failover] = await runsOldestFirst(h);
-    expect(failover).toMatchObject({ kind: 'failover', trigger: 'manual', status: 'succeeded' });
+    // Started for whoever started the game day: the two-person rule (policy.separateApprover) holds for it too.
+    expect(failover).toMatchObject({ kind: 'failover', trigger: 'manual', status: 'succeeded', startedBy: 'test-operator' });
     expect(failover!.reason).toBe(`game day ${drill.id}: us-east-1 is down and the controller holds (automatic failover is off); failing over as the paged operator would`);
     const decision = ended.report!.phases.find((p) => p.id === 'decision')!;
     expect(decision).toMatchObject({ status: 'done', durationMs: 0 });
@@ -256,6 +223,8 @@ describe('game-day drills in the simulated world (simulated time)', () => {
     expect(failed).toMatchObject({ status: 'failed', stage: 'ended' });
     expect(failed!.events.at(-1)!.text).toContain('could not start: the fault injector is unreachable');
     expect(h.world.regions().find((r) => r.name === 'us-east-1')!.mode).toBe('healthy');
+    // Healed through the drill: should the fault have gone in after all, the rounds it failed are the drill's.
+    expect(failed!.failoverHold).toEqual({ region: 'us-east-1', healedAt: failed!.milestones.healedAt });
     // Started in the same (simulated) millisecond, the retry still lists as the newest drill: the only one a tick advances.
     const retry = await post('/drills', { mode: 'game-day', failback: false });
     expect(retry.statusCode).toBe(202);
@@ -264,64 +233,23 @@ describe('game-day drills in the simulated world (simulated time)', () => {
     expect((await h.store.listDrills({ app: 'shop', limit: 1 }))[0]).toMatchObject({ id: drill.id, status: 'running' });
   }, 60_000);
 
-  it('aborts a game day before detection: heals the region, starts nothing, and keeps the report', async () => {
+  it('leaves a drill whose start failed running while its heal fails too, and ends it healed at its detection deadline', async () => {
     await ready();
-    const { drill } = (await post('/drills', { mode: 'game-day' })).json() as { drill: DrillRecord };
-    await h.clock.advance(6_000);
-    const res = await post(`/drills/${drill.id}/abort`, { reason: 'the pager went off for real' });
-    expect(res.statusCode, res.body).toBe(202);
-    expect(res.json().drill).toMatchObject({ status: 'aborted', stage: 'ended', abort: { by: 'test-operator', reason: 'the pager went off for real' } });
-    expect(res.json().runInFlight).toBeUndefined();
-    expect(h.world.regions().find((r) => r.name === 'us-east-1')!.mode).toBe('healthy');
-    await h.clock.advance(5 * 60_000);
-    expect(await runsOldestFirst(h)).toEqual([]);
-    expect(await worldLayout(h)).toEqual(ORIGINAL_LAYOUT);
-    const report = (await inject({ method: 'GET', url: `/drills/${drill.id}/report` })).json() as DrillReport;
-    expect(report.status).toBe('aborted');
-    expect(report.verdict).toMatch(/^aborted by test-operator \(the pager went off for real\); not recovered after 6\.0 s/);
-    expect(report.phases.find((p) => p.id === 'detection')).toMatchObject({ status: 'skipped', durationMs: 6_000 });
-    expect((await post(`/drills/${drill.id}/abort`)).statusCode).toBe(409);
-    // The claim is given back: the next game day may start.
-    expect((await post('/drills', { mode: 'game-day', failback: false })).statusCode).toBe(202);
-  }, 60_000);
-
-  it('lets a failover in flight finish when aborted, leaving one consistent layout', async () => {
-    await ready();
-    const { drill } = (await post('/drills', { mode: 'game-day' })).json() as { drill: DrillRecord };
-    expect(await h.clock.advanceUntil(async () => (await runsOldestFirst(h)).length > 0, { stepMs: 250, maxMs: 60_000 })).toBe(true);
-    const [run] = await runsOldestFirst(h);
-    const res = await post(`/drills/${drill.id}/abort`);
-    expect(res.statusCode).toBe(202);
-    expect(res.json().runInFlight).toBe(run!.id);
-    expect(await h.clock.advanceUntil(async () => (await h.store.getRun(run!.id))!.status !== 'running', { stepMs: 250, maxMs: 120_000 })).toBe(true);
-    expect((await h.store.getRun(run!.id))!.status).toBe('succeeded');
-    await h.clock.advance(5 * 60_000);
-    // Failed over completely and left there; no failback started by the aborted drill.
-    expect(await runsOldestFirst(h)).toHaveLength(1);
-    expect((await worldLayout(h)).dnsRegion).toBe('eu-west-1');
-    expect(h.world.regions().every((r) => r.mode === 'healthy')).toBe(true);
-  }, 60_000);
-
-  it('starts no failover for a drill an operator aborts while a tick is about to fail over by hand', async () => {
-    await ready({ automaticFailover: false });
-    const { drill } = (await post('/drills', { mode: 'game-day' })).json() as { drill: DrillRecord };
-    const decisions = h.store.listDecisions.bind(h.store);
-    let aborted = false;
-    h.store.listDecisions = async (filter) => {
-      // The tick reads the latest decision right before it fails over by hand: the abort lands in between.
-      if (filter.limit === 1 && !aborted) {
-        aborted = true;
-        await h.controller.drills.abort({ id: drill.id, by: 'bob', reason: 'real incident' });
-      }
-      return decisions(filter);
+    h.world.outage = async () => {
+      throw new Error('the fault injector is unreachable');
     };
-    expect(await untilEnded(drill.id)).toBe(true);
-    expect(aborted).toBe(true);
-    expect((await drillOf(drill.id)).status).toBe('aborted');
-    await h.clock.advance(5 * 60_000);
-    expect(await runsOldestFirst(h)).toEqual([]);
-    expect(await worldLayout(h)).toEqual(ORIGINAL_LAYOUT);
-    expect(h.world.regions().every((r) => r.mode === 'healthy')).toBe(true);
+    const heal = h.world.heal.bind(h.world);
+    h.world.heal = async () => {
+      throw new Error('the fault injector is unreachable');
+    };
+    expect((await post('/drills', { mode: 'game-day' })).statusCode).toBe(500);
+    const [left] = await h.store.listDrills({ app: 'shop', limit: 1 });
+    expect(left).toMatchObject({ status: 'running', stage: 'detecting' });
+    expect(left!.milestones.healedAt).toBeUndefined();
+    expect(left!.events.map((e) => e.text)).toEqual(['could not heal us-east-1: Error: the fault injector is unreachable', 'could not start: the fault injector is unreachable']);
+    h.world.heal = heal;
+    expect(await untilEnded(left!.id)).toBe(true);
+    expect(await drillOf(left!.id)).toMatchObject({ status: 'failed', failoverHold: { region: 'us-east-1' } });
   }, 60_000);
 
   it('gives up and heals the region when failing over by hand is refused tick after tick', async () => {
@@ -349,8 +277,7 @@ describe('game-day drills in the simulated world (simulated time)', () => {
     expect(res.json().message).toMatch(new RegExp(`^drill ${drill.id} is in progress for shop \\(detecting\\)`));
     expect((await h.store.listDrills({ limit: 10 })).map((d) => d.id)).toEqual([drill.id]);
     // The next controller's tick finds it (the newest of its app) and ends it, healing the region.
-    const restarted = new Controller({ config: h.config, clock: h.clock, store: h.store, cloud: h.world.providers, prober: h.prober, log: pino({ level: 'silent' }), runbooks, faults: h.world });
-    extra.push(restarted);
+    const restarted = controller();
     await restarted.init();
     restarted.start();
     expect(await untilEnded(drill.id)).toBe(true);
@@ -444,4 +371,5 @@ describe('game-day drills in the simulated world (simulated time)', () => {
     expect((await inject({ method: 'GET', url: '/drills?limit=0', headers: bearer('viewer') })).statusCode).toBe(400);
     expect(await h.store.listDrills({ limit: 10 })).toEqual([]);
   });
+
 });

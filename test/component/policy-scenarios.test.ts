@@ -85,7 +85,8 @@ describe('policy scenarios in the simulated world (simulated time)', () => {
     expect(approve.statusCode).toBe(202);
     await h.clock.advanceUntil(ended, { stepMs: 500, maxMs: 5 * 60_000 });
     const finished = (await h.store.getRun(run!.id))!;
-    expect(finished).toMatchObject({ status: 'succeeded', approvals: [{ stepId: 'check-data-loss-within-rpo', decision: 'approved', by: 'alice' }] });
+    // The approver's token names who approved; the body's name is kept beside it, not as the identity.
+    expect(finished).toMatchObject({ status: 'succeeded', approvals: [{ stepId: 'check-data-loss-within-rpo', decision: 'approved', by: 'test-approver', statedBy: 'alice' }] });
     await api.close();
   });
 

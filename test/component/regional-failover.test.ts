@@ -71,7 +71,7 @@ describe('automatic regional failover in the simulated world (simulated time)', 
     expect(await runsOldestFirst(h)).toHaveLength(1);
 
     // Failback is an operator's call; it restores the original layout.
-    const back = await h.controller.failback({ reason: 'us-east-1 healthy for a minute' });
+    const back = await h.controller.failback({ reason: 'us-east-1 healthy for a minute', by: 'test-operator' });
     expect(back).toMatchObject({ kind: 'failback', from: 'eu-west-1', to: 'us-east-1', status: 'running' });
     expect(await h.clock.advanceUntil(async () => (await h.store.getRun(back.id))!.status !== 'running', { stepMs: 250, maxMs: 120_000 })).toBe(true);
     const finished = (await h.store.getRun(back.id))!;

@@ -9,7 +9,7 @@ describe('regional-failover under cloud faults (simulated time)', () => {
   afterEach(async () => h?.close());
 
   const failoverAndWait = async () => {
-    const run = await h.controller.failover({ to: 'eu-west-1', reason: 'fault drill' });
+    const run = await h.controller.failover({ to: 'eu-west-1', reason: 'fault drill', by: 'test-operator' });
     await h.clock.advanceUntil(async () => (await h.store.getRun(run.id))!.status !== 'running', { stepMs: 250, maxMs: 10 * 60_000 });
     return (await h.store.getRun(run.id))!;
   };
@@ -53,7 +53,7 @@ describe('regional-failover under cloud faults (simulated time)', () => {
     await h.world.outage('us-east-1');
     // Let the loop detect the outage while operators hammer the API.
     const requests = Array.from({ length: 100 }, (_, i) =>
-      i % 2 === 0 ? api.inject({ method: 'POST', url: '/failover', headers: bearer('operator'), payload: { to: 'eu-west-1', reason: `click ${i}` } }) : h.controller.failover({ to: 'eu-west-1', reason: `call ${i}` }).then(() => 202, (e: unknown) => e),
+      i % 2 === 0 ? api.inject({ method: 'POST', url: '/failover', headers: bearer('operator'), payload: { to: 'eu-west-1', reason: `click ${i}` } }) : h.controller.failover({ to: 'eu-west-1', reason: `call ${i}`, by: 'test-operator' }).then(() => 202, (e: unknown) => e),
     );
     const advancing = h.clock.advance(20_000);
     const results = await Promise.all(requests);

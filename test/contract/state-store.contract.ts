@@ -46,6 +46,23 @@ export function describeStateStoreContract(name: string, setup: () => Promise<{ 
     };
 
     it(
+      'keeps a run\'s starter and the operators\' signals with who gave them and any name they stated beside it, in order',
+      withStore(async (store) => {
+        const started = { ...run('r1', 'shop', 1_000), startedBy: 'arn:aws:sts::123456789012:assumed-role/Ops/alice' };
+        await store.putRun(started);
+        expect(await store.getRun('r1')).toEqual(started);
+        expect(await store.listRunSignals('r1')).toEqual([]);
+        await store.addRunSignal({ runId: 'r1', at: 2_000, type: 'approve', stepId: 'gate', by: 'bob-oncall', statedBy: 'Bob', comment: 'ok' });
+        await store.addRunSignal({ runId: 'r1', at: 3_000, type: 'cancel', by: 'carol', rollback: true });
+        expect(await store.listRunSignals('r1')).toEqual([
+          { runId: 'r1', at: 2_000, type: 'approve', stepId: 'gate', by: 'bob-oncall', statedBy: 'Bob', comment: 'ok' },
+          { runId: 'r1', at: 3_000, type: 'cancel', by: 'carol', rollback: true },
+        ]);
+        expect(await store.listRunSignals('r2')).toEqual([]);
+      }),
+    );
+
+    it(
       'keeps app state and runs, and lists runs newest first per app and overall',
       withStore(async (store) => {
         expect(await store.getAppState('shop')).toBeUndefined();

@@ -28,6 +28,17 @@ describe('bin/failover.js', () => {
     expect(stdout).toBe('examples/failover.yaml: valid: provider sim, 1 application: shop (us-east-1 primary, eu-west-1)\n');
   });
 
+  it('validates a config with a warning: exit 0, the warning with its path on stderr', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'failover-cli-'));
+    const example = await readFile(join(root, 'examples/failover.yaml'), 'utf8');
+    const slow = join(dir, 'slow.yaml');
+    await writeFile(slow, example.replace('timeoutMs: 1000', 'timeoutMs: 2000'));
+    const { code, stdout, stderr } = await failover(['validate', slow]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${slow}: valid: provider sim, 1 application: shop (us-east-1 primary, eu-west-1) (1 warning)\n`);
+    expect(stderr).toMatch(/^warning: applications\[0\]\.regions\[0\]\.probes\[0\]\.timeoutMs: 2000 ms is over 80% of applications\[0\]\.policy\.probeIntervalSeconds \(2 s\).*\n$/);
+  });
+
   it('refuses a bad config with exit 2, each problem with its path, and no stack trace', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'failover-cli-'));
     const example = await readFile(join(root, 'examples/failover.yaml'), 'utf8');

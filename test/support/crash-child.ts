@@ -51,7 +51,7 @@ const prober = new HttpProber({ clock: systemClock, concurrency: 8 });
 const controller = new Controller({ config, clock: systemClock, store, cloud: sim, prober, log: pino({ level: 'silent' }), runbooks });
 await controller.init();
 const [resumed] = await controller.resumeRuns();
-const runId = resumed ?? (await controller.failover({ to: 'eu-west-1', reason: 'crash drill' })).id;
+const runId = resumed ?? (await controller.failover({ to: 'eu-west-1', reason: 'crash drill', by: 'crash-test' })).id;
 const run = await controller.waitForRun(runId);
 process.stdout.write(`${JSON.stringify(run)}\n`);
 await prober.close();

@@ -42,6 +42,9 @@ svg.bar .rto { stroke: var(--bad); stroke-width: 3; }
 .status-running { color: var(--warn); }
 .status-pending, .status-skipped, .status-not-exercised { color: var(--mute); }
 .legend { font-size: .85rem; color: var(--mute); margin: .25rem 0 .75rem; }
+section.attention { margin: 1rem 0; padding: .75rem 1rem; border: 2px solid var(--bad); border-radius: 4px; background: #ffebe9; }
+section.attention h2 { margin: 0 0 .5rem; color: var(--bad); }
+section.attention ol { margin: .5rem 0 0; padding-left: 1.25rem; }
 ol.events { padding-left: 1.25rem; }
 ol.events li { margin: .15rem 0; }
 `;

@@ -71,9 +71,9 @@ export const STATUS_JS = String.raw`(function () {
 
   function approvalCommands(a) {
     return [
-      'FAILOVER_URL=' + apiUrl + ' failover approve ' + a.runId + ' --step ' + a.stepId + ' --by YOUR_NAME --comment "why"',
-      'FAILOVER_URL=' + apiUrl + ' failover approve ' + a.runId + ' --step ' + a.stepId + ' --by YOUR_NAME --reject',
-      'curl -X POST ' + apiUrl + '/runs/' + a.runId + '/approve -H "Authorization: Bearer $FAILOVER_TOKEN" -H \'content-type: application/json\' -d \'{"by":"YOUR_NAME","stepId":"' + a.stepId + '"}\''
+      'FAILOVER_URL=' + apiUrl + ' failover approve ' + a.runId + ' --step ' + a.stepId + ' --comment "why"',
+      'FAILOVER_URL=' + apiUrl + ' failover approve ' + a.runId + ' --step ' + a.stepId + ' --reject',
+      'curl -X POST ' + apiUrl + '/runs/' + a.runId + '/approve -H "Authorization: Bearer $FAILOVER_TOKEN" -H \'content-type: application/json\' -d \'{"stepId":"' + a.stepId + '"}\''
     ].join('\n');
   }
 

@@ -28,6 +28,16 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The name to record as who did something: the authenticated caller's, never
+ * a name from the request. Every route above `public` has a caller (the auth
+ * hook refused the request otherwise), so its absence is a wiring fault.
+ */
+export function callerName(request: { caller?: Caller }): string {
+  if (!request.caller) throw new Error('no authenticated caller: a route that records who acted must declare config.auth above public');
+  return request.caller.name;
+}
+
 /** Does this caller have the access a route declares? Every authenticated caller is a viewer. */
 export function allows(caller: Caller | undefined, level: AccessLevel): boolean {
   if (level === 'public') return true;

@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { ApiRole, ApiToken } from '../../config/types.js';
 
 /** The SHA-256 of a token as lower-case hex: what the config holds instead of the token. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** Longest token worth hashing; anything longer is not one of ours. */
@@ -30,7 +30,8 @@ export class TokenVerifier {
   /** The name and roles of the token's owner, or undefined when the token is not configured. */
   verify(token: string): { name: string; roles: readonly ApiRole[] } | undefined {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
-    const digest = createHash('sha256').update(token, 'utf8').digest();
+    // One-shot hash(): every request pays this, and it is about twice as fast as a Hash object (strings hash as UTF-8).
+    const digest = hash('sha256', token, 'buffer');
     let found: { name: string; roles: readonly ApiRole[] } | undefined;
     for (const entry of this.entries) {
       if (timingSafeEqual(entry.digest, digest) && !found) found = { name: entry.name, roles: entry.roles };

@@ -1,5 +1,5 @@
 import type { AvailabilityReport } from '../../availability/types.js';
-import type { DrillPhase, DrillReport } from '../../drills/drill.js';
+import type { DrillAttention, DrillPhase, DrillReport } from '../../drills/drill.js';
 import { htmlDocument } from './layout.js';
 import { html, type SafeHtml } from '../html/html.js';
 import { clockTime, dateTime, duration, percent } from './page-format.js';
@@ -10,8 +10,9 @@ const BAR_WIDTH = 1000;
 /**
  * The readable page of a game-day report: the verdict, the facts (RTO,
  * RPO, availability), each phase with a bar on a time axis that shows the
- * RTO as a red line, the runs and what the drill did. A drill in progress
- * refreshes itself every 5 s (a meta refresh: no script needed).
+ * RTO as a red line, the runs and what the drill did. A drill in progress,
+ * or one whose run is still in flight, refreshes itself every 5 s (a meta
+ * refresh: no script needed).
  */
 export function renderDrillReportPage(report: DrillReport): string {
   const failover = report.phases.filter((p) => p.part === 'failover');
@@ -24,6 +25,7 @@ export function renderDrillReportPage(report: DrillReport): string {
 <p>Drill <code>${report.drillId}</code>, started ${dateTime(report.startedAt)} by ${report.startedBy}${report.finishedAt !== undefined ? html`, ended ${dateTime(report.finishedAt)}` : ''}</p>
 </header>
 <main>
+${report.attention ? attentionSection(report.attention) : ''}
 <p class="verdict">${report.verdict}</p>
 <dl class="facts">
 <dt>Environment</dt><dd>${report.environment === 'sim' ? 'the simulated world' : 'AWS'}</dd>
@@ -40,7 +42,7 @@ ${report.error ? html`<dt>Error</dt><dd class="status-failed">${report.error}</d
 ${phaseTable(failover, rtoMs)}
 ${failback.length > 0 ? html`<h2>Failback phases</h2><p class="legend">Time axis from ${report.trigger === 'injected-outage' ? 'the heal' : 'the end of the failover'}; the RTO line is shown for scale only (a planned failback has no outage to recover from).</p>${phaseTable(failback, rtoMs)}` : ''}
 <h2>Runs</h2>
-${report.runs.length === 0 ? html`<p class="note">No run yet.</p>` : html`<ul>${report.runs.map((r) => html`<li><a href="/runs/${encodeURIComponent(r.id)}"><code>${r.id}</code></a>: ${r.kind} (${r.trigger}), ${r.status}</li>`)}</ul>`}
+${report.runs.length === 0 ? html`<p class="note">${report.status === 'running' ? 'No run yet.' : 'No run: the drill ended before any failover started.'}</p>` : html`<ul>${report.runs.map((r) => html`<li><a href="/runs/${encodeURIComponent(r.id)}"><code>${r.id}</code></a>: ${r.kind} (${r.trigger}), ${r.status}</li>`)}</ul>`}
 <h2>What the drill did</h2>
 <ol class="events">${report.events.map((e) => html`<li><code>${clockTime(e.at)}</code> ${e.text}</li>`)}</ol>
 </main>
@@ -49,8 +51,26 @@ ${report.runs.length === 0 ? html`<p class="note">No run yet.</p>` : html`<ul>${
     title: `Game day ${report.drillId} – ${report.app}`,
     body,
     stylesheet: 'drill-report.css',
-    ...(report.status === 'running' ? { refreshSeconds: 5 } : {}),
+    // Also after an abort that left a run to finish: the report follows that run until it ends.
+    ...(report.status === 'running' || report.runs.some((r) => r.status === 'running') ? { refreshSeconds: 5 } : {}),
   });
+}
+
+/** A run stopped half way: said first and loudly, with the layout it left and what to do. */
+function attentionSection(attention: DrillAttention): SafeHtml {
+  const { run, layout } = attention;
+  const step = run.failedStep;
+  return html`<section class="attention" role="alert" aria-labelledby="attention-title">
+<h2 id="attention-title">Operator action needed</h2>
+<p>${attention.summary}</p>
+<dl class="facts">
+<dt>Stopped run</dt><dd><a href="/runs/${encodeURIComponent(run.id)}"><code>${run.id}</code></a>: ${run.kind} ${run.from} → ${run.to}, ${run.status}</dd>
+${step ? html`<dt>Failed step</dt><dd><code>${step.id}</code> ${step.title} (${step.status})${step.message ? html`<div class="note">${step.message}</div>` : ''}</dd>` : ''}
+<dt>DNS points at</dt><dd>${layout ? (layout.dnsRegion ?? 'none of its regions (or it could not be read)') : 'not read'}</dd>
+<dt>Databases</dt><dd>${layout ? layout.databases.map((d) => html`<span class="window">${d.region}: <strong>${d.role}</strong>${d.replicaOf ? ` of ${d.replicaOf}` : ''}${d.status ? `, ${d.status}` : ''}</span>`) : 'not read'}</dd>
+</dl>
+<ol>${attention.actions.map((a) => html`<li>${a}</li>`)}</ol>
+</section>`;
 }
 
 function availabilityFacts(availability: AvailabilityReport): SafeHtml {

@@ -88,12 +88,12 @@ function approvalsBlock(approvals: PendingApproval[], apiUrl: string): SafeHtml 
   )}</ul>`;
 }
 
-/** The CLI and curl commands that answer a gate (the page itself never approves: that takes a bearer token). */
+/** The CLI and curl commands that answer a gate (the page itself never approves: that takes a bearer token, whose caller is recorded as who answered). */
 export function approvalCommands(a: Pick<PendingApproval, 'runId' | 'stepId'>, apiUrl: string): string {
   return [
-    `FAILOVER_URL=${apiUrl} failover approve ${a.runId} --step ${a.stepId} --by YOUR_NAME --comment "why"`,
-    `FAILOVER_URL=${apiUrl} failover approve ${a.runId} --step ${a.stepId} --by YOUR_NAME --reject`,
-    `curl -X POST ${apiUrl}/runs/${a.runId}/approve -H "Authorization: Bearer $FAILOVER_TOKEN" -H 'content-type: application/json' -d '{"by":"YOUR_NAME","stepId":"${a.stepId}"}'`,
+    `FAILOVER_URL=${apiUrl} failover approve ${a.runId} --step ${a.stepId} --comment "why"`,
+    `FAILOVER_URL=${apiUrl} failover approve ${a.runId} --step ${a.stepId} --reject`,
+    `curl -X POST ${apiUrl}/runs/${a.runId}/approve -H "Authorization: Bearer $FAILOVER_TOKEN" -H 'content-type: application/json' -d '{"stepId":"${a.stepId}"}'`,
   ].join('\n');
 }
 

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { UserInputError } from '../../errors/errors.js';
 import type { ApiDeps } from '../build-app.js';
+import { callerName } from '../auth/access.js';
 import { prefersHtml } from '../content-negotiation.js';
 import { AbortDrillBody, DrillBody, DrillParams, DrillReportQuery, DrillsQuery } from '../drill-schemas.js';
 import { renderDrillReportPage } from '../pages/drill-report-page.js';
+import { appFilter } from './app-filter.js';
 
 /**
  * Drills: a plan (a dry run, nothing changes) or a game day (a real
@@ -25,14 +27,14 @@ export function registerDrillRoutes(app: FastifyInstance, deps: ApiDeps): void {
         return { mode: 'plan', plan };
       }
       if (kind !== undefined) throw new UserInputError('body.kind: only for mode plan; a game day is a failover and, unless failback is false, a failback');
-      const drill = await drills.start({ by: request.caller?.name ?? 'unknown', ...(name !== undefined ? { app: name } : {}), ...(to !== undefined ? { to } : {}), ...(failback !== undefined ? { failback } : {}) });
+      const drill = await drills.start({ by: callerName(request), ...(name !== undefined ? { app: name } : {}), ...(to !== undefined ? { to } : {}), ...(failback !== undefined ? { failback } : {}) });
       return reply.code(202).send({ drill });
     },
   );
 
   app.get<{ Querystring: Static<typeof DrillsQuery> }>('/drills', { config: { auth: 'viewer' }, schema: { querystring: DrillsQuery } }, async (request) => {
     // The list stays light: the reports are at /drills/:id/report.
-    const list = await drills.list({ limit: request.query.limit ?? 20, ...(request.query.app !== undefined ? { app: request.query.app } : {}) });
+    const list = await drills.list({ limit: request.query.limit ?? 20, ...appFilter(deps.controller.config, request.query.app) });
     return { drills: list.map(({ report: _report, ...drill }) => drill) };
   });
 
@@ -62,7 +64,7 @@ export function registerDrillRoutes(app: FastifyInstance, deps: ApiDeps): void {
       schema: {
         params: DrillParams,
         body: AbortDrillBody,
-        description: 'Abort a game day: the injected fault is healed and nothing more is started; a run in flight finishes (cancel it at /runs/:id/cancel if you must), so the application ends in one consistent layout.',
+        description: 'Abort a game day: the injected fault is healed and nothing more is started; a run in flight finishes (cancel it at /runs/:id/cancel if you must), so the application ends in one consistent layout. 409 when the fault cannot be healed: the drill is then NOT aborted (it keeps running), and the abort may be tried again.',
       },
       // A bare `curl -X POST` has no body: an abort without a reason.
       preValidation: async (request) => {
@@ -70,7 +72,7 @@ export function registerDrillRoutes(app: FastifyInstance, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      const result = await drills.abort({ id: request.params.id, by: request.caller?.name ?? 'unknown', ...(request.body?.reason ? { reason: request.body.reason } : {}) });
+      const result = await drills.abort({ id: request.params.id, by: callerName(request), ...(request.body?.reason ? { reason: request.body.reason } : {}) });
       return reply.code(202).send(result);
     },
   );

@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as Type from 'typebox';
 import type { Static } from 'typebox';
-import { findApp } from '../../controller/app-lookup.js';
+import { appFilter } from './app-filter.js';
 import { loadPendingApprovals } from '../../controller/pending-approvals.js';
 import { HISTORY_WINDOWS, type HistoryWindow, loadRegionHistory } from '../../controller/region-history.js';
 import { ASSETS } from '../assets/assets.js';
@@ -101,14 +101,15 @@ export function registerPageRoutes(app: FastifyInstance, deps: ApiDeps): void {
     schema: { description: "Each region's probe rounds over the window (default 1h) in 60 slices: passed, failed, and ok | failed | mixed | none.", querystring: HistoryQuery },
   };
   app.get<{ Querystring: Static<typeof HistoryQuery> }>('/status/history', history, async (request) => {
-    const { app: name, window = '1h' } = request.query;
-    if (name !== undefined) findApp(deps.controller.config, name);
-    return loadRegionHistory(deps.store, deps.controller.config, { window, now: deps.controller.now(), ...(name !== undefined ? { apps: [name] } : {}) });
+    const { window = '1h' } = request.query;
+    const { app } = appFilter(deps.controller.config, request.query.app);
+    return loadRegionHistory(deps.store, deps.controller.config, { window, now: deps.controller.now(), ...(app !== undefined ? { apps: [app] } : {}) });
   });
 
   const approvals = { config: { auth: 'viewer' as const }, schema: { description: 'The approval gates runs are waiting at, with their prompts and deadlines.', querystring: ApprovalsQuery } };
   app.get<{ Querystring: Static<typeof ApprovalsQuery> }>('/status/approvals', approvals, async (request) => {
-    const names = request.query.app !== undefined ? [findApp(deps.controller.config, request.query.app).name] : deps.controller.config.applications.map((a) => a.name);
+    const { app } = appFilter(deps.controller.config, request.query.app);
+    const names = app !== undefined ? [app] : deps.controller.config.applications.map((a) => a.name);
     // One run at a time per application: a run waiting for approval is the newest.
     const latest = await Promise.all(names.map((app) => deps.store.listRuns({ app, limit: 1 })));
     return { approvals: await loadPendingApprovals(deps.store, latest.flat()) };

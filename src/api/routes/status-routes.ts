@@ -2,13 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { ApiDeps } from '../build-app.js';
 import { DecisionsQuery } from '../schemas.js';
+import { StatusSnapshot } from '../status-snapshot.js';
+import { appFilter } from './app-filter.js';
 
 /** GET /health (liveness, no work), GET /status (everything the controller knows) and GET /decisions (every change of mind, with its reason). */
 export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/health', { config: { auth: 'public' } }, async () => ({ status: 'ok' }));
-  app.get('/status', { config: { auth: 'viewer' } }, async () => deps.controller.status());
+  const snapshot = new StatusSnapshot(deps.controller);
+  app.get('/status', { config: { auth: 'viewer' } }, async (_request, reply) => {
+    // Already JSON: Fastify sends a string with a JSON content type as it is.
+    reply.type('application/json; charset=utf-8');
+    return snapshot.json();
+  });
   app.get<{ Querystring: Static<typeof DecisionsQuery> }>('/decisions', { config: { auth: 'viewer' }, schema: { querystring: DecisionsQuery } }, async (request) => {
-    const decisions = await deps.store.listDecisions({ limit: request.query.limit ?? 50, ...(request.query.app !== undefined ? { app: request.query.app } : {}) });
+    const decisions = await deps.store.listDecisions({ limit: request.query.limit ?? 50, ...appFilter(deps.controller.config, request.query.app) });
     return { decisions };
   });
 }

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { formatIssue } from '../../config/config-error.js';
+import { configWarnings } from '../../config/config-warnings.js';
 import type { Config } from '../../config/types.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -8,12 +10,15 @@ import { loadLocalConfig } from '../local-config.js';
 export function registerValidate(program: Command, ctx: CliContext): void {
   program
     .command('validate')
-    .description('check a failover.yaml: every problem with its path (exit 2), or a one-line summary (no API needed)')
+    .description('check a failover.yaml: every problem with its path (exit 2), or a one-line summary and any warnings (exit 0; no API needed)')
     .argument('<config>', 'the configuration file (YAML or JSON)')
     .action(async (file: string) => {
       const config = await loadLocalConfig(ctx, file, { valid: false });
-      const summary = { valid: true, source: file, provider: config.provider, applications: config.applications.map((a) => ({ name: a.name, regions: a.regions.map((r) => r.name) })) };
-      ctx.emit(summary, () => `${file}: valid: provider ${config.provider}, ${summarizeApps(config)}`);
+      const warnings = configWarnings(config);
+      const summary = { valid: true, source: file, provider: config.provider, applications: config.applications.map((a) => ({ name: a.name, regions: a.regions.map((r) => r.name) })), warnings };
+      ctx.emit(summary, () => `${file}: valid: provider ${config.provider}, ${summarizeApps(config)}${warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`);
+      // Advice, not problems: on stderr like every other diagnostic, and the exit code stays 0 (the config is valid).
+      for (const warning of warnings) ctx.io.stderr.write(`warning: ${formatIssue(warning)}\n`);
       ctx.exitCode = EXIT.ok;
     });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allows } from '../../../src/api/auth/access.js';
-import { iamPrincipalArn, iamRoles } from '../../../src/api/auth/iam-callers.js';
+import { iamPrincipalArn, iamRateLimitKey, iamRoles } from '../../../src/api/auth/iam-callers.js';
+import { rateLimitKey } from '../../../src/api/hardening/rate-limit.js';
 import { hashToken, TokenVerifier } from '../../../src/api/auth/token-verifier.js';
 import { summarizeBody } from '../../../src/api/hardening/body-summary.js';
 import { canonicalJson } from '../../../src/api/hardening/canonical-json.js';
@@ -49,6 +50,33 @@ describe('IAM callers', () => {
     expect(iamRoles('arn:aws:iam::123456789012:user/release-bot', principals)).toEqual(['operator']);
     expect(iamRoles('arn:aws:iam::123456789012:user/release-bot2', principals)).toEqual(['viewer']);
     expect(iamRoles('arn:aws:sts::123456789012:assumed-role/SRE-OnCall-Readonly/bob', principals)).toEqual(['viewer']);
+  });
+
+  it('matches an entry ending in * as a prefix, / included, as IAM does: without a / before the * it also takes longer role names; the first match wins', () => {
+    const loose = [
+      { arn: 'arn:aws:sts::123456789012:assumed-role/ops-readonly/*', roles: ['viewer' as const] },
+      { arn: 'arn:aws:sts::123456789012:assumed-role/ops*', roles: ['operator' as const] },
+    ];
+    expect(iamRoles('arn:aws:sts::123456789012:assumed-role/ops/alice', loose)).toEqual(['operator']);
+    // Documented, not a bug: `ops*` is a prefix of these role names too.
+    expect(iamRoles('arn:aws:sts::123456789012:assumed-role/ops-readonly-extra/bob', loose)).toEqual(['operator']);
+    expect(iamRoles('arn:aws:sts::123456789012:assumed-role/opsX/bob', loose)).toEqual(['operator']);
+    // An earlier, narrower entry wins over the broad one.
+    expect(iamRoles('arn:aws:sts::123456789012:assumed-role/ops-readonly/carol', loose)).toEqual(['viewer']);
+    // Without a *, an entry is exact.
+    expect(iamRoles('arn:aws:iam::123456789012:user/release-bot/x', principals)).toEqual(['viewer']);
+  });
+
+  it('counts an assumed-role session against its role for the rate limit; any other principal as itself', () => {
+    expect(iamRateLimitKey('arn:aws:sts::123456789012:assumed-role/SRE-OnCall/alice')).toBe('arn:aws:sts::123456789012:assumed-role/SRE-OnCall');
+    expect(iamRateLimitKey('arn:aws:sts::123456789012:assumed-role/SRE-OnCall/any-name-at-all')).toBe('arn:aws:sts::123456789012:assumed-role/SRE-OnCall');
+    expect(iamRateLimitKey('arn:aws-us-gov:sts::123456789012:assumed-role/Ops/alice@example.com')).toBe('arn:aws-us-gov:sts::123456789012:assumed-role/Ops');
+    for (const arn of ['arn:aws:iam::123456789012:user/release-bot', 'arn:aws:iam::123456789012:role/Ops', 'arn:aws:sts::123456789012:federated-user/bob', 'arn:aws:sts::123456789012:assumed-role/Ops']) {
+      expect(iamRateLimitKey(arn)).toBe(arn);
+    }
+    expect(rateLimitKey({ name: 'arn:aws:sts::123456789012:assumed-role/Ops/s1', roles: [], via: 'iam' })).toBe('arn:aws:sts::123456789012:assumed-role/Ops');
+    // A token's name is the caller's identity as configured, slashes or not.
+    expect(rateLimitKey({ name: 'alice', roles: [], via: 'bearer' })).toBe('alice');
   });
 
   it('reads the principal from the Lambda event only', () => {

@@ -100,6 +100,13 @@ describe('the CLI API client', () => {
     expect((err as Error).message.startsWith(message)).toBe(true);
   });
 
+  it('a 403 from a policy rule (the two-person rule) says what the rule says, not that the role is missing', async () => {
+    const message = 'policy.separateApprover: run run-1 was started by alice, so another approver must approve it (alice may still reject or cancel it)';
+    const c = await serve((_req, res) => json(res, 403, { error: 'Forbidden', message, rule: 'policy.separateApprover' }));
+    const err = await c.post('/runs/run-1/approve', {}).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 403, exitCode: 2, message: `the API refused the request (403): ${message}` });
+  });
+
   it('a non-JSON error answer (a proxy page) still gives its status and the start of its text', async () => {
     const c = await serve((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>'));
     await expect(c.get('/status')).rejects.toMatchObject({ exitCode: 1, message: 'the API failed (502): <html>Bad Gateway</html>' });

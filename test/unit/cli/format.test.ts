@@ -14,21 +14,13 @@ import {
   stepCounts,
   table,
 } from '../../../src/cli/format.js';
+import { runFixture } from '../../support/run-fixture.js';
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 
 function run(overrides: Partial<RunRecord> = {}): RunRecord {
   return {
-    id: 'run-1',
-    app: 'shop',
-    kind: 'failover',
-    runbook: 'regional-failover',
-    from: 'us-east-1',
-    to: 'eu-west-1',
-    trigger: 'manual',
-    reason: 'game day',
-    status: 'running',
-    createdAt: T0,
+    ...runFixture({ trigger: 'manual', reason: 'game day', status: 'running', createdAt: T0 }),
     steps: [
       { id: 'check-data-loss-within-rpo', title: 'RPO', status: 'skipped', startedAt: T0, finishedAt: T0, message: 'within RPO' },
       { id: 'promote-standby-database', title: 'Promote', status: 'running', startedAt: T0 + 100 },
@@ -158,6 +150,22 @@ describe('runs', () => {
     ]);
   });
 
+  it('names who started a manual run and who answered or cancelled, with a name the request stated beside it marked as such', () => {
+    const text = formatRunDetail(
+      run({
+        startedBy: 'alice-oncall',
+        status: 'cancelled',
+        finishedAt: T0 + 9_000,
+        approvals: [{ stepId: 'check-data-loss-within-rpo', decision: 'approved', by: 'bob-oncall', statedBy: 'Bob', at: T0 }],
+        cancelRequested: { by: 'alice-oncall', statedBy: 'carol', at: T0 + 8_000, rollback: false },
+      }),
+      T0 + 9_000,
+    ).split('\n');
+    expect(text[0]).toBe('run run-1: failover of shop us-east-1 -> eu-west-1, manual by alice-oncall: game day');
+    expect(text).toContain('  check-data-loss-within-rpo: approved by bob-oncall (stated: Bob) at 2026-11-24 12:00:00Z');
+    expect(text).toContain('  cancel requested by alice-oncall (stated: carol) at 2026-11-24 12:00:08Z');
+  });
+
   it('says each step transition in one line', () => {
     expect(formatStepTransition({ id: 'promote-standby-database', title: 'x', status: 'running', startedAt: T0, message: 'ignored while running' })).toBe('  promote-standby-database: running');
     expect(formatStepTransition({ id: 'scale-up-standby-compute', title: 'x', status: 'succeeded', startedAt: T0, finishedAt: T0 + 3_000, message: 'desired 4' })).toBe('  scale-up-standby-compute: succeeded in 3.0 s: desired 4');
@@ -195,8 +203,8 @@ describe('approval gates', () => {
     const text = formatApprovalWait(waiting, { stepId: 'check-data-loss-within-rpo', reason: 'lag 90 s above the RPO', timeoutMs: 1_800_000, requestedAt: T0 });
     expect(text.split('\n')).toEqual([
       'run run-1 is waiting for approval at check-data-loss-within-rpo (until 2026-11-24 12:30:00Z): lag 90 s above the RPO',
-      '  to approve: failover approve run-1 --by YOUR_NAME --comment "why"',
-      '  to reject:  failover approve run-1 --by YOUR_NAME --reject',
+      '  to approve: failover approve run-1 --comment "why"',
+      '  to reject:  failover approve run-1 --reject',
     ]);
   });
 });

@@ -78,6 +78,7 @@ describe('examples/failover.yaml', () => {
       quorum: 1,
       maxLagSampleAgeSeconds: 300,
       approvalTimeoutSeconds: 1800,
+      separateApprover: false,
       availabilityTargetPercent: 99.95,
     });
     expect(shop.regions[1]!.database).toEqual({ engine: 'rds', region: 'eu-west-1', instanceId: 'shop-db-euw1' });
@@ -128,6 +129,7 @@ describe('defaults of a minimal configuration', () => {
       quorum: 1,
       maxLagSampleAgeSeconds: 300,
       approvalTimeoutSeconds: 1800,
+      separateApprover: false,
       availabilityTargetPercent: 99.95,
     });
     const probe = shop.regions[0]!.probes[0]!;

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { pendingApprovals } from '../../../src/controller/pending-approvals.js';
 import type { JournalEntry, RunRecord } from '../../../src/runbook/run.js';
+import { runFixture } from '../../support/run-fixture.js';
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 
 function run(overrides: Partial<RunRecord> = {}): RunRecord {
   return {
-    id: 'run-1',
-    app: 'shop',
-    kind: 'failover',
-    runbook: 'regional-failover',
-    from: 'us-east-1',
-    to: 'eu-west-1',
-    trigger: 'automatic',
-    reason: 'us-east-1 is down',
-    status: 'running',
-    createdAt: T0,
+    ...runFixture({ trigger: 'automatic', reason: 'us-east-1 is down', status: 'running', createdAt: T0 }),
     steps: [
       { id: 'check-data-loss-within-rpo', title: 'Check the data loss estimate', status: 'running', startedAt: T0 + 1_000 },
       { id: 'promote-standby-database', title: 'Promote', status: 'pending' },

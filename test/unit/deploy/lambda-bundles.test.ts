@@ -153,6 +153,16 @@ describe('the Lambda bundles', () => {
         await app.ready();
         return (await app.inject({ url: '/x' })).body;
       }
+      export async function regexRoute(): Promise<string> {
+        const app = Fastify();
+        try {
+          app.get('/r/:id(^\\d+$)', async () => 'x');
+          await app.ready();
+          return 'registered';
+        } catch (err) {
+          return (err as Error).message;
+        }
+      }
       export async function tooOld(): Promise<string> {
         const app = Fastify();
         return app.register(fp(async () => {}, { fastify: '4.x', name: 'old-plugin' })).ready().then(() => 'registered', (err: Error) => err.message);
@@ -173,16 +183,17 @@ describe('the Lambda bundles', () => {
         return [json, yaml];
       }`;
     await build({ stdin: { contents, resolveDir: ROOT, loader: 'ts' } }, bundle);
-    const script = `const { answer, openApi, tooOld } = require(${JSON.stringify(bundle)});
+    const script = `const { answer, openApi, regexRoute, tooOld } = require(${JSON.stringify(bundle)});
       (async () => {
         const plain = await answer(false);
         const withSchema = await answer(true).catch((err) => err.message);
         const [json, yaml] = await openApi();
         const old = await tooOld();
-        process.stdout.write(JSON.stringify([plain, withSchema, json, yaml, old]));
+        const regex = await regexRoute();
+        process.stdout.write(JSON.stringify([plain, withSchema, json, yaml, old, regex]));
       })();`;
     const { stdout } = await run(process.execPath, ['-e', script], { timeout: 30_000 });
-    const [plain, withSchema, json, yaml, old] = JSON.parse(stdout) as [string, string, string, string, string];
+    const [plain, withSchema, json, yaml, old, regex] = JSON.parse(stdout) as [string, string, string, string, string, string];
     expect(plain).toBe('{"a":1}');
     expect(withSchema).toContain('fast-json-stringify (Fastify’s response serializer compiler) is not in the Lambda bundle (deploy/esbuild.config.cjs)');
     // @fastify/swagger without the YAML library: the OpenAPI document as JSON, and a YAML form that says why not.
@@ -194,6 +205,10 @@ describe('the Lambda bundles', () => {
     // Requests reach the app through light-my-request (app.inject) without its options validator, and the OpenAPI document is resolved without `debug`.
     expect(has('api', /node_modules\/(light-my-request\/lib\/config-validator\.js|debug\/|supports-color\/)/)).toEqual([]);
     expect(has('api', /node_modules\/fastify\/lib\/config-validator\.js$/)).toHaveLength(1);
+    // find-my-way loads with the stub that knows its own regexes (the app above routed /x), and a regex route is refused saying why.
+    expect(regex).toContain('safe-regex2 is not in the Lambda bundle (deploy/esbuild.config.cjs): no route of the API has a regex parameter');
+    // Neither the regex checker nor trustProxy's address parsing is bundled.
+    for (const fn of FUNCTIONS) expect(has(fn, /node_modules\/(ret|safe-regex2|ipaddr\.js|@fastify\/proxy-addr)\//), fn).toEqual([]);
   }, 60_000);
 
   it('probe over HTTP with the bundled undici: the llhttp build without SIMD parses the answer and its body', async () => {

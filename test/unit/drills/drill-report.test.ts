@@ -5,30 +5,12 @@ import { STEP_PHASES } from '../../../src/drills/drill-phases.js';
 import { buildDrillReport, type DrillReportInputs } from '../../../src/drills/drill-report.js';
 import type { RunRecord, StepProgress } from '../../../src/runbook/run.js';
 import { flattenSteps } from '../../../src/runbook/step.js';
+import { DRILL_T0, drillFixture } from '../../support/drill-fixture.js';
 
-const T0 = 1_000_000;
+const T0 = DRILL_T0;
 const POLICY = { rtoSeconds: 100, rpoSeconds: 60 };
 
-function drill(patch: Partial<DrillRecord> = {}): DrillRecord {
-  return {
-    id: 'drill-1',
-    app: 'shop',
-    mode: 'game-day',
-    from: 'us-east-1',
-    to: 'eu-west-1',
-    trigger: 'injected-outage',
-    failback: true,
-    status: 'running',
-    stage: 'detecting',
-    startedBy: 'alice',
-    createdAt: T0,
-    updatedAt: T0,
-    version: 1,
-    milestones: { startedAt: T0 },
-    events: [],
-    ...patch,
-  };
-}
+const drill = drillFixture;
 
 function step(id: string, startedAt?: number, finishedAt?: number, status: StepProgress['status'] = finishedAt !== undefined ? 'succeeded' : startedAt !== undefined ? 'running' : 'pending', message?: string): StepProgress {
   return { id, title: id, status, ...(startedAt !== undefined ? { startedAt } : {}), ...(finishedAt !== undefined ? { finishedAt } : {}), ...(message ? { message } : {}) };
@@ -122,6 +104,22 @@ describe('buildDrillReport', () => {
     expect(r.phases.find((p) => p.id === 'primary-recovery')).toMatchObject({ status: 'skipped' });
     expect(r.phases.find((p) => p.id === 'failback-database')).toMatchObject({ status: 'skipped' });
     expect(r.verdict).toBe('aborted by bob (real incident); recovered in 22.5 s against an RTO of 100 s (22.5 %): met; data loss estimate 2 s (RPO 60 s)');
+  });
+
+  it('follows a run an abort left in flight: its phases timed up to now, and the verdict says it still runs', () => {
+    const inFlight = run('failover', T0 + 15_000, [
+      step('check-data-loss-within-rpo', T0 + 15_000, T0 + 15_000, 'skipped', 'no approval needed: estimated data loss up to 2 s of writes (lag 2 s at …); RPO 60 s'),
+      step('promote-standby-database', T0 + 15_000),
+      step('scale-up-standby-compute', T0 + 15_000, T0 + 18_000),
+      step('switch-dns-to-standby'),
+      step('verify-application-in-standby'),
+    ], { status: 'running' });
+    const aborted = drill({ status: 'aborted', stage: 'ended', finishedAt: T0 + 20_000, abort: { by: 'bob', at: T0 + 20_000 }, failoverRunId: inFlight.id, milestones: { startedAt: T0, detectedAt: T0 + 15_000, failoverStartedAt: T0 + 15_000, healedAt: T0 + 20_000 } });
+    const r = report({ drill: aborted, failoverRun: inFlight });
+    expect(r.phases.find((p) => p.id === 'database-promotion')).toMatchObject({ status: 'running', durationMs: 45_000 });
+    expect(r.phases.find((p) => p.id === 'dns-insync')).toMatchObject({ status: 'pending' });
+    expect(r.verdict).toBe('aborted by bob; not recovered after 20.0 s (RTO 100 s); data loss estimate 2 s (RPO 60 s); its failover run run-failover is still running (this report follows it until it ends)');
+    expect(r.attention).toBeUndefined();
   });
 
   it('reads an unknown or too large data-loss estimate as such', () => {

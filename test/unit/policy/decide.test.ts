@@ -17,7 +17,7 @@ const policy: AppPolicy = {
   rpoSeconds: 60,
   automaticFailover: true,
   failback: 'manual',
-  cooldownSeconds: 600, failbackHoldDownSeconds: 1800, maxAutomaticFailoversPerDay: 2, flapWindowRounds: 20, flapMinFailures: 2, quorum: 1, maxLagSampleAgeSeconds: 300, approvalTimeoutSeconds: 1800, availabilityTargetPercent: 99.95,
+  cooldownSeconds: 600, failbackHoldDownSeconds: 1800, maxAutomaticFailoversPerDay: 2, flapWindowRounds: 20, flapMinFailures: 2, quorum: 1, maxLagSampleAgeSeconds: 300, approvalTimeoutSeconds: 1800, separateApprover: false, availabilityTargetPercent: 99.95,
 };
 
 /** A region's health as the state machine would have it, observed `ageMs` before NOW. */

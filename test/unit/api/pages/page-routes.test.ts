@@ -131,7 +131,7 @@ describe('status page routes', () => {
     expect(approval.reason).toMatch(/estimated data loss up to 90 s of writes .*RPO 60 s: above the RPO/);
     const page = await api.inject({ method: 'GET', url: '/', cookies: session() });
     expect(page.body).toContain('<h3>Waiting for approval</h3>');
-    expect(page.body).toContain(`failover approve ${approval.runId} --step check-data-loss-within-rpo --by YOUR_NAME`);
+    expect(page.body).toContain(`failover approve ${approval.runId} --step check-data-loss-within-rpo --comment`);
     expect(page.body).toContain('<h3 data-field="run-heading">Current run</h3>');
     expect(page.body).toContain('<li class="step step-running" data-step="check-data-loss-within-rpo">');
     // Approving takes a bearer token: the session cookie cannot.

@@ -157,8 +157,8 @@ describe('status page rendering', () => {
     expect(page).toContain('<h3>Waiting for approval</h3>');
     expect(page).toContain('<p class="approval-reason">promotion of rds:shop-db needs approval: estimated data loss up to 90 s of writes; RPO 30 s: above the RPO</p>');
     expect(page).toContain('since 12:29:00Z; fails without an answer at 12:59:00Z.');
-    expect(page).toContain('FAILOVER_URL=http://127.0.0.1:8080 failover approve run-7 --step check-data-loss-within-rpo --by YOUR_NAME --comment &quot;why&quot;');
-    expect(page).toContain('failover approve run-7 --step check-data-loss-within-rpo --by YOUR_NAME --reject');
+    expect(page).toContain('FAILOVER_URL=http://127.0.0.1:8080 failover approve run-7 --step check-data-loss-within-rpo --comment &quot;why&quot;');
+    expect(page).toContain('failover approve run-7 --step check-data-loss-within-rpo --reject');
     expect(page).toContain('curl -X POST http://127.0.0.1:8080/runs/run-7/approve -H &quot;Authorization: Bearer $FAILOVER_TOKEN&quot;');
     // Nothing on the page approves by itself: the cookie may only read.
     expect(page).not.toMatch(/<form[^>]*action="\/runs/);
