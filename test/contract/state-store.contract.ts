@@ -4,29 +4,15 @@ import { ConflictError, FencedError } from '../../src/errors/errors.js';
 import type { Decision } from '../../src/policy/decision.js';
 import type { StateStore } from '../../src/ports/state-store.js';
 import type { RunRecord } from '../../src/runbook/run.js';
+import { drillFixture } from '../support/drill-fixture.js';
+import { runFixture } from '../support/run-fixture.js';
 
 function run(id: string, app: string, createdAt: number): RunRecord {
-  return { id, app, kind: 'failover', runbook: 'regional-failover', from: 'us-east-1', to: 'eu-west-1', trigger: 'manual', reason: 'r', status: 'running', createdAt, steps: [{ id: 's', title: 'S', status: 'pending' }] };
+  return runFixture({ id, app, trigger: 'manual', reason: 'r', createdAt, steps: [{ id: 's', title: 'S', status: 'pending' }] });
 }
 
 function drill(id: string, app: string, createdAt: number): DrillRecord {
-  return {
-    id,
-    app,
-    mode: 'game-day',
-    from: 'us-east-1',
-    to: 'eu-west-1',
-    trigger: 'injected-outage',
-    failback: true,
-    status: 'running',
-    stage: 'detecting',
-    startedBy: 'alice',
-    createdAt,
-    updatedAt: createdAt,
-    version: 1,
-    milestones: { startedAt: createdAt },
-    events: [{ at: createdAt, text: 'injected an outage of us-east-1' }],
-  };
+  return drillFixture({ id, app, createdAt, updatedAt: createdAt, milestones: { startedAt: createdAt }, events: [{ at: createdAt, text: 'injected an outage of us-east-1' }] });
 }
 
 function hold(app: string, at: number, reason: string): Decision {
