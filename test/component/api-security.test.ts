@@ -12,6 +12,7 @@ import { bearer, TEST_TOKENS, type TestRole } from '../support/auth.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { genericHostileBodies, type HostileBody, schemaHostileBodies, validTemplate } from '../support/hostile-bodies.js';
 import { worldLayout } from '../support/world-state.js';
+import { httpApiEvent } from '../support/http-api-event.js';
 
 /** Operations that change the simulated cloud. */
 const MUTATIONS = ['PromoteReadReplica', 'UpdateAutoScalingGroup', 'ChangeResourceRecordSets', 'CreateDBInstanceReadReplica', 'ModifyDBInstance', 'FailoverGlobalCluster', 'SwitchoverGlobalCluster'];
@@ -133,28 +134,7 @@ describe('API security', () => {
       const app = await buildApp({ controller: h.controller, store: h.store, log: pino({ level: 'silent' }), auth: iam, clock: h.clock, onInstance: (instance) => void (proxy = awsLambdaFastify<APIGatewayProxyEventV2>(instance) as typeof proxy) });
       const call = async (method: string, path: string, userArn: string | undefined, headers: Record<string, string> = {}, body?: unknown) =>
         (await proxy(
-          {
-            version: '2.0',
-            routeKey: '$default',
-            rawPath: path,
-            rawQueryString: '',
-            headers: { 'content-type': 'application/json', host: 'api.example.com', ...headers },
-            requestContext: {
-              accountId: '123456789012',
-              apiId: 'api',
-              domainName: 'api.example.com',
-              domainPrefix: 'api',
-              http: { method, path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' },
-              requestId: `req-${Math.random()}`,
-              routeKey: '$default',
-              stage: '$default',
-              time: '',
-              timeEpoch: 0,
-              ...(userArn ? { authorizer: { iam: { userArn } } } : {}),
-            },
-            isBase64Encoded: false,
-            ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-          } as unknown as APIGatewayProxyEventV2,
+          httpApiEvent({ method, path, body, headers: { 'content-type': 'application/json', ...headers }, ...(userArn ? { userArn } : {}) }),
           {} as Context,
         )) as { statusCode: number; body: string };
       expect((await call('GET', '/status', undefined)).statusCode).toBe(401);

@@ -1,6 +1,4 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +8,7 @@ import { main } from '../../src/cli/main.js';
 import { TEST_TOKENS } from '../support/auth.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
+import { freePort } from '../support/free-port.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cwd = await mkdtemp(join(tmpdir(), 'failover-cli-'));
@@ -333,14 +332,3 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     expect(await runsOldestFirst(h)).toEqual([]);
   });
 });
-
-/** A loopback port nothing listens on. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
-}

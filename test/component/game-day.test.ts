@@ -6,6 +6,7 @@ import { bearer } from '../support/auth.js';
 import { FALL, gameDay, INTERVAL_MS, ORIGINAL_LAYOUT, POLL_SLACK_MS, RISE } from '../support/game-day.js';
 import type { Harness } from '../support/harness.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
+import { drillFixture } from '../support/drill-fixture.js';
 
 /** Game days: their phases and report, restarts, refusals. The abort and its hold: game-day-abort.test.ts; a run stopped half way: game-day-attention.test.ts. */
 
@@ -287,23 +288,15 @@ describe('game-day drills in the simulated world (simulated time)', () => {
 
   it('costs a tick one small read per application, however many drills are kept', async () => {
     await ready();
-    const kept = (i: number): DrillRecord => ({
-      id: `drill-old-${String(i).padStart(2, '0')}`,
-      app: 'shop',
-      mode: 'game-day',
-      from: 'us-east-1',
-      to: 'eu-west-1',
-      trigger: 'injected-outage',
-      failback: true,
-      status: 'succeeded',
-      stage: 'ended',
-      startedBy: 'alice',
-      createdAt: h.clock.now() - 86_400_000 + i,
-      updatedAt: h.clock.now(),
-      version: 1,
-      milestones: { startedAt: h.clock.now() - 86_400_000 + i },
-      events: [],
-    });
+    const kept = (i: number): DrillRecord =>
+      drillFixture({
+        id: `drill-old-${String(i).padStart(2, '0')}`,
+        status: 'succeeded',
+        stage: 'ended',
+        createdAt: h.clock.now() - 86_400_000 + i,
+        updatedAt: h.clock.now(),
+        milestones: { startedAt: h.clock.now() - 86_400_000 + i },
+      });
     for (let i = 0; i < 30; i++) await h.store.putDrill(kept(i));
     const list = h.store.listDrills.bind(h.store);
     const read: number[] = [];

@@ -20,6 +20,7 @@ import { SimWorld } from '../../src/sim/sim-world.js';
 import { dynamoStore, startDynalite } from '../support/dynalite.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { bearer, testApiConfig } from '../support/auth.js';
+import { httpApiEvent } from '../support/http-api-event.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'] as const;
 const PROBE_TIMEOUT_MS = 500;
@@ -29,29 +30,9 @@ function scheduledEvent(at: number): Record<string, unknown> {
   return { version: '0', id: `evt-${at}`, 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: new Date(at).toISOString(), region: 'eu-west-1', resources: [], detail: {} };
 }
 
-/** A synthetic HTTP API (payload 2.0) request. */
+/** A synthetic HTTP API (payload 2.0) request with the test's bearer token. */
 function httpEvent(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', host: 'api.example.com', ...bearer() },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'req',
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-    isBase64Encoded: false,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  } as APIGatewayProxyEventV2;
+  return httpApiEvent({ method, path, body, headers: { 'content-type': 'application/json', ...bearer() } });
 }
 
 /** Count calls in flight on the store: the manual clock must not move while dynalite is answering. */

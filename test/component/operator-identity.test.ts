@@ -8,6 +8,7 @@ import type { AppPolicy } from '../../src/config/types.js';
 import type { RunRecord } from '../../src/runbook/run.js';
 import { bearer, type TestRole } from '../support/auth.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { httpApiEvent } from '../support/http-api-event.js';
 
 const GATE = 'check-data-loss-within-rpo';
 
@@ -127,29 +128,9 @@ describe('IAM callers', () => {
 
   /** An API Gateway HTTP API (payload 2.0) event, as the AWS_IAM authorizer passes it on with the principal it verified. */
   function event(method: string, path: string, userArn: string, body?: unknown): APIGatewayProxyEventV2 {
-    return {
-      version: '2.0',
-      routeKey: '$default',
-      rawPath: path,
-      rawQueryString: '',
-      headers: { host: 'api.example.com', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      requestContext: {
-        accountId: '123456789012',
-        apiId: 'api',
-        domainName: 'api.example.com',
-        domainPrefix: 'api',
-        http: { method, path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' },
-        requestId: `req-${path}-${userArn}`,
-        routeKey: '$default',
-        stage: '$default',
-        time: '',
-        timeEpoch: 0,
-        authorizer: { iam: { userArn } },
-      },
-      isBase64Encoded: false,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    } as unknown as APIGatewayProxyEventV2;
+    return httpApiEvent({ method, path, body, userArn });
   }
+
 
   async function iamApp(max: number) {
     h = await startHarness();

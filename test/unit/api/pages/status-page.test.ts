@@ -4,6 +4,7 @@ import { renderStatusPage, type StatusPageModel } from '../../../../src/api/page
 import type { AppStatus, RegionStatus } from '../../../../src/controller/status-view.js';
 import { bucketRounds, historySpan } from '../../../../src/controller/region-history.js';
 import type { RunRecord } from '../../../../src/runbook/run.js';
+import { runFixture } from '../../../support/run-fixture.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 30, 0);
 const HOSTILE = '<script>alert("x")</script>';
@@ -57,16 +58,9 @@ function model(apps: AppStatus[], overrides: Partial<StatusPageModel> = {}): Sta
   };
 }
 
-const failoverRun: RunRecord = {
+const failoverRun: RunRecord = runFixture({
   id: 'run-7',
-  app: 'shop',
-  kind: 'failover',
-  runbook: 'regional-failover',
-  from: 'us-east-1',
-  to: 'eu-west-1',
-  trigger: 'automatic',
   reason: 'us-east-1 (active) is unhealthy',
-  status: 'running',
   createdAt: NOW - 12_000,
   steps: [
     { id: 'check-data-loss-within-rpo', title: 'Check the data loss estimate', status: 'skipped', startedAt: NOW - 12_000, finishedAt: NOW - 11_900, message: 'no approval needed' },
@@ -75,7 +69,7 @@ const failoverRun: RunRecord = {
     { id: 'switch-dns-to-standby', title: 'Point DNS at the standby region', status: 'running', startedAt: NOW - 6_000 },
     { id: 'verify-application-in-standby', title: 'Check that the application answers', status: 'pending' },
   ],
-};
+});
 
 /** The page obeys the CSP (`script-src 'self'; style-src 'self'`): no inline script, handler or style. */
 function expectNoInlineCode(page: string): void {
