@@ -1,13 +1,15 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import cookie from '@fastify/cookie';
 import type { ApiConfig } from '../config/types.js';
 import { installAuth } from './auth/install-auth.js';
+import { Sessions } from './auth/sessions.js';
+import { TokenVerifier } from './auth/token-verifier.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { Clock } from '../ports/clock.js';
 import { installAudit } from './hardening/audit.js';
 import { installIdempotency } from './hardening/idempotency.js';
+import { installJsonBodyParser } from './hardening/json-body.js';
 import { registerRateLimit } from './hardening/rate-limit.js';
 import { installBeforeChange, installRouteRules } from './hardening/route-rules.js';
 import { registerSecurityHeaders } from './hardening/security-headers.js';
@@ -23,6 +25,7 @@ import { registerPageRoutes } from './routes/page-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 import { registerSimRoutes } from './routes/sim-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
+import { validatorCompiler } from './validator-compiler.js';
 
 /** What the API needs. `world` is present only in simulation mode, and with it the /sim routes. */
 export interface ApiDeps {
@@ -32,7 +35,7 @@ export interface ApiDeps {
   world?: SimWorld;
   /** The `api` section of the config: auth mode, token hashes and roles, rate limit. */
   auth: ApiConfig;
-  /** Time of idempotency keys and audit records (default: the system clock). */
+  /** Time of idempotency keys, audit records and sign-in sessions (default: the system clock). */
   clock?: Clock;
   /** The OpenAPI UI at /docs (src/api/openapi/swagger-ui.ts); without it only the JSON document is served, at /docs/json. */
   docsUi?: DocsUi;
@@ -57,7 +60,8 @@ const BODY_LIMIT_BYTES = 16 * 1024;
 /**
  * The HTTP API as a Fastify instance, not yet listening (the Lambda handler
  * and `npm start` both wrap it). Validation uses TypeBox directly: bodies are
- * neither coerced nor stripped, so a wrong type or an unknown field is a 400.
+ * neither coerced nor stripped, so a wrong type or an unknown field is a 400;
+ * query and path integers must be written in decimal digits.
  */
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -67,15 +71,17 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: (req: { method?: string }) => req.method === 'GET' || req.method === 'HEAD' }),
   });
   deps.onInstance?.(app);
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app);
+  installJsonBodyParser(app);
   // Order matters: headers on every answer (401s too), cookies parsed before auth reads them,
   // auth before the rate limit (keyed by caller), idempotency and audit after validation.
   const clock = deps.clock ?? systemClock;
+  const sessions = new Sessions(deps.store, clock, new TokenVerifier(deps.auth.tokens));
   await registerSecurityHeaders(app);
   // Parsed on demand by the auth hook (sessionCookie), not on every request.
   await app.register(cookie, { hook: false });
-  installAuth(app, deps.auth, { pluginPrefixes: { [DOCS_PREFIX]: 'viewer' } });
+  installAuth(app, deps.auth, { pluginPrefixes: { [DOCS_PREFIX]: 'viewer' }, sessions });
   installRouteRules(app);
   await registerRateLimit(app, deps.auth.rateLimit);
   installIdempotency(app, deps.store, clock);
@@ -87,7 +93,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerDrillRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerAuditRoutes(app, deps);
-  registerPageRoutes(app, deps);
+  registerPageRoutes(app, deps, sessions);
   if (deps.world) registerSimRoutes(app, deps.world);
   await app.ready();
   return app;

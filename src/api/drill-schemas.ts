@@ -1,4 +1,5 @@
 import * as Type from 'typebox';
+import { ListLimit, OptionalReason } from './schemas.js';
 
 /**
  * Request schemas of the drill routes. Like every route's, they refuse
@@ -32,7 +33,7 @@ export const DrillParams = Type.Object(
 export const DrillsQuery = Type.Object(
   {
     app: Type.Optional(AppName),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
+    limit: ListLimit(200, 20),
   },
   { additionalProperties: false },
 );
@@ -42,7 +43,4 @@ export const DrillReportQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const AbortDrillBody = Type.Object(
-  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, 'x-message': 'must say why, in 1 to 1000 characters' })) },
-  { additionalProperties: false },
-);
+export const AbortDrillBody = Type.Object({ reason: OptionalReason }, { additionalProperties: false });

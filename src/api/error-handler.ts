@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import { schemaIssues } from '../config/schema-errors.js';
-import { ConflictError, ForbiddenError, NotFoundError, RunInProgressError, UserInputError } from '../errors/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, RunInProgressError, TransientError, UserInputError } from '../errors/errors.js';
 
 type Part = 'body' | 'querystring' | 'params' | 'headers';
 
@@ -22,6 +22,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof ForbiddenError) return reply.code(403).send({ error: 'Forbidden', message: err.message, rule: err.rule });
     if (err instanceof NotFoundError) return reply.code(404).send({ error: 'Not Found', message: err.message });
     if (err instanceof UserInputError) return reply.code(400).send({ error: 'Bad Request', message: err.message });
+    // The cloud did not answer in time (a region in trouble): say so, and that a retry may do.
+    if (err instanceof TransientError) return reply.code(503).send({ error: 'Service Unavailable', message: `${err.message}; try again shortly` });
     // Fastify's own client errors: bad JSON, wrong content type, body too large.
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: httpName(err.statusCode), message: err.message });
@@ -34,14 +36,17 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
-/** Re-validate with the route's schema to name every bad field the way config errors do. */
+/**
+ * Re-validate with the route's schema to name every bad field the way config
+ * errors do, under the part of the request it is in, as the OpenAPI document
+ * and Fastify call them (`body.to`, `querystring.limit`, `params.id`).
+ */
 function validationMessage(request: FastifyRequest, part: Part, err: FastifyError): string {
   const schema = (request.routeOptions.schema as Record<string, TSchema | undefined> | undefined)?.[part];
   const value = part === 'querystring' ? request.query : (request as unknown as Record<string, unknown>)[part];
   const issues = schema ? schemaIssues(schema, value ?? {}) : [];
-  const label = part === 'querystring' ? 'query' : part;
-  if (issues.length === 0) return `${label}: ${err.message}`;
-  return issues.map((i) => `${label}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; ');
+  if (issues.length === 0) return `${part}: ${err.message}`;
+  return issues.map((i) => `${part}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; ');
 }
 
 function httpName(code: number): string {

@@ -8,12 +8,37 @@ import * as Type from 'typebox';
 const AppName = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z][A-Za-z0-9-]*$', 'x-message': 'must be an application name from the config' });
 const RegionName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$', 'x-message': 'must be a region name such as eu-west-1' });
 /**
- * Free text (reasons, comments) is shown in logs, the CLI and pages: no
- * control characters but tab and newline, and no bidirectional overrides
- * (which make text read differently from what it is).
+ * Characters free text may not hold, and why. Text from the API is shown in
+ * logs, the CLI, pages and notifications, where each of these makes it show
+ * something other than what it is: control characters (CR rewrites a log
+ * line; the C1 range holds NEL, a line break to some readers), Unicode line
+ * and paragraph separators (line breaks JavaScript and some logs honour),
+ * invisible characters (zero-width space, joiners, word joiner, BOM: two
+ * reasons that look alike but differ), and bidirectional overrides and
+ * isolates (text that reads in a different order than it is stored).
  */
-export const PLAIN_TEXT = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]*$';
-const Reason = Type.String({ minLength: 1, maxLength: 1000, pattern: PLAIN_TEXT, 'x-message': 'must say why, in 1 to 1000 characters without control characters' });
+const NOT_TEXT = ['\\u0000-\\u0008', '\\u000b-\\u001f', '\\u007f-\\u009f', '\\u200b-\\u200d', '\\u2028\\u2029', '\\u202a-\\u202e', '\\u2060', '\\u2066-\\u2069', '\\ufeff'].join('');
+/**
+ * Free text (reasons, comments): any character but those above, tab and
+ * newline allowed. A UTF-16 surrogate counts only as half of a pair (an
+ * emoji): a lone one is no character at all, and breaks whatever encodes
+ * the text as UTF-8. Written to mean the same with and without the regular
+ * expression `u` flag (TypeBox and ajv use it; other readers of the OpenAPI
+ * document may not).
+ */
+export const PLAIN_TEXT = `^(?:[^${NOT_TEXT}\\ud800-\\udfff]|[\\ud800-\\udbff][\\udc00-\\udfff])*$`;
+/** A name: like free text, and on one line (no tab or newline either). */
+const ONE_LINE_TEXT = `^(?:[^\\u0009\\u000a${NOT_TEXT}\\ud800-\\udfff]|[\\ud800-\\udbff][\\udc00-\\udfff])+$`;
+const WITHOUT = 'without control, invisible or line-separator characters';
+const Reason = Type.String({ minLength: 1, maxLength: 1000, pattern: PLAIN_TEXT, 'x-message': `must say why, in 1 to 1000 characters ${WITHOUT}` });
+
+/** An optional reason, as for aborting a drill. */
+export const OptionalReason = Type.Optional(Reason);
+
+/** How many items a list route returns: in decimal digits (see validator-compiler.ts), from 1 to `maximum`. */
+export function ListLimit(maximum: number, defaultLimit: number) {
+  return Type.Optional(Type.Integer({ minimum: 1, maximum, default: defaultLimit, 'x-message': `must be a whole number from 1 to ${maximum}, in decimal digits` }));
+}
 
 export const FailoverBody = Type.Object({ app: Type.Optional(AppName), to: RegionName, reason: Reason }, { additionalProperties: false });
 
@@ -22,7 +47,7 @@ export const FailbackBody = Type.Object({ app: Type.Optional(AppName), reason: R
 export const RunsQuery = Type.Object(
   {
     app: Type.Optional(AppName),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    limit: ListLimit(500, 50),
   },
   { additionalProperties: false },
 );
@@ -48,12 +73,12 @@ export const OutageBody = Type.Object(
 const StatedBy = Type.String({
   minLength: 1,
   maxLength: 128,
-  pattern: '^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]+$',
-  'x-message': 'must be a name in 1 to 128 printable characters',
+  pattern: ONE_LINE_TEXT,
+  'x-message': `must be a name in 1 to 128 characters, on one line, ${WITHOUT}`,
   description:
     "Optional, kept for scripts that send it. Not an identity: the run records the authenticated caller (the token's name, or the IAM principal ARN) as `by`; a different name given here is kept beside it as `statedBy`.",
 });
-const Comment = Type.String({ minLength: 1, maxLength: 1000, pattern: PLAIN_TEXT, 'x-message': 'must be 1 to 1000 characters without control characters' });
+const Comment = Type.String({ minLength: 1, maxLength: 1000, pattern: PLAIN_TEXT, 'x-message': `must be 1 to 1000 characters ${WITHOUT}` });
 
 export const ApproveBody = Type.Object(
   {
@@ -70,9 +95,9 @@ export const CancelBody = Type.Object({ by: Type.Optional(StatedBy), comment: Ty
 export const DecisionsQuery = Type.Object(
   {
     app: Type.Optional(AppName),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    limit: ListLimit(500, 50),
   },
   { additionalProperties: false },
 );
 
-export const AuditQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }, { additionalProperties: false });
+export const AuditQuery = Type.Object({ limit: ListLimit(500, 50) }, { additionalProperties: false });

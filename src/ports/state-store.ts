@@ -104,8 +104,25 @@ export interface AuditRecord {
 }
 
 /**
+ * A browser's sign-in to the status page. The session id is a random secret
+ * that only the browser's cookie holds; the store keeps its SHA-256, so that
+ * reading the store (a backup, a table export) gives no way in.
+ */
+export interface SessionRecord {
+  /** SHA-256 (lower-case hex) of the session id. */
+  idHash: string;
+  /** Who signed in: the token's name. */
+  caller: string;
+  /** The configured SHA-256 of the token signed in with: the session ends when that token is rotated or removed. */
+  tokenSha256: string;
+  createdAt: number;
+  /** Until then (epoch ms) the session stands; from then on it is refused, whether or not the store has removed it yet. */
+  validUntil: number;
+}
+
+/**
  * Durable state: runs, journals, decisions, per-app state, locks, the API's
- * idempotency keys and its audit trail. The
+ * idempotency keys, its audit trail and the status page's sessions. The
  * production implementation is DynamoDB; conditional writes make journal
  * appends and lock acquisition safe between concurrent workers.
  */
@@ -166,6 +183,17 @@ export interface StateStore {
   releaseIdempotencyKey(caller: string, key: string): Promise<void>;
   /** The record of a key, unless there is none or it is past `validUntil` at `now`. */
   getIdempotencyKey(caller: string, key: string, now: number): Promise<IdempotencyRecord | undefined>;
+
+  /** Store a new sign-in session. */
+  putSession(session: SessionRecord): Promise<void>;
+  /** The session whose id hashes to `idHash`, unless there is none, it was ended, or it is past `validUntil` at `now`. */
+  getSession(idHash: string, now: number): Promise<SessionRecord | undefined>;
+  /**
+   * End every session of `caller`, wherever it was signed in (sign-out ends
+   * it everywhere): none of them is returned by getSession again. Returns
+   * how many were still valid at `now`.
+   */
+  deleteSessions(caller: string, now: number): Promise<number>;
 
   /** Record a mutating API call. */
   putAudit(record: AuditRecord): Promise<void>;

@@ -27,6 +27,12 @@ function concrete(url: string): string {
 
 const isMutating = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
 
+/** Sign in on the status page's form; the session id its cookie carries. */
+async function signIn(app: FastifyInstance, role: TestRole): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${TEST_TOKENS[role]}` });
+  return res.cookies.find((c) => c.name === 'failover_session')!.value;
+}
+
 describe('API security', () => {
   let h: Harness;
   let api: FastifyInstance;
@@ -105,7 +111,7 @@ describe('API security', () => {
     });
 
     it('takes the session cookie for reading only: a change needs the bearer header', async () => {
-      const cookie = { cookie: `failover_session=${TEST_TOKENS.admin}` };
+      const cookie = { cookie: `failover_session=${await signIn(api, 'admin')}` };
       expect((await api.inject({ method: 'GET', url: '/status', headers: cookie })).statusCode).toBe(200);
       expect((await api.inject({ method: 'GET', url: '/status', headers: { cookie: 'failover_session=wrong' } })).statusCode).toBe(401);
       const before = await snapshot();
@@ -358,6 +364,50 @@ describe('API security', () => {
     });
   });
 
+  describe('one allowance per caller', () => {
+    it('counts every change of a caller against one allowance, whatever the route: 30 POSTs over five routes use it up', async () => {
+      const app = await buildApp({ controller: h.controller, store: h.store, log: pino({ level: 'silent' }), world: h.world, auth: { ...h.config.api, rateLimit: { max: 30, windowSeconds: 60 } }, clock: h.clock });
+      const posts: [string, object][] = [
+        ['/sim/regions/eu-west-1/heal', {}],
+        ['/failback', { reason: 'spread' }],
+        ['/runs/run-none/cancel', {}],
+        ['/drills', { mode: 'plan' }],
+        ['/runs/run-none/approve', {}],
+      ];
+      const answers: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const [url, payload] = posts[i % posts.length]!;
+        answers.push((await app.inject({ method: 'POST', url, headers: bearer('admin'), payload })).statusCode);
+      }
+      expect(answers).not.toContain(429);
+      for (const [url, payload] of posts) {
+        const limited = await app.inject({ method: 'POST', url, headers: bearer('admin'), payload });
+        expect(limited.statusCode, url).toBe(429);
+        expect(limited.json().message).toMatch(/^test-admin sent more than 30 requests that change something in 60 s; retry in /);
+      }
+      // Another caller's allowance is its own, and reads are never limited.
+      expect((await app.inject({ method: 'POST', url: '/sim/regions/eu-west-1/heal', headers: bearer('operator') })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/runs', headers: bearer('admin') })).statusCode).toBe(200);
+      await app.close();
+    });
+
+    it('limits changes to unknown routes too: a flood without credentials gets 429 past the limit, whatever the method', async () => {
+      const app = await buildApp({ controller: h.controller, store: h.store, log: pino({ level: 'silent' }), world: h.world, auth: { ...h.config.api, rateLimit: { max: 3, windowSeconds: 60 } }, clock: h.clock });
+      const flood: number[] = [];
+      for (const [method, url] of [['POST', '/nowhere'], ['PUT', '/status'], ['DELETE', '/runs/x'], ['POST', '/nowhere'], ['PATCH', '/wp-admin'], ['POST', '/failover']] as const) {
+        const res = await app.inject({ method, url, payload: {} });
+        flood.push(res.statusCode);
+        if (res.statusCode === 429) expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      }
+      expect(flood).toEqual([401, 401, 401, 429, 429, 429]);
+      // A caller with a token meets its own allowance on an unknown route too: 404 until it is used up.
+      const known: number[] = [];
+      for (let i = 0; i < 4; i++) known.push((await app.inject({ method: 'POST', url: '/nowhere', headers: bearer('viewer'), payload: {} })).statusCode);
+      expect(known).toEqual([404, 404, 404, 429]);
+      await app.close();
+    });
+  });
+
   describe('audit', () => {
     it('records every call that could change something, whatever its outcome, without secrets, and lists them newest first', async () => {
       const started = await api.inject({ method: 'POST', url: '/failover', headers: { ...bearer('operator'), 'idempotency-key': 'audit-1' }, payload: { to: 'eu-west-1', reason: 'audited' } });
@@ -418,7 +468,7 @@ describe('API security', () => {
       const calls: LightMyRequestResponse[] = [
         await app.inject({ method: 'POST', url: '/failback', headers: bearer('operator'), payload: { reason: 'log me' } }),
         await app.inject({ method: 'POST', url: '/failback', headers: { authorization: `Bearer ${wrong}` }, payload: { reason: 'x' } }),
-        await app.inject({ method: 'GET', url: '/status', headers: { cookie: `failover_session=${TEST_TOKENS.viewer}` } }),
+        await app.inject({ method: 'GET', url: '/status', headers: { cookie: `failover_session=${await signIn(app, 'viewer')}` } }),
         await app.inject({ method: 'POST', url: '/failback', headers: { cookie: `failover_session=${wrong}` }, payload: { reason: 'x' } }),
       ];
       expect(calls.map((c) => c.statusCode)).toEqual([400, 401, 200, 401]);

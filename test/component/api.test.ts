@@ -159,7 +159,7 @@ describe('the API over the simulated world', () => {
     expect((await inject({ method: 'GET', url: '/runs/run-nope' })).statusCode).toBe(404);
     const res = await inject({ method: 'GET', url: '/runs?limit=0' });
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toMatch(/query\.limit/);
+    expect(res.json().message).toMatch(/^querystring\.limit: /);
     expect((await inject({ method: 'GET', url: '/nowhere' })).statusCode).toBe(404);
   });
 

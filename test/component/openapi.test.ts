@@ -84,7 +84,8 @@ describe('the OpenAPI document at /docs', () => {
   });
 
   it('serves the interactive UI to a signed-in browser, with scripts from this origin only', async () => {
-    const cookie = { cookie: `failover_session=${(bearer('viewer').authorization).slice('Bearer '.length)}` };
+    const signIn = await api.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${bearer('viewer').authorization.slice('Bearer '.length)}` });
+    const cookie = { cookie: `failover_session=${signIn.cookies.find((c) => c.name === 'failover_session')!.value}` };
     expect((await api.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(401);
     const page = await api.inject({ method: 'GET', url: '/docs/', headers: cookie });
     expect(page.statusCode).toBe(200);

@@ -279,6 +279,41 @@ export function describeStateStoreContract(name: string, setup: () => Promise<{ 
       }),
     );
 
+    const session = (idHash: string, caller: string, createdAt: number, validUntil: number) => ({ idHash, caller, tokenSha256: 'a'.repeat(64), createdAt, validUntil });
+
+    it(
+      'keeps sign-in sessions by the hash of their id until they lapse, refusing a lapsed one before the store removes it',
+      withStore(async (store) => {
+        expect(await store.getSession('h1', 0)).toBeUndefined();
+        await store.putSession(session('h1', 'alice', 1_000, 43_201_000));
+        await store.putSession(session('h2', 'bob', 2_000, 43_202_000));
+        expect(await store.getSession('h1', 5_000)).toEqual(session('h1', 'alice', 1_000, 43_201_000));
+        expect(await store.getSession('h2', 5_000)).toEqual(session('h2', 'bob', 2_000, 43_202_000));
+        // Past its validity a session is gone, whatever the store's TTL has done yet.
+        expect(await store.getSession('h1', 43_201_000)).toBeUndefined();
+        expect(await store.getSession('h2', 43_201_999)).toEqual(session('h2', 'bob', 2_000, 43_202_000));
+      }),
+    );
+
+    it(
+      'ends every session of a caller at once, and only theirs',
+      withStore(async (store) => {
+        await store.putSession(session('a1', 'alice', 1_000, 100_000));
+        await store.putSession(session('a2', 'alice', 2_000, 100_000));
+        await store.putSession(session('a3', 'alice', 3_000, 4_000));
+        await store.putSession(session('b1', 'bob', 1_000, 100_000));
+        // Two live ones end; the lapsed one is not counted.
+        expect(await store.deleteSessions('alice', 5_000)).toBe(2);
+        for (const id of ['a1', 'a2', 'a3']) expect(await store.getSession(id, 5_000), id).toBeUndefined();
+        expect(await store.getSession('b1', 5_000)).toMatchObject({ caller: 'bob' });
+        expect(await store.deleteSessions('alice', 6_000)).toBe(0);
+        expect(await store.deleteSessions('nobody', 6_000)).toBe(0);
+        // A caller signs in again after signing out: the new session stands.
+        await store.putSession(session('a4', 'alice', 7_000, 100_000));
+        expect(await store.getSession('a4', 7_000)).toMatchObject({ caller: 'alice' });
+      }),
+    );
+
     it(
       'keeps drills with versioned writes, and lists them newest first per app and overall',
       withStore(async (store) => {

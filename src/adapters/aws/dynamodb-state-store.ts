@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
+import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, ObservationRecord, RunSignal, SessionRecord, StateStore } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { awsCall, translateAwsError } from './aws-errors.js';
 import { stateTableDefinition, timeKey } from './state-table.js';
@@ -12,6 +12,7 @@ import type { LedgerBucket } from '../../availability/types.js';
 import { drillFromItem, getDrillRequest, listDrillsQuery, putDrillRequest } from './dynamodb-drills.js';
 import type { DrillRecord } from '../../drills/drill.js';
 import { claimRequest, completeRequest, getKeyRequest, listAuditRequest, putAuditRequest, releaseRequest, toAuditRecord, toIdempotencyRecord } from './dynamodb-api-records.js';
+import { callerSessionsQuery, endSessionRequests, getSessionRequest, putSessionRequests, toSessionRecord } from './dynamodb-sessions.js';
 
 /** How long decisions are kept before DynamoDB's TTL removes them. */
 const DECISION_RETENTION_S = 30 * 24 * 3600;
@@ -241,6 +242,30 @@ export class DynamoStateStore implements StateStore {
   async getIdempotencyKey(caller: string, key: string, now: number): Promise<IdempotencyRecord | undefined> {
     const result = await awsCall('GetItem', () => this.doc.send(new GetCommand(getKeyRequest(this.table, caller, key))));
     return toIdempotencyRecord(result.Item, now);
+  }
+
+  async putSession(session: SessionRecord): Promise<void> {
+    // In order: the caller's entry before the session (dynamodb-sessions.ts).
+    for (const request of putSessionRequests(this.table, session)) await awsCall('PutItem', () => this.doc.send(new PutCommand(request)));
+  }
+
+  async getSession(idHash: string, now: number): Promise<SessionRecord | undefined> {
+    const result = await awsCall('GetItem', () => this.doc.send(new GetCommand(getSessionRequest(this.table, idHash))));
+    return toSessionRecord(result.Item, now);
+  }
+
+  async deleteSessions(caller: string, now: number): Promise<number> {
+    const entries = (await this.queryAll(callerSessionsQuery(caller))).filter((e) => Number(e['validUntil']) > 0);
+    const end = async (request: UpdateCommandInput) => {
+      try {
+        await this.doc.send(new UpdateCommand(request));
+      } catch (err) {
+        // An entry whose session item was never written (a sign-in that failed halfway): nothing to end.
+        if (!(err instanceof ConditionalCheckFailedException)) throw translateAwsError(err, 'UpdateItem');
+      }
+    };
+    await Promise.all(entries.flatMap((e) => endSessionRequests(this.table, caller, String(e['sk']))).map(end));
+    return entries.filter((e) => Number(e['validUntil']) > now).length;
   }
 
   async putAudit(record: AuditRecord): Promise<void> {

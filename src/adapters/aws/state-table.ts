@@ -15,12 +15,18 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | availability    | `AVAIL#<app>`      | `<hourStart>#<vantage>` (upMs, downMs, unmeasuredMs, mNN/dNN per minute; added with ADD) | |   |
  * | idempotency key | `IDEM#<caller>#<key>` | `IDEM` (state, fingerprint, validUntil ms, response) |             |                           |
  * | audit record    | `AUDIT`            | `<at>#<id>`                |                              |                           |
+ * | sign-in session | `SESSION#<sha256 of id>` | `SESSION` (caller, tokenSha256, createdAt, validUntil ms) |    |                           |
+ * | caller's session | `SESSIONS#<caller>` | `<sha256 of id>` (validUntil ms: 0 once ended) |          |                           |
  * | game-day drill  | `DRILL#<drillId>`  | `DRILL` (version: conditional puts) | `DRILLS#<app>` / `<createdAt>#<drillId>` | `DRILL` / `<createdAt>#<drillId>` |
  *
  * Times in sort keys are zero-padded epoch milliseconds so that they sort as
  * strings. `expiresAt` (epoch seconds) is the TTL attribute: decisions and
  * observations expire after their retention, idempotency keys a day after
- * their validity, audit records after a year; runs, journals and drills are kept.
+ * their validity, audit records after a year, sign-in sessions (both items)
+ * when they lapse; runs, journals and drills are kept. A session is refused
+ * from its `validUntil` on, however late the TTL removes it; sign-out sets
+ * `validUntil` to 0 on every session of the caller, found with one strongly
+ * consistent Query of the caller's partition.
  * A drill is saved only over the version it was read at, so two controllers'
  * ticks and an operator's abort never overwrite each other.
  * Idempotency keys are claimed with a conditional put (absent or past

@@ -1,16 +1,17 @@
-import type { AuditRecord, IdempotencyClaim, IdempotencyRecord } from '../../ports/state-store.js';
+import type { AuditRecord, IdempotencyClaim, IdempotencyRecord, SessionRecord } from '../../ports/state-store.js';
 
 /** How many audit records are kept in memory. */
 const AUDIT_KEPT = 10_000;
 
 /**
- * The API's records in process memory (idempotency keys, audit trail), with
+ * The API's records in process memory (idempotency keys, audit trail, sign-in sessions), with
  * the semantics of the DynamoDB adapter: a claim is atomic (JavaScript runs
  * it to the end without interleaving), and values are copied in and out.
  */
 export class MemoryApiRecords {
   private readonly keys = new Map<string, IdempotencyRecord>();
   private readonly audit: AuditRecord[] = [];
+  private readonly sessions = new Map<string, SessionRecord>();
 
   claim(claim: Omit<IdempotencyRecord, 'state' | 'response'>, now: number): IdempotencyClaim {
     const id = keyOf(claim.caller, claim.key);
@@ -32,6 +33,25 @@ export class MemoryApiRecords {
   get(caller: string, key: string, now: number): IdempotencyRecord | undefined {
     const record = this.keys.get(keyOf(caller, key));
     return record && record.validUntil > now ? structuredClone(record) : undefined;
+  }
+
+  putSession(session: SessionRecord): void {
+    this.sessions.set(session.idHash, structuredClone(session));
+  }
+
+  getSession(idHash: string, now: number): SessionRecord | undefined {
+    const session = this.sessions.get(idHash);
+    return session && session.validUntil > now ? structuredClone(session) : undefined;
+  }
+
+  deleteSessions(caller: string, now: number): number {
+    let live = 0;
+    for (const [idHash, session] of this.sessions) {
+      if (session.caller !== caller) continue;
+      if (session.validUntil > now) live++;
+      this.sessions.delete(idHash);
+    }
+    return live;
   }
 
   putAudit(record: AuditRecord): void {

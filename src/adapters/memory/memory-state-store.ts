@@ -1,6 +1,6 @@
 import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, ObservationRecord, RunSignal, StateStore } from '../../ports/state-store.js';
+import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, ObservationRecord, RunSignal, SessionRecord, StateStore } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { MemoryApiRecords } from './memory-api-records.js';
 import { MemoryDrills } from './memory-drills.js';
@@ -148,6 +148,18 @@ export class MemoryStateStore implements StateStore {
 
   async getIdempotencyKey(caller: string, key: string, now: number): Promise<IdempotencyRecord | undefined> {
     return this.api.get(caller, key, now);
+  }
+
+  async putSession(session: SessionRecord): Promise<void> {
+    this.api.putSession(session);
+  }
+
+  async getSession(idHash: string, now: number): Promise<SessionRecord | undefined> {
+    return this.api.getSession(idHash, now);
+  }
+
+  async deleteSessions(caller: string, now: number): Promise<number> {
+    return this.api.deleteSessions(caller, now);
   }
 
   async putAudit(record: AuditRecord): Promise<void> {

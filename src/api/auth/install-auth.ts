@@ -2,11 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiConfig } from '../../config/types.js';
 import { ACCESS_LEVELS, type AccessLevel, allows, type Caller } from './access.js';
 import { iamPrincipalArn, iamRoles } from './iam-callers.js';
+import { SESSION_COOKIE, sessionCookie, type Sessions } from './sessions.js';
 import { TokenVerifier } from './token-verifier.js';
 import { MUTATING_METHODS } from '../hardening/route-rules.js';
-
-/** The cookie a browser page authenticates with: its value is the token itself. */
-export const SESSION_COOKIE = 'failover_session';
 
 /** The realm named in WWW-Authenticate. */
 const REALM = 'failover-controller';
@@ -36,6 +34,8 @@ export interface AuthOptions {
    * `config.auth` is refused.
    */
   pluginPrefixes?: Record<string, AccessLevel>;
+  /** The status page's sign-in sessions; without them, the session cookie is refused. */
+  sessions?: Sessions;
 }
 
 /** A request's credentials, or why they are not good enough. */
@@ -47,11 +47,11 @@ type Identity = { caller: Caller } | { problem: string; error?: 'invalid_request
  * - At registration, a route without `config.auth` (public, viewer, operator
  *   or approver) is refused, so a new route cannot be left open by accident.
  * - On every request, before the body is even read: a bearer token (hashed
- *   and compared with the configured hashes), or the session cookie on
- *   GET/HEAD only (a cookie rides along with cross-site requests, so it may
- *   read but never change anything), or with `auth: iam` the principal API
- *   Gateway verified. 401 when the credentials are missing or unknown, 403
- *   naming the role a route needs.
+ *   and compared with the configured hashes), or the session cookie of a
+ *   signed-in browser on GET/HEAD only (a cookie rides along with cross-site
+ *   requests, so it may read but never change anything), or with `auth: iam`
+ *   the principal API Gateway verified. 401 when the credentials are missing
+ *   or unknown, 403 naming the role a route needs.
  *
  * Tokens are never logged: only the caller's name and why a request was refused.
  */
@@ -75,20 +75,21 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, option
     for (const method of methods) routes.push({ method, url: route.url, auth: level as AccessLevel });
   });
 
-  // Refusals held back until the route's rate limit has counted them (see below).
+  // Refusals held back until the rate limit has counted them (see below).
   const deferred = new WeakMap<FastifyRequest, () => FastifyReply>();
 
   app.addHook('onRequest', async (request, reply) => {
     // Unknown routes (the 404 handler) need a viewer too: no probing for routes without credentials.
     const level: AccessLevel = request.routeOptions.config.auth ?? 'viewer';
-    const identity = settings.auth === 'iam' ? iamIdentity(request, settings) : tokenIdentity(request, verifier);
+    const identity = settings.auth === 'iam' ? iamIdentity(request, settings) : await tokenIdentity(request, verifier, options.sessions);
     if ('caller' in identity) request.caller = identity.caller;
     if (allows(request.caller, level)) return;
     const refuse = () => (request.caller ? forbidden(request, reply, request.caller, level) : unauthorized(request, reply, identity as Exclude<Identity, { caller: Caller }>));
-    // The rate limit of a route that changes something is a route-level onRequest hook, which
-    // runs after this one: refused there, a flood of bad or missing tokens (each one an audit
-    // record) would never meet it. Such a refusal waits for preParsing: still before the body is read.
-    if (MUTATING_METHODS.includes(request.method) && (request.routeOptions.config as { rateLimit?: unknown }).rateLimit !== undefined) {
+    // Every request that changes something, to a known route or not, meets the rate limit in an
+    // onRequest hook installed after this one (hardening/rate-limit.ts): refused here, a flood of
+    // bad or missing tokens (each one an audit record) would never meet it. Such a refusal waits
+    // for preParsing: still before the body is read.
+    if (MUTATING_METHODS.includes(request.method)) {
       deferred.set(request, refuse);
       return;
     }
@@ -104,7 +105,7 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, option
   });
 }
 
-function tokenIdentity(request: FastifyRequest, verifier: TokenVerifier): Identity {
+async function tokenIdentity(request: FastifyRequest, verifier: TokenVerifier, sessions: Sessions | undefined): Promise<Identity> {
   const header = request.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i.exec(header);
@@ -117,22 +118,10 @@ function tokenIdentity(request: FastifyRequest, verifier: TokenVerifier): Identi
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return { problem: `the ${SESSION_COOKIE} cookie only reads; send the token as Authorization: Bearer <token> to change anything`, error: 'invalid_request' };
     }
-    const owner = verifier.verify(cookie);
-    return owner ? { caller: { ...owner, via: 'cookie' } } : { problem: `the ${SESSION_COOKIE} cookie does not hold a configured token; sign in again`, error: 'invalid_token' };
+    const caller = await sessions?.caller(cookie);
+    return caller ? { caller } : { problem: `the ${SESSION_COOKIE} cookie is not a current session (it expired or was signed out); sign in again`, error: 'invalid_token' };
   }
   return { problem: 'this route needs a token: send Authorization: Bearer <token>' };
-}
-
-/**
- * The session cookie of a request, if it sent one. Cookies are parsed here,
- * on demand (@fastify/cookie is registered with `hook: false`): a request with
- * a bearer token, the usual API call, never pays for parsing them.
- */
-export function sessionCookie(request: FastifyRequest): string | undefined {
-  const header = request.headers.cookie;
-  if (!header) return undefined;
-  request.cookies ??= request.server.parseCookie(header);
-  return request.cookies[SESSION_COOKIE];
 }
 
 function iamIdentity(request: FastifyRequest, settings: AuthSettings): Identity {

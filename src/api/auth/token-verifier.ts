@@ -27,6 +27,16 @@ export class TokenVerifier {
     return this.entries.length;
   }
 
+  /**
+   * The name and roles of a configured token by its name and hash (a
+   * session's, from the state store, not a secret the client sent): a
+   * session stands only while its token is configured as it was at sign-in.
+   */
+  configured(name: string, sha256: string): { name: string; roles: readonly ApiRole[] } | undefined {
+    const entry = this.entries.find((e) => e.name === name && e.digest.toString('hex') === sha256);
+    return entry ? { name: entry.name, roles: entry.roles } : undefined;
+  }
+
   /** The name and roles of the token's owner, or undefined when the token is not configured. */
   verify(token: string): { name: string; roles: readonly ApiRole[] } | undefined {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;

@@ -22,7 +22,11 @@ export const CSP_DIRECTIVES = {
 };
 
 /**
- * Security headers on every answer: helmet's, with the CSP above. The
+ * Security headers on every answer: helmet's, with the CSP above, and
+ * `Cache-Control: no-store`: answers carry live state (a region's health,
+ * a run in progress) and what a caller may see, so neither a browser nor a
+ * proxy may keep or replay them. A route whose answer may be cached (the
+ * pages' versioned assets) says so itself. The
  * directives are static, so helmet runs once, at start, into a plain header
  * set, which every answer then carries (`reply.headers`, written with the
  * status line). @fastify/helmet instead rebuilds helmet on every request, and
@@ -39,7 +43,7 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
   });
 }
 
-/** The headers helmet sets with our options, collected once. */
+/** The headers helmet sets with our options, collected once, and Cache-Control: no-store. */
 export function securityHeaders(): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = {
@@ -53,5 +57,6 @@ export function securityHeaders(): Record<string, string> {
     (err?: unknown) => void (failure = err),
   );
   if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+  headers['cache-control'] = 'no-store';
   return headers;
 }

@@ -6,15 +6,16 @@ export type LoginNotice = 'none' | 'wrong-token' | 'expired' | 'signed-out' | 'i
 
 const NOTICES: Record<Exclude<LoginNotice, 'none'>, { text: string; kind: 'error' | 'info' }> = {
   'wrong-token': { text: 'That token is not one of the configured tokens. Check it and try again.', kind: 'error' },
-  expired: { text: 'Your session is no longer valid (the token was changed or removed). Sign in again.', kind: 'error' },
+  expired: { text: 'Your session has ended (it expired, you signed out elsewhere, or its token was changed). Sign in again.', kind: 'error' },
   'signed-out': { text: 'You are signed out.', kind: 'info' },
   iam: { text: 'This API uses IAM authentication (SigV4 through API Gateway): token sign-in is off.', kind: 'error' },
 };
 
 /**
  * The sign-in page: one password field for an API token. Any configured
- * token may read the status page; it is kept in an HttpOnly cookie that
- * only ever reads (changes need the token as a bearer header).
+ * token may read the status page; signing in starts a session whose id is
+ * kept in an HttpOnly cookie that only ever reads (changes need the token as
+ * a bearer header).
  */
 export function renderLoginPage(notice: LoginNotice = 'none'): string {
   const shown = notice === 'none' ? undefined : NOTICES[notice];

@@ -6,7 +6,8 @@ import { appFilter } from './app-filter.js';
 import { loadPendingApprovals } from '../../controller/pending-approvals.js';
 import { HISTORY_WINDOWS, type HistoryWindow, loadRegionHistory } from '../../controller/region-history.js';
 import { ASSETS } from '../assets/assets.js';
-import { SESSION_COOKIE, sessionCookie } from '../auth/install-auth.js';
+import { refuseCrossSite } from '../auth/same-site.js';
+import { SESSION_COOKIE, sessionCookie, type Sessions } from '../auth/sessions.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import type { ApiDeps } from '../build-app.js';
 import { type LoginNotice, renderLoginPage } from '../pages/login-page.js';
@@ -40,7 +41,7 @@ const ApprovalsQuery = Type.Object({ app: Type.Optional(AppName) }, { additional
  * must be sent to the sign-in form rather than answered with a 401; the page
  * itself is only rendered for a caller the hook authenticated.
  */
-export function registerPageRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function registerPageRoutes(app: FastifyInstance, deps: ApiDeps, sessions: Sessions): void {
   const verifier = new TokenVerifier(deps.auth.tokens);
 
   // No query, and POST /logout no body: the route rules (hardening/route-rules.ts) give them schemas that accept none.
@@ -64,7 +65,12 @@ export function registerPageRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
     const signIn = {
       config: { auth: 'public' as const },
-      schema: { description: 'Sign in (application/x-www-form-urlencoded): a configured token sets the read-only failover_session cookie and 303s to /; any other is a 401 with the form again.', body: LoginBody },
+      // Another site must not sign a browser in (as the attacker) or out.
+      onRequest: refuseCrossSite,
+      schema: {
+        description: 'Sign in (application/x-www-form-urlencoded): a configured token starts a 12-hour session, whose id the read-only failover_session cookie carries, and 303s to /; any other token is a 401 with the form again. 403 when another site sent the request.',
+        body: LoginBody,
+      },
     };
     forms.post<{ Body: Static<typeof LoginBody> }>('/login', signIn, async (request, reply) => {
       if (deps.auth.auth === 'iam') return sendHtml(reply, 401, renderLoginPage('iam'));
@@ -73,15 +79,28 @@ export function registerPageRoutes(app: FastifyInstance, deps: ApiDeps): void {
         request.log.info({ ip: request.ip }, 'sign-in refused: unknown token');
         return sendHtml(reply, 401, renderLoginPage('wrong-token'));
       }
+      // The audit record of this request (written as it is answered) names who signed in.
+      request.caller = { ...owner, via: 'cookie' };
+      const session = await sessions.start(owner.name, request.body.token);
       request.log.info({ caller: owner.name }, 'signed in to the status page');
-      // The cookie holds the token itself; HttpOnly keeps it from scripts, SameSite=Strict from other sites, and the auth hook accepts it for reads only.
-      reply.setCookie(SESSION_COOKIE, request.body.token, { httpOnly: true, sameSite: 'strict', path: '/', secure: isHttps(request) });
+      // The cookie holds only the session id; HttpOnly keeps it from scripts, SameSite=Strict from other sites, and the auth hook accepts it for reads only.
+      reply.setCookie(SESSION_COOKIE, session.id, { ...cookieOptions(request), maxAge: session.maxAgeSeconds });
       return reply.redirect('/', 303);
     });
 
-    const signOut = { config: { auth: 'public' as const }, schema: { description: 'Sign out: clears the session cookie and 303s to /login.' } };
+    const signOut = {
+      config: { auth: 'public' as const },
+      onRequest: refuseCrossSite,
+      schema: { description: 'Sign out: ends every session of the signed-in caller, in every browser, clears the session cookie and 303s to /login. 403 when another site sent the request.' },
+    };
     forms.post('/logout', signOut, async (request, reply) => {
-      reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/', secure: isHttps(request) });
+      const id = sessionCookie(request);
+      const ended = id === undefined ? undefined : await sessions.end(id);
+      if (ended) {
+        request.caller = ended.caller;
+        request.log.info({ caller: ended.caller.name, sessions: ended.ended }, 'signed out of the status page everywhere');
+      }
+      reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
       return reply.redirect('/login?from=signed-out', 303);
     });
   });
@@ -123,6 +142,11 @@ function sendHtml(reply: FastifyReply, code: number, body: string): FastifyReply
 
 function hasSessionCookie(request: FastifyRequest): boolean {
   return sessionCookie(request) !== undefined;
+}
+
+/** The session cookie's attributes; clearing it must repeat them, or the browser keeps the cookie. */
+function cookieOptions(request: FastifyRequest) {
+  return { httpOnly: true, sameSite: 'strict' as const, path: '/', secure: isHttps(request) };
 }
 
 /** Whether the browser reached us over https, directly or through a TLS-terminating proxy (API Gateway, a load balancer). */

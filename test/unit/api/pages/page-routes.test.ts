@@ -7,7 +7,6 @@ import { bearer, TEST_TOKENS } from '../../../support/auth.js';
 import { type Harness, startHarness } from '../../../support/harness.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const session = (token: string = TEST_TOKENS.viewer) => ({ failover_session: token });
 
 describe('status page routes', () => {
   let h: Harness;
@@ -21,26 +20,32 @@ describe('status page routes', () => {
     await h.close();
   });
 
+  /** The cookie of a signed-in browser (sessions themselves: test/component/api-sessions.test.ts). */
+  async function session(role: 'viewer' | 'admin' = 'viewer'): Promise<{ failover_session: string }> {
+    const res = await api.inject({ method: 'POST', url: '/login', headers: FORM, payload: `token=${TEST_TOKENS[role]}` });
+    return { failover_session: res.cookies.find((c) => c.name === 'failover_session')!.value };
+  }
+
   it('GET / without a session sends the browser to the sign-in form; with a stale one, says so', async () => {
     const anonymous = await api.inject({ method: 'GET', url: '/' });
     expect(anonymous.statusCode).toBe(303);
     expect(anonymous.headers.location).toBe('/login');
-    const stale = await api.inject({ method: 'GET', url: '/', cookies: session('not-a-configured-token') });
+    const stale = await api.inject({ method: 'GET', url: '/', cookies: { failover_session: 'not-a-session' } });
     expect(stale.headers.location).toBe('/login?from=expired');
     const login = await api.inject({ method: 'GET', url: '/login?from=expired' });
     expect(login.statusCode).toBe(200);
     expect(login.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(login.body).toContain('<form method="post" action="/login"');
-    expect(login.body).toContain('Your session is no longer valid');
+    expect(login.body).toContain('Your session has ended');
   });
 
   it('POST /login with a configured token sets an HttpOnly, SameSite=Strict session cookie and goes to /; Secure behind https', async () => {
     const res = await api.inject({ method: 'POST', url: '/login', headers: FORM, payload: `token=${TEST_TOKENS.viewer}` });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/');
-    expect(res.headers['set-cookie']).toBe(`failover_session=${TEST_TOKENS.viewer}; Path=/; HttpOnly; SameSite=Strict`);
+    expect(res.headers['set-cookie']).toMatch(/^failover_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict$/);
     const https = await api.inject({ method: 'POST', url: '/login', headers: { ...FORM, 'x-forwarded-proto': 'https' }, payload: `token=${TEST_TOKENS.viewer}` });
-    expect(https.headers['set-cookie']).toBe(`failover_session=${TEST_TOKENS.viewer}; Path=/; HttpOnly; Secure; SameSite=Strict`);
+    expect(https.headers['set-cookie']).toMatch(/^failover_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
   });
 
   it('POST /login with a wrong token is a 401 with the form again and no cookie; a malformed form is a 400', async () => {
@@ -58,7 +63,7 @@ describe('status page routes', () => {
 
   it('GET / with the session cookie (or a bearer token) renders both regions and the active one', async () => {
     await h.controller.tick();
-    for (const request of [{ cookies: session() }, { headers: bearer('viewer') }]) {
+    for (const request of [{ cookies: await session() }, { headers: bearer('viewer') }]) {
       const res = await api.inject({ method: 'GET', url: '/', ...request });
       expect(res.statusCode).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
@@ -68,11 +73,11 @@ describe('status page routes', () => {
       expect(res.body).toContain(`<script src="${assetUrl('status.js')}" defer></script>`);
     }
     // Signed in already: the sign-in form is skipped.
-    expect((await api.inject({ method: 'GET', url: '/login', cookies: session() })).headers.location).toBe('/');
+    expect((await api.inject({ method: 'GET', url: '/login', cookies: await session() })).headers.location).toBe('/');
   });
 
   it('POST /logout clears the cookie and shows the form', async () => {
-    const res = await api.inject({ method: 'POST', url: '/logout', headers: FORM, cookies: session() });
+    const res = await api.inject({ method: 'POST', url: '/logout', headers: FORM, cookies: await session() });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/login?from=signed-out');
     expect(res.headers['set-cookie']).toMatch(/^failover_session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict$/);
@@ -97,7 +102,7 @@ describe('status page routes', () => {
     await h.clock.advance(60_000);
     await h.world.outage('eu-west-1');
     await h.clock.advance(60_000);
-    const res = await api.inject({ method: 'GET', url: '/status/history?app=shop&window=1h', cookies: session() });
+    const res = await api.inject({ method: 'GET', url: '/status/history?app=shop&window=1h', cookies: await session() });
     expect(res.statusCode).toBe(200);
     const report = res.json() as HistoryReport;
     expect(report).toMatchObject({ window: '1h', bucketSeconds: 60 });
@@ -114,8 +119,8 @@ describe('status page routes', () => {
       ['failed', 0, 1],
     ]);
     expect(euw1!.buckets.slice(0, -3).every((b) => b.state === 'none')).toBe(true);
-    expect((await api.inject({ method: 'GET', url: '/status/history?app=nope', cookies: session() })).statusCode).toBe(400);
-    expect((await api.inject({ method: 'GET', url: '/status/history?window=2d', cookies: session() })).statusCode).toBe(400);
+    expect((await api.inject({ method: 'GET', url: '/status/history?app=nope', cookies: await session() })).statusCode).toBe(400);
+    expect((await api.inject({ method: 'GET', url: '/status/history?window=2d', cookies: await session() })).statusCode).toBe(400);
   });
 
   it('a run waiting at the RPO gate: /status/approvals and the page show its prompt and the approve command', async () => {
@@ -124,18 +129,18 @@ describe('status page routes', () => {
     h.world.providers.database.setReplicationLag(90);
     await h.world.outage('us-east-1');
     await h.clock.advance(2 * 60_000);
-    const res = await api.inject({ method: 'GET', url: '/status/approvals', cookies: session() });
+    const res = await api.inject({ method: 'GET', url: '/status/approvals', cookies: await session() });
     expect(res.statusCode).toBe(200);
     const [approval] = res.json().approvals;
     expect(approval).toMatchObject({ app: 'shop', kind: 'failover', from: 'us-east-1', to: 'eu-west-1', stepId: 'check-data-loss-within-rpo', onTimeout: 'fail' });
     expect(approval.reason).toMatch(/estimated data loss up to 90 s of writes .*RPO 60 s: above the RPO/);
-    const page = await api.inject({ method: 'GET', url: '/', cookies: session() });
+    const page = await api.inject({ method: 'GET', url: '/', cookies: await session() });
     expect(page.body).toContain('<h3>Waiting for approval</h3>');
     expect(page.body).toContain(`failover approve ${approval.runId} --step check-data-loss-within-rpo --comment`);
     expect(page.body).toContain('<h3 data-field="run-heading">Current run</h3>');
     expect(page.body).toContain('<li class="step step-running" data-step="check-data-loss-within-rpo">');
     // Approving takes a bearer token: the session cookie cannot.
-    const byCookie = await api.inject({ method: 'POST', url: `/runs/${approval.runId}/approve`, cookies: session(TEST_TOKENS.admin), payload: { by: 'alice' } });
+    const byCookie = await api.inject({ method: 'POST', url: `/runs/${approval.runId}/approve`, cookies: await session('admin'), payload: { by: 'alice' } });
     expect(byCookie.statusCode).toBe(401);
   });
 });
