@@ -5,7 +5,9 @@
  * configured by default) against 10 simulated regional endpoints on
  * loopback (sim/regional-endpoint.ts, served by this process), against a
  * bare undici loop making the same requests with the same concurrency and
- * the same connection policy (a fresh connection per request).
+ * the same connection policy (a fresh connection per request). Each probe
+ * target has `attempts: 1`, so the prober sends 1,000 requests as the bare
+ * loop does: like for like (a configured target sends 3 by default).
  *
  * The client runs in child processes, bundled with esbuild and run with
  * plain `node` (no tsx in them):
@@ -100,7 +102,7 @@ const body = [
   '',
   `${measuredLine(load)}`,
   '',
-  `${probes.toLocaleString('en-US')} probes per round: 100 to each of ${ENDPOINTS} simulated regional endpoints on 127.0.0.1 (served by the benchmark's own process), \`GET /health\` with \`bodyMatch\`, timeout 2 s, concurrency ${CONCURRENCY} (the configured default). ` +
+  `${probes.toLocaleString('en-US')} probes per round: 100 to each of ${ENDPOINTS} simulated regional endpoints on 127.0.0.1 (served by the benchmark's own process), \`GET /health\` with \`bodyMatch\`, timeout 2 s, one attempt per probe (\`attempts: 1\`, so 1,000 requests; configured targets default to 3), concurrency ${CONCURRENCY} (the configured default). ` +
     `Baseline: a bare undici loop, ${CONCURRENCY} workers sending the same requests through an undici Agent with the prober's options and \`reset: true\` (a fresh connection per request, as the prober opens), reading the body with \`body.text()\` and checking it for the same string. ` +
     `The clients run in child processes with plain \`node\` (bundled with esbuild, no tsx). Timing: one process runs bare, bare-streamed and prober in turn, round by round, ${rounds} rounds each after a warm-up round; ratios are the median over rounds of a variant's round against the bare round just before it. ` +
     `RSS: one process per variant (a warm-up round and ${RSS_ROUNDS} more), peak resident set (\`maxRSS\`) over its whole life; its first round is the cold one a fresh process makes. ` +

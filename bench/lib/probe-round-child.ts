@@ -32,7 +32,8 @@ if ((mode !== 'timing' && mode !== 'rss') || (only && !VARIANTS.includes(only)) 
 
 const rssAtStartMb = process.memoryUsage().rss / 1048576;
 const targets: ProbeTarget[] = [];
-for (let i = 0; i < PER_URL; i++) for (const url of urls) targets.push({ url, method: 'GET', expectStatus: 200, bodyMatch: BODY_MATCH, timeoutMs: 2_000 });
+// One attempt per probe: one request each, as the bare loop sends (a configured target's default of 3 would triple the prober's requests).
+for (let i = 0; i < PER_URL; i++) for (const url of urls) targets.push({ url, method: 'GET', expectStatus: 200, bodyMatch: BODY_MATCH, timeoutMs: 2_000, attempts: 1 });
 
 /** The bare loop: `concurrency` workers, the same requests through an Agent with the prober's options and a fresh connection each. */
 function bareRound(agent: Agent, streamed: boolean): () => Promise<number> {

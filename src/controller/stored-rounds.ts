@@ -25,6 +25,7 @@ export async function storedHealth(store: StateStore, app: AppConfig, region: st
       at: o.at,
       ...(p.status !== undefined ? { status: p.status } : {}),
       ...(p.error ? { error: p.error as NonNullable<ProbeResult['error']> } : {}),
+      ...(p.attempts ? { attempts: p.attempts } : {}),
     }));
     return observe(health, { region, at: o.at, results }, { fall, rise });
   }, initialHealth(region, now));

@@ -33,9 +33,15 @@ export interface RegionHealth {
   failingSince?: number;
   lastObservationAt?: number;
   lastResults: ProbeResult[];
-  /** Outcomes of the most recent rounds, oldest first: 1 passed, 0 failed (at most HISTORY_ROUNDS). */
+  /**
+   * Outcomes of the most recent rounds, oldest first (at most HISTORY_ROUNDS):
+   * 1 passed, 0 failed, and SHAKY (0.5) passed although some attempt failed.
+   */
   recent: number[];
 }
+
+/** A round that passed although some probe attempt failed: the region served some requests and failed others, as flapping does. */
+export const SHAKY = 0.5;
 
 /** How many round outcomes a region's health remembers (for flap damping and availability at a glance). */
 export const HISTORY_ROUNDS = 64;
@@ -50,6 +56,12 @@ export function roundPassed(observation: RegionObservation): boolean {
   return observation.results.length > 0 && observation.results.every((r) => r.ok);
 }
 
+/** The round as `recent` keeps it: 1 passed, SHAKY passed with a failed attempt, 0 failed. */
+export function roundOutcome(observation: RegionObservation): number {
+  if (!roundPassed(observation)) return 0;
+  return observation.results.some((r) => (r.attempts?.failed ?? 0) > 0) ? SHAKY : 1;
+}
+
 /**
  * Advance the state machine by one observation. Pure: returns a new value.
  * Observations older than the last one seen are ignored, so that a late
@@ -57,7 +69,8 @@ export function roundPassed(observation: RegionObservation): boolean {
  */
 export function observe(health: RegionHealth, observation: RegionObservation, thresholds: Thresholds): RegionHealth {
   if (health.lastObservationAt !== undefined && observation.at < health.lastObservationAt) return health;
-  const passed = roundPassed(observation);
+  const outcome = roundOutcome(observation);
+  const passed = outcome > 0;
   const successes = passed ? health.consecutiveSuccesses + 1 : 0;
   const failures = passed ? 0 : health.consecutiveFailures + 1;
   const state = nextState(health.state, passed, successes, failures, thresholds);
@@ -74,7 +87,7 @@ export function observe(health: RegionHealth, observation: RegionObservation, th
     ...(failingSince !== undefined ? { failingSince } : {}),
     lastObservationAt: observation.at,
     lastResults: observation.results,
-    recent: [...(health.recent ?? []), passed ? 1 : 0].slice(-HISTORY_ROUNDS),
+    recent: [...(health.recent ?? []), outcome].slice(-HISTORY_ROUNDS),
   };
 }
 
@@ -96,26 +109,64 @@ function nextState(state: HealthState, passed: boolean, successes: number, failu
   }
 }
 
-/** A one-line summary of the region's last round, e.g. "2/2 probes ok" or "timeout: http://…". */
+/** A one-line summary of the region's last round, e.g. "2/2 probes ok", "1/1 probes ok; 1 of 3 attempts failed (…)" or "1/1 probes failed (timeout: …)". */
 export function describeResults(results: ProbeResult[]): string {
   if (results.length === 0) return 'no probe results yet';
   const failed = results.filter((r) => !r.ok);
-  if (failed.length === 0) return `${results.length}/${results.length} probes ok`;
+  if (failed.length === 0) {
+    const shaky = results.find((r) => (r.attempts?.failed ?? 0) > 0);
+    return `${results.length}/${results.length} probes ok${shaky?.message ? `; ${shaky.message}` : ''}`;
+  }
   const first = failed[0]!;
   return `${failed.length}/${results.length} probes failed (${first.error ?? 'error'}${first.message ? `: ${first.message}` : ''})`;
 }
 
+/** Options of flap damping: the policy's `flapWindowRounds` and `flapMinFailures`. */
+export interface FlapOptions {
+  window: number;
+  minFailures: number;
+}
+
+/** The flap evidence in the window before a failure streak: rounds that failed, and rounds that passed with a failed attempt. */
+export interface FlapEvidence {
+  failed: number;
+  shaky: number;
+}
+
 /**
- * Flap damping: a failure streak that follows a window of intermittent
- * failures (at least `minFailures` failed rounds among the `window` rounds
- * before the streak) is a flapping region, not a lost one; until the streak
- * has outlasted the window, it does not count as an outage. A region that was
- * steady before its streak is not flapping, so a hard outage is detected
- * after the fall threshold as usual.
+ * Flap damping. A failure streak is flapping, not an outage, while it is no
+ * longer than the flap window and the `window` rounds before it hold at
+ * least `minFailures` rounds that saw a failure: a failed round, or a passed
+ * round in which some attempt failed (SHAKY). Shaky rounds are what make
+ * damping hold from the onset: a region that starts failing a share p of
+ * requests at random shows it within a round or two (at p = 40% and 3
+ * attempts, 78% of its rounds see a failure, 6.4% fail outright), long
+ * before a run of `fall` failed rounds comes along, while a region that goes
+ * hard down fails every attempt of every round.
+ *
+ * `minFailures` 2 (the default) lets a lone blip pass: an outage that
+ * follows one odd round is still detected after `fall` rounds. The price is
+ * one more round of evidence at the onset of flapping.
+ *
+ * A region with less evidence than that before its streak is judged on the
+ * streak alone, so a hard outage of a steady region is detected after
+ * `fall` rounds, as without damping. So is a steady region whose flapping
+ * shows itself first as `fall` failed rounds in a row (every attempt of
+ * each failing): from one vantage point's rounds it cannot be told from a
+ * hard outage. With a attempts that happens with probability about
+ * 2 x p^(a x fall) / (1 - (1 - p)^a) per onset (the 2 is `minFailures` 2;
+ * the README's table has the figures); more `attempts` per probe is what
+ * lowers it without slowing detection.
  */
-export function isFlapping(health: RegionHealth, options: { window: number; minFailures: number }): boolean {
+export function isFlapping(health: RegionHealth, options: FlapOptions): boolean {
   const streak = health.consecutiveFailures;
   if (streak === 0 || streak > options.window) return false;
-  const before = health.recent.slice(0, health.recent.length - streak).slice(-options.window);
-  return before.filter((r) => r === 0).length >= options.minFailures;
+  const { failed, shaky } = flapEvidence(health, options.window);
+  return failed + shaky >= options.minFailures;
+}
+
+/** The flap evidence among the `window` rounds before the current failure streak (the streak itself is not evidence), for {@link isFlapping} and the hold's reason. */
+export function flapEvidence(health: RegionHealth, window: number): FlapEvidence {
+  const before = health.recent.slice(0, health.recent.length - health.consecutiveFailures).slice(-window);
+  return { failed: before.filter((r) => r === 0).length, shaky: before.filter((r) => r > 0 && r < 1).length };
 }

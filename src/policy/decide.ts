@@ -1,5 +1,5 @@
 import type { AppPolicy } from '../config/types.js';
-import { isFlapping, type RegionHealth } from '../health/region-health.js';
+import { flapEvidence, isFlapping, type RegionHealth } from '../health/region-health.js';
 import type { QuorumCount } from '../health/quorum.js';
 import type { Decision, RtoAccount } from './decision.js';
 
@@ -32,7 +32,10 @@ const DAY_MS = 24 * 3600_000;
 /**
  * The failover policy. Pure: same input and `now`, same decision.
  * Fails over only when the active region is the primary and unhealthy (fall
- * threshold reached, not flapping), a standby is healthy on fresh data,
+ * threshold reached, and not flapping: a streak that follows intermittent
+ * failures within the flap window, failed rounds or failed attempts of passed
+ * ones, waits until it outlasts the window, see {@link isFlapping}), a
+ * standby is healthy on fresh data,
  * automatic failover is on, the cooldown has passed and the daily cap is not
  * reached; fails back automatically only when configured and the primary has
  * been steady for the hold-down. Otherwise holds, and says why.
@@ -72,8 +75,9 @@ export function decide(input: DecideInput, now: number): Decision {
     return hold(`${downFor} from here, but only ${votes?.down ?? 0} of the ${policy.quorum} vantage points needed agree (${votes?.counted ?? 0} count): holding`, true);
   }
   if (isFlapping(active, { window: policy.flapWindowRounds, minFailures: policy.flapMinFailures })) {
-    const failed = active.recent.slice(0, -active.consecutiveFailures).slice(-policy.flapWindowRounds).filter((r) => r === 0).length;
-    return hold(`${downFor}, but it is flapping (${failed} failed of the ${policy.flapWindowRounds} rounds before): not an outage until the failures outlast the window`, true);
+    const { failed, shaky } = flapEvidence(active, policy.flapWindowRounds);
+    const evidence = shaky === 0 ? `${failed} failed` : `${failed} failed, ${shaky} passed with failed attempts,`;
+    return hold(`${downFor}, but it is flapping (${evidence} of the ${policy.flapWindowRounds} rounds before): not an outage until the failures outlast the window`, true);
   }
   const target = standbys.find((r) => {
     const h = input.health[r];

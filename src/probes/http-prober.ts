@@ -2,13 +2,14 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, request } from 'undici';
 import type { Clock } from '../ports/clock.js';
 import type { Prober } from '../ports/prober.js';
+import { attemptsOf, combineAttempts } from './attempts.js';
 import type { ProbeErrorClass, ProbeResult, ProbeTarget } from './types.js';
 
 /** Options of {@link HttpProber}. */
 export interface HttpProberOptions {
   /** Source of `ProbeResult.at`; latency is always measured in real time. */
   clock: Clock;
-  /** Most probes in flight at once across all rounds of this prober. Default 64. */
+  /** Most targets probed at once across all rounds of this prober (each with all its attempts). Default 64. */
   concurrency?: number;
   /** TCP (and TLS) connect timeout in milliseconds. Default 10 000; each probe's own deadline still applies. */
   connectTimeoutMs?: number;
@@ -69,16 +70,42 @@ export class HttpProber implements Prober {
     });
   }
 
-  /** How many probes are in flight right now, including ones still reading a body. */
+  /** How many requests (attempts) are in flight right now, including ones still reading a body. */
   inflight(): number {
     return this.active;
   }
 
   /**
-   * Probe one target. Never throws: every failure becomes a result with an
-   * error class and a short message.
+   * Probe one target: its `attempts` requests at once (one when unset), so
+   * that a hanging endpoint costs one `timeoutMs`, not one per attempt, and
+   * a hard outage fails every attempt in the same round. The result passes
+   * when any attempt passed (see {@link combineAttempts}). Never throws:
+   * every failure becomes a result with an error class and a short message.
    */
   async probe(target: ProbeTarget): Promise<ProbeResult> {
+    const attempts = attemptsOf(target);
+    if (attempts === 1) return this.attempt(target);
+    return combineAttempts(await Promise.all(Array.from({ length: attempts }, () => this.attempt(target))));
+  }
+
+  /**
+   * Probe all targets, at most `concurrency` targets at a time; results in the
+   * same order as `targets`. The limit counts targets, not attempts: a
+   * target's attempts must start together, or a slow endpoint would cost a
+   * round more than one timeout.
+   */
+  round(targets: ProbeTarget[]): Promise<ProbeResult[]> {
+    return this.limit.map(targets, (target) => this.probe(target));
+  }
+
+  /** Close the connection pool. Probes started afterwards fail with error class `other`. */
+  async close(): Promise<void> {
+    if (this.agent.closed) return;
+    await this.agent.close();
+  }
+
+  /** One request to the target, as one result. */
+  private async attempt(target: ProbeTarget): Promise<ProbeResult> {
     const at = this.clock.now();
     const started = performance.now();
     this.active++;
@@ -100,19 +127,8 @@ export class HttpProber implements Prober {
     }
   }
 
-  /** Probe all targets, at most `concurrency` at a time; results in the same order as `targets`. */
-  round(targets: ProbeTarget[]): Promise<ProbeResult[]> {
-    return this.limit.map(targets, (target) => this.probe(target));
-  }
-
-  /** Close the connection pool. Probes started afterwards fail with error class `other`. */
-  async close(): Promise<void> {
-    if (this.agent.closed) return;
-    await this.agent.close();
-  }
-
-  /** One request/response; throws on transport errors, which probe() classifies. */
-  private async exchange(target: ProbeTarget): Promise<Omit<ProbeResult, 'url' | 'at' | 'latencyMs'>> {
+  /** One request/response; throws on transport errors, which attempt() classifies. */
+  private async exchange(target: ProbeTarget): Promise<Omit<ProbeResult, 'url' | 'at' | 'latencyMs' | 'attempts'>> {
     const response = await request(target.url, {
       method: target.method,
       dispatcher: this.agent,

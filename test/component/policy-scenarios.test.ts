@@ -37,8 +37,23 @@ describe('policy scenarios in the simulated world (simulated time)', () => {
     expect(h.notifier.sent.filter((n) => n.severity === 'act')).toHaveLength(1);
   });
 
-  it('a primary that fails 40% of probes at random for an hour: no failover', async () => {
-    h = await startHarness({ random: lcg(7), flapFailureRatio: 0.4, policy: { fallThreshold: FALL } });
+  // Per request, as the endpoint draws: each round sends the configured 3 attempts, and the round fails only when all 3 fail.
+  it('a steady primary starts flapping (50%, 2 s rounds; seed 87: a clean round, 3 with failed attempts, then 3 failed rounds): held as flapping from the onset, no failover', async () => {
+    h = await startHarness({ random: lcg(87), flapFailureRatio: 0.5, policy: { probeIntervalSeconds: 2, fallThreshold: FALL } });
+    h.controller.start();
+    await h.clock.advance(60_000);
+    await h.world.outage('us-east-1', 'flapping');
+    await h.clock.advance(30_000);
+    expect(await runsOldestFirst(h)).toEqual([]);
+    const decisions = await h.store.listDecisions({ app: 'shop', limit: 500 });
+    // The 3 failed rounds came after rounds that passed with failed attempts: held as flapping, not failed over.
+    expect(decisions.some((d) => d.reason.includes('it is flapping (0 failed, 3 passed with failed attempts, of the 20 rounds before)'))).toBe(true);
+    expect(decisions.every((d) => d.action === 'hold')).toBe(true);
+  });
+
+  // One seed end to end through the loopback endpoint; flap-onset.test.ts measures the rate over many seeds.
+  it('a primary that fails 40% of requests at random for an hour (seed 21, 5 s rounds, 3 attempts): no failover', async () => {
+    h = await startHarness({ random: lcg(21), flapFailureRatio: 0.4, policy: { fallThreshold: FALL } });
     h.controller.start();
     await h.clock.advance(60_000);
     // From now on 40% of requests answer 503.
@@ -46,7 +61,7 @@ describe('policy scenarios in the simulated world (simulated time)', () => {
     await h.clock.advance(60 * 60_000);
     expect(await runsOldestFirst(h)).toEqual([]);
     const decisions = await h.store.listDecisions({ app: 'shop', limit: 500 });
-    // It did reach the fall threshold at times, and was held as flapping, not failed over.
+    // It did fail 3 rounds in a row at times, and was held as flapping, not failed over.
     expect(decisions.some((d) => d.reason.includes('it is flapping'))).toBe(true);
     expect(decisions.every((d) => d.action === 'hold')).toBe(true);
   });

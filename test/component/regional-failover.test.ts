@@ -97,10 +97,10 @@ describe('automatic regional failover in the simulated world (simulated time)', 
   }, 30_000);
 
   it('does not fail over for a flapping primary whose failures stay below the fall threshold', async () => {
-    // fail, fail, ok, repeated: two failed rounds in a row at most, fall threshold 3.
+    // fail, fail, ok, repeated: two failed rounds in a row at most, fall threshold 3 (one request per round, so the pattern is per round).
     let n = 0;
     const pattern = [0.1, 0.1, 0.9];
-    h = await startHarness({ random: () => pattern[n++ % pattern.length]!, policy: { fallThreshold: 3 } });
+    h = await startHarness({ random: () => pattern[n++ % pattern.length]!, policy: { fallThreshold: 3 }, probeAttempts: 1 });
     h.controller.start();
     await h.clock.advance(30_000);
     await h.world.outage('us-east-1', 'flapping');

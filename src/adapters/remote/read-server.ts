@@ -87,7 +87,7 @@ function groupKey(ref: ComputeRef): string {
 
 /** Every field of a target that changes what is sent or how long it may take. */
 function probeKey(target: ProbeTarget): string {
-  return JSON.stringify([target?.method, target?.url, target?.expectStatus, target?.bodyMatch ?? null, target?.timeoutMs]);
+  return JSON.stringify([target?.method, target?.url, target?.expectStatus, target?.bodyMatch ?? null, target?.timeoutMs, target?.attempts ?? 1]);
 }
 
 function probeName(target: ProbeTarget): string {

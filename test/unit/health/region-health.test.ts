@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeResults,
+  flapEvidence,
   initialHealth,
+  isFlapping,
   observe,
+  roundOutcome,
   roundPassed,
+  SHAKY,
   type RegionHealth,
   type RegionObservation,
   type Thresholds,
@@ -24,20 +28,29 @@ function bad(url = URL_A, at = T0, error: ProbeResult['error'] = 'timeout', mess
   return { url, ok: false, latencyMs: 2_000, error, ...(message !== undefined ? { message } : {}), at };
 }
 
-function round(at: number, passed: boolean): RegionObservation {
-  return { region: REGION, at, results: passed ? [ok(URL_A, at), ok(URL_B, at)] : [ok(URL_A, at), bad(URL_B, at)] };
+/** A target that passed although `failed` of its `of` attempts failed. */
+function shakyOk(url = URL_A, at = T0, failed = 1, of = 3): ProbeResult {
+  return { ...ok(url, at), attempts: { failed, of }, message: `${failed} of ${of} attempts failed (status: expected HTTP 200, got 503)` };
+}
+
+/** A passed round ('P'), a failed one ('F'), or ('S') a passed one in which an attempt failed. */
+function round(at: number, kind: boolean | 'P' | 'F' | 'S'): RegionObservation {
+  const k = kind === true ? 'P' : kind === false ? 'F' : kind;
+  const b = k === 'P' ? ok(URL_B, at) : k === 'S' ? shakyOk(URL_B, at) : bad(URL_B, at);
+  return { region: REGION, at, results: [ok(URL_A, at), b] };
 }
 
 /**
- * Feed rounds one STEP apart; 'P' is a passing round, 'F' a failing one.
- * Round i happens at T0 + (i + 1) * STEP. Returns every intermediate health.
+ * Feed rounds one STEP apart; 'P' is a passing round, 'F' a failing one, 'S'
+ * a passing one with a failed attempt. Round i happens at T0 + (i + 1) * STEP.
+ * Returns every intermediate health.
  */
 function run(pattern: string, thresholds: Thresholds = { fall: 3, rise: 3 }, start: RegionHealth = initialHealth(REGION, T0)): RegionHealth[] {
   const out: RegionHealth[] = [];
   let h = start;
   const base = start.lastObservationAt ?? T0;
   [...pattern].forEach((c, i) => {
-    h = observe(h, round(base + (i + 1) * STEP, c === 'P'), thresholds);
+    h = observe(h, round(base + (i + 1) * STEP, c as 'P' | 'F' | 'S'), thresholds);
     out.push(h);
   });
   return out;
@@ -61,6 +74,25 @@ describe('roundPassed', () => {
 
   it('a round with no results does not pass', () => {
     expect(roundPassed({ region: REGION, at: T0, results: [] })).toBe(false);
+  });
+});
+
+describe('roundOutcome', () => {
+  it('is 1 for a clean pass, SHAKY for a pass with a failed attempt, 0 for a failed round', () => {
+    expect(roundOutcome(round(T0, 'P'))).toBe(1);
+    expect(roundOutcome(round(T0, 'S'))).toBe(SHAKY);
+    expect(roundOutcome(round(T0, 'F'))).toBe(0);
+    // A failed round is failed, however many attempts of its passing targets failed.
+    expect(roundOutcome({ region: REGION, at: T0, results: [shakyOk(URL_A), bad(URL_B)] })).toBe(0);
+    // Attempts counted but none failed: clean.
+    expect(roundOutcome({ region: REGION, at: T0, results: [{ ...ok(URL_A), attempts: { failed: 0, of: 3 } }] })).toBe(1);
+  });
+
+  it('a shaky round passes: it moves the state machine as a pass, and is kept in recent as SHAKY', () => {
+    const hs = run('PPPFFS');
+    expect(states(hs)).toEqual(['unknown', 'unknown', 'healthy', 'suspect', 'suspect', 'healthy']);
+    expect(last(hs).recent).toEqual([1, 1, 1, 0, 0, SHAKY]);
+    expect(last(hs).consecutiveSuccesses).toBe(1);
   });
 });
 
@@ -256,8 +288,58 @@ describe('describeResults', () => {
     expect(describeResults([ok(URL_A), bad(URL_B, T0, 'status', 'HTTP 503'), bad(URL_A, T0, 'timeout', 'no answer in 2000 ms')])).toBe('2/3 probes failed (status: HTTP 503)');
   });
 
+  it('says when a passed probe had failed attempts', () => {
+    expect(describeResults([ok(URL_A), shakyOk(URL_B, T0, 2)])).toBe('2/2 probes ok; 2 of 3 attempts failed (status: expected HTTP 200, got 503)');
+  });
+
   it('works without a message or an error class', () => {
     expect(describeResults([bad(URL_A, T0, 'refused')])).toBe('1/1 probes failed (refused)');
     expect(describeResults([{ url: URL_A, ok: false, latencyMs: 1, at: T0 }])).toBe('1/1 probes failed (error)');
+  });
+});
+
+describe('isFlapping', () => {
+  const damping = { window: 20, minFailures: 2 };
+  const steady = 'P'.repeat(20);
+
+  it('a steady region that fails fall rounds in a row is not flapping: a hard outage is judged on the streak alone', () => {
+    const h = last(run(`${steady}FFF`));
+    expect(h.state).toBe('unhealthy');
+    expect(isFlapping(h, damping)).toBe(false);
+  });
+
+  it('from the onset: two rounds that saw a failure, failed or shaky, make the next streak flapping', () => {
+    for (const onset of ['SSFFF', 'SPSFFF', 'FPSFFF', 'SFPFFF', 'FPFPFFF', 'SSSPPFFF']) {
+      const h = last(run(`${steady}${onset}`));
+      expect(h.state, onset).toBe('unhealthy');
+      expect(isFlapping(h, damping), onset).toBe(true);
+    }
+  });
+
+  it('a lone blip, failed or shaky, is not enough: the outage after it is judged on its streak (minFailures 2)', () => {
+    for (const onset of ['FPFFF', 'SPFFF', 'SPPPPFFF']) {
+      const h = last(run(`${steady}${onset}`));
+      expect(h.state, onset).toBe('unhealthy');
+      expect(isFlapping(h, damping), onset).toBe(false);
+    }
+    // With minFailures 1 a lone blip would hold the outage that follows for the whole window.
+    expect(isFlapping(last(run(`${steady}SPPPPFFF`)), { window: 20, minFailures: 1 })).toBe(true);
+  });
+
+  it('a streak that outlasts the window is an outage, flap history or not', () => {
+    const hs = run(`${steady}SS${'F'.repeat(21)}`);
+    expect(isFlapping(hs[hs.length - 2]!, damping)).toBe(true);
+    expect(isFlapping(last(hs), damping)).toBe(false);
+  });
+
+  it('evidence older than the window does not count', () => {
+    const h = last(run(`${steady}SF${'P'.repeat(20)}FFF`));
+    expect(flapEvidence(h, 20)).toEqual({ failed: 0, shaky: 0 });
+    expect(isFlapping(h, damping)).toBe(false);
+  });
+
+  it('counts the failed and shaky rounds of the window before the streak, not the streak', () => {
+    expect(flapEvidence(last(run(`${steady}FPSPSFFFF`)), 20)).toEqual({ failed: 1, shaky: 2 });
+    expect(isFlapping(last(run(steady)), damping)).toBe(false);
   });
 });

@@ -98,6 +98,33 @@ describe('decide: failover', () => {
     expect(decide(input([outlasted, health('eu-west-1', 'healthy')]), NOW).action).toBe('failover');
   });
 
+  it('damping holds from the onset: a streak after two rounds that saw a failure, failed or passed with a failed attempt (0.5), is held as flapping', () => {
+    const steady = Array.from({ length: 20 }, () => 1);
+    const shakyOnset = health('us-east-1', 'unhealthy', { consecutiveFailures: 3, recent: [...steady, 0.5, 1, 0.5, 0, 0, 0] });
+    const held = decide(input([shakyOnset, health('eu-west-1', 'healthy')]), NOW);
+    expect(held).toMatchObject({ action: 'hold', attention: true });
+    expect(held.reason).toContain('it is flapping (0 failed, 2 passed with failed attempts, of the 20 rounds before)');
+    const mixed = health('us-east-1', 'unhealthy', { consecutiveFailures: 3, recent: [...steady, 0, 0.5, 0, 0, 0] });
+    expect(decide(input([mixed, health('eu-west-1', 'healthy')]), NOW).reason).toContain('it is flapping (1 failed, 1 passed with failed attempts, of the 20 rounds before)');
+  });
+
+  it('a lone blip does not slow detection: one round that saw a failure before the streak, and it fails over at the fall threshold', () => {
+    const steady = Array.from({ length: 20 }, () => 1);
+    for (const blip of [0, 0.5]) {
+      const down = health('us-east-1', 'unhealthy', { consecutiveFailures: 3, recent: [...steady, blip, 1, 1, 0, 0, 0] });
+      expect(decide(input([down, health('eu-west-1', 'healthy')]), NOW).action).toBe('failover');
+    }
+    // flapMinFailures 1 would hold it as flapping.
+    const down = health('us-east-1', 'unhealthy', { consecutiveFailures: 3, recent: [...steady, 0.5, 1, 1, 0, 0, 0] });
+    expect(decide({ ...input([down, health('eu-west-1', 'healthy')]), policy: { ...policy, flapMinFailures: 1 } }, NOW).action).toBe('hold');
+  });
+
+  it('a hard outage of a steady region fails over at the fall threshold, flap damping or not', () => {
+    const steady = Array.from({ length: 20 }, () => 1);
+    const down = health('us-east-1', 'unhealthy', { consecutiveFailures: 3, recent: [...steady, 0, 0, 0] });
+    expect(decide(input([down, health('eu-west-1', 'healthy')]), NOW).action).toBe('failover');
+  });
+
   it('pages instead of failing over once the daily cap of automatic failovers is reached', () => {
     const capped = decide(downAndStandbyUp({ automaticFailoversLast24h: [NOW - 3 * 3600_000, NOW - 2 * 3600_000], lastFailoverAt: NOW - 2 * 3600_000 }), NOW);
     expect(capped).toMatchObject({ action: 'hold', attention: true });

@@ -139,6 +139,68 @@ describe('HttpProber', () => {
   });
 });
 
+describe('HttpProber: attempts per round', () => {
+  let prober: HttpProber;
+  let endpoint: RegionalEndpoint;
+  let draws: number[];
+
+  beforeEach(async () => {
+    prober = new HttpProber({ clock, concurrency: 8, connectTimeoutMs: 2_000 });
+    draws = [];
+    // Each request to a flapping endpoint takes the next draw: below the ratio (0.5) fails.
+    endpoint = new RegionalEndpoint('eu-west-1', { slowDelayMs: 5_000, random: () => draws.shift() ?? 0.99 });
+    await endpoint.start();
+  });
+
+  afterEach(async () => {
+    await endpoint.stop();
+    await prober.close();
+  });
+
+  it('sends `attempts` requests and passes when any passed, counting the failed ones', async () => {
+    await endpoint.setMode('flapping');
+    draws = [0.1, 0.9, 0.2];
+    const result = await prober.probe(target(endpoint.url(), { attempts: 3 }));
+    expect(result).toMatchObject({ ok: true, status: 200, attempts: { failed: 2, of: 3 } });
+    expect(result.error).toBeUndefined();
+    expect(result.message).toBe('2 of 3 attempts failed (status: expected HTTP 200, got 503)');
+    expect(draws).toEqual([]);
+  });
+
+  it('fails when every attempt failed, keeping the error', async () => {
+    await endpoint.setMode('flapping');
+    draws = [0.1, 0.2, 0.3];
+    const result = await prober.probe(target(endpoint.url(), { attempts: 3 }));
+    expect(result).toMatchObject({ ok: false, status: 503, error: 'status', attempts: { failed: 3, of: 3 } });
+    expect(result.message).toBe('expected HTTP 200, got 503; all 3 attempts failed');
+  });
+
+  it('a hard outage fails every attempt in the same round', async () => {
+    await endpoint.setMode('down');
+    expect(await prober.probe(target(endpoint.url(), { attempts: 3 }))).toMatchObject({ ok: false, error: 'refused', attempts: { failed: 3, of: 3 } });
+  });
+
+  it('sends the attempts at once: a hanging endpoint costs one timeout, not one per attempt', async () => {
+    await endpoint.setMode('slow');
+    const started = performance.now();
+    const result = await prober.probe(target(endpoint.url(), { attempts: 5, timeoutMs: 300 }));
+    const wall = performance.now() - started;
+    expect(result).toMatchObject({ ok: false, error: 'timeout', attempts: { failed: 5, of: 5 } });
+    expect(wall).toBeGreaterThanOrEqual(280);
+    expect(wall).toBeLessThan(2 * 300);
+    expect(prober.inflight()).toBe(0);
+  });
+
+  it('a target without attempts is probed once, with no attempt count', async () => {
+    await endpoint.setMode('flapping');
+    draws = [0.1, 0.9];
+    const result = await prober.probe(target(endpoint.url()));
+    expect(result).toMatchObject({ ok: false, error: 'status' });
+    expect(result.attempts).toBeUndefined();
+    expect(draws).toEqual([0.9]);
+  });
+});
+
 describe('HttpProber.round', () => {
   let server: Server;
   let base: string;
@@ -185,6 +247,21 @@ describe('HttpProber.round', () => {
       expect(max).toBeLessThanOrEqual(8);
       expect(Math.min(...inflightSeen)).toBeGreaterThan(0);
       expect(Math.max(...inflightSeen)).toBeLessThanOrEqual(8);
+      expect(prober.inflight()).toBe(0);
+    } finally {
+      await prober.close();
+    }
+  });
+
+  it('the concurrency limit counts targets: the attempts of each target go out together', async () => {
+    const prober = new HttpProber({ clock, concurrency: 2 });
+    try {
+      const targets = Array.from({ length: 6 }, (_, i) => target(`${base}/t/${i}`, { attempts: 3 }));
+      const results = await prober.round(targets);
+      expect(results.map((r) => r.attempts)).toEqual(targets.map(() => ({ failed: 0, of: 3 })));
+      // Two targets at a time, three requests each: more than two requests at once (the limit is not per request), never more than six.
+      expect(max).toBeGreaterThanOrEqual(3);
+      expect(max).toBeLessThanOrEqual(6);
       expect(prober.inflight()).toBe(0);
     } finally {
       await prober.close();
