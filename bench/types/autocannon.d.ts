@@ -17,6 +17,8 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
+    /** Send this many requests in all, then stop (instead of `duration`). */
+    amount?: number;
     timeout?: number;
   }
   export interface Result {
