@@ -9,20 +9,27 @@ import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { UserInputError } from './errors/errors.js';
 import { startLocal } from './local/start-local.js';
+import { ACCEPT_LOST_STATE_FLAG } from './local/state-dir.js';
+import { FREEZE_ENV } from './local/freeze-points.js';
 import { createLogger } from './logging/logger.js';
 
 const EXIT_USAGE = 2;
+const USAGE = `usage: npm start -- [--config failover.yaml] [${ACCEPT_LOST_STATE_FLAG}]\n`;
 
 async function main(): Promise<void> {
   let args;
   try {
-    args = parseArgs({ options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    args = parseArgs({
+      options: { config: { type: 'string', short: 'c' }, 'accept-lost-state': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\nusage: npm start -- [--config failover.yaml]\n`);
+    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
     process.exit(EXIT_USAGE);
   }
   if (args.values.help) {
-    process.stdout.write('usage: npm start -- [--config failover.yaml]   (PORT sets the API port, default 8080)\n');
+    process.stdout.write(`${USAGE}  PORT sets the API port (default 8080), FAILOVER_STATE_DIR the state directory (default .failover).\n`);
+    process.stdout.write(`  ${ACCEPT_LOST_STATE_FLAG}: start even though state this directory had is gone or damaged (damaged parts are moved aside).\n`);
     return;
   }
   const configPath = args.values.config ?? process.env['FAILOVER_CONFIG'] ?? 'examples/failover.yaml';
@@ -36,7 +43,15 @@ async function main(): Promise<void> {
   let local;
   try {
     const config = await loadConfig(configPath);
-    local = await startLocal(config, { clock: systemClock, log, stateDir: process.env['FAILOVER_STATE_DIR'] ?? '.failover' });
+    const freezeAt = process.env[FREEZE_ENV];
+    local = await startLocal(config, {
+      clock: systemClock,
+      log,
+      stateDir: process.env['FAILOVER_STATE_DIR'] || '.failover',
+      port,
+      acceptLostState: args.values['accept-lost-state'] === true,
+      ...(freezeAt ? { freezeAt } : {}),
+    });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof UserInputError) {
       process.stderr.write(`${err.message}\n`);
@@ -44,7 +59,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const address = await local.api.listen({ port, host: '127.0.0.1' });
+  const address = local.address;
   const mode = local.world ? `simulated world: ${local.world.regions().map((r) => r.name).join(', ')}` : 'provider: aws';
   log.info(`failover-controller listening on ${address} (${mode})`);
 

@@ -77,6 +77,7 @@ function formatAppStatus(app: AppStatusView, now: number): string[] {
 /** A dry run: each step with its resource, what it is and what it would become. */
 export function formatPlan(plan: RunPlan): string {
   const lines = [`plan: ${describeRun(plan)} (runbook ${plan.runbook}); nothing was changed`];
+  if (plan.refusal) lines.push(`REFUSED: this run would not start: ${plan.refusal}`);
   lines.push(plan.expectedMs !== undefined ? `expected duration ${formatDuration(plan.expectedMs)}, from ${plan.basedOnRuns} past run(s)` : 'expected duration unknown: no past run of this runbook');
   plan.steps.forEach((step, i) => {
     const expected = step.expectedMs !== undefined ? `, about ${formatDuration(step.expectedMs)}` : '';
@@ -110,6 +111,7 @@ export function formatRunDetail(run: RunRecord, now: number): string {
   for (const a of run.approvals ?? []) lines.push(`  ${a.stepId}: ${a.decision} by ${a.by}${stated(a)} at ${formatTime(a.at)}${a.comment ? `: ${a.comment}` : ''}`);
   if (run.cancelRequested) lines.push(`  cancel requested by ${run.cancelRequested.by}${stated(run.cancelRequested)} at ${formatTime(run.cancelRequested.at)}${run.cancelRequested.rollback ? ', with rollback' : ''}${run.cancelRequested.comment ? `: ${run.cancelRequested.comment}` : ''}`);
   if (run.error) lines.push(`error: ${run.error}`);
+  if (run.attention) lines.push(`ATTENTION: ${run.attention}`);
   return lines.join('\n');
 }
 

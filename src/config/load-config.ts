@@ -19,6 +19,8 @@ export async function loadConfig(path: string): Promise<Config> {
 
 /** Parse and validate configuration text (YAML or JSON). */
 export function parseConfig(text: string, source = 'failover.yaml'): Config {
+  // NUL or other C0 controls besides tab, newline and CR: not a text file, whatever the YAML parser would make of it.
+  if (/[\x00-\x08\x0e-\x1f]/.test(text)) throw new ConfigError(source, [{ path: '', message: `the file is not text (it holds control bytes): ${SHAPE_HINT}` }]);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
@@ -26,7 +28,31 @@ export function parseConfig(text: string, source = 'failover.yaml'): Config {
       doc.errors.map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
     );
   }
-  return validateConfig(doc.toJS(), source);
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (err) {
+    // The yaml library refuses documents whose aliases would expand without bound ("billion laughs").
+    throw new ConfigError(source, [{ path: '', message: `YAML: ${(err as Error).message.split('\n')[0]}; write the values out instead of through so many aliases` }]);
+  }
+  const shape = documentShapeProblem(value);
+  if (shape) throw new ConfigError(source, [{ path: '', message: shape }]);
+  return validateConfig(value, source);
+}
+
+const SHAPE_HINT = 'a config is a YAML (or JSON) mapping with at least `applications:`; see examples/failover.yaml';
+
+/**
+ * A config is one mapping with `applications`: say what the file is instead
+ * (empty, binary, a list, a scalar), and what it should look like, rather
+ * than only "must be object" with no path.
+ */
+function documentShapeProblem(value: unknown): string | undefined {
+  const hint = SHAPE_HINT;
+  if (value === null || value === undefined) return `the file is empty (or only comments): ${hint}`;
+  if (Array.isArray(value)) return `the file holds a list, not a mapping: ${hint}`;
+  if (typeof value !== 'object') return `the file holds a single ${typeof value} (${JSON.stringify(value).slice(0, 40)}), not a mapping: ${hint}`;
+  return undefined;
 }
 
 /** Validate an already parsed configuration object and fill in the defaults. */
@@ -49,6 +75,7 @@ function normalize(input: ConfigInput): Config {
     witness: (input.witness ?? []).map(probeTarget),
     notifications: { ...input.notifications },
     api: normalizeApi(input.api),
+    simulation: { delays: { ...input.simulation?.delays } },
     applications: input.applications.map(
       (app): AppConfig => ({
         name: app.name,
@@ -103,5 +130,6 @@ export function fqdn(name: string): string {
 }
 
 function probeTarget(p: Static<typeof ProbeTargetSchema>): ProbeTarget {
-  return { url: p.url, method: p.method ?? 'GET', expectStatus: p.expectStatus ?? 200, timeoutMs: p.timeoutMs ?? 2_000, ...(p.bodyMatch !== undefined ? { bodyMatch: p.bodyMatch } : {}) };
+  // Three attempts by default: enough for a round to tell a flapping endpoint (some fail) from a dead one (all fail).
+  return { url: p.url, method: p.method ?? 'GET', expectStatus: p.expectStatus ?? 200, timeoutMs: p.timeoutMs ?? 2_000, attempts: p.attempts ?? 3, ...(p.bodyMatch !== undefined ? { bodyMatch: p.bodyMatch } : {}) };
 }

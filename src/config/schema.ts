@@ -25,6 +25,11 @@ export const ProbeTargetSchema = Type.Object(
     expectStatus: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, default: 200 })),
     bodyMatch: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000, default: 2_000 })),
+    /**
+     * Requests sent at once every round; the target passes when any passes. A flapping
+     * endpoint fails some and serves others (flap evidence), a dead one fails them all.
+     */
+    attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 3, 'x-message': 'must be a whole number of attempts from 1 to 10' })),
   },
   { additionalProperties: false },
 );
@@ -112,8 +117,9 @@ export const PolicySchema = Type.Object(
     cooldownSeconds: Type.Optional(Type.Integer({ minimum: 0, default: 600 })),
     /** After this many automatic failovers in 24 hours, page a human instead of failing over again. */
     maxAutomaticFailoversPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 2 })),
-    /** Flap damping: a failure streak preceded by at least flapMinFailures failed rounds among the flapWindowRounds before it is flapping, not an outage, until it outlasts the window. */
+    /** Flap damping: a failure streak preceded by at least flapMinFailures rounds that saw a failure among the flapWindowRounds before it is flapping, not an outage, until it outlasts the window. */
     flapWindowRounds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, default: 20 })),
+    /** Rounds that saw a failure (a failed round, or a passed one with a failed attempt) the window must hold. Default 2: a lone blip does not slow the detection of an outage that follows it. */
     flapMinFailures: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, default: 2 })),
     /** How many fresh vantage points must see a region down before it counts as down (k of n). */
     quorum: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 1 })),
@@ -166,6 +172,26 @@ const EndpointsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const DelayMs = Type.Integer({ minimum: 0, maximum: 3_600_000, 'x-message': 'must be a whole number of milliseconds from 0 to 3600000' });
+
+/** Durations of the simulated cloud's operations, in ms (defaults: promotion 5 s, replica 6 s, boot 3 s, DNS 2 s). */
+const SimulationSchema = Type.Object(
+  {
+    delays: Type.Optional(
+      Type.Object(
+        {
+          promoteMs: Type.Optional(DelayMs),
+          replicaCreateMs: Type.Optional(DelayMs),
+          instanceBootMs: Type.Optional(DelayMs),
+          dnsPropagationMs: Type.Optional(DelayMs),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ConfigSchema = Type.Object(
   {
     provider: Type.Optional(Type.Union([Type.Literal('sim'), Type.Literal('aws')], { default: 'sim', 'x-message': 'must be sim or aws' })),
@@ -187,6 +213,8 @@ export const ConfigSchema = Type.Object(
     ),
     /** Who may call the HTTP API (tokens by hash, roles) and how often. */
     api: Type.Optional(ApiSchema),
+    /** The simulated world of `provider: sim` (local mode): how long its cloud operations take. */
+    simulation: Type.Optional(SimulationSchema),
     applications: Type.Array(ApplicationSchema, { minItems: 1, maxItems: 1000 }),
   },
   { additionalProperties: false, $id: 'https://failover-controller.dev/schema/failover.json', title: 'failover-controller configuration' },

@@ -58,5 +58,8 @@ export function semanticIssues(config: Config): ConfigIssue[] {
     });
   });
   issues.push(...apiIssues(config.api));
+  if (config.provider !== 'sim' && Object.keys(config.simulation.delays).length > 0) {
+    issues.push({ path: 'simulation', message: 'applies only to provider: sim; remove it, or set provider: sim' });
+  }
   return issues;
 }

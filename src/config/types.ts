@@ -77,6 +77,8 @@ export interface Config {
   notifications: { webhookUrl?: string; snsTopicArn?: string };
   /** Who may call the API, and how often. */
   api: ApiConfig;
+  /** Only with `provider: sim`: the simulated cloud's operation delays (ms) that differ from the defaults. */
+  simulation: { delays: Partial<Record<'promoteMs' | 'replicaCreateMs' | 'instanceBootMs' | 'dnsPropagationMs', number>> };
   applications: AppConfig[];
 }
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AvailabilityLedger } from '../availability/ledger.js';
 import type { LedgerRound } from '../availability/types.js';
 import type { AppConfig, Config } from '../config/types.js';
-import { RunInProgressError, UserInputError } from '../errors/errors.js';
+import { ConflictError, RunInProgressError, UserInputError } from '../errors/errors.js';
 import { activeRegionOf } from '../dns/desired-records.js';
 import { observe, type RegionHealth } from '../health/region-health.js';
 import { decide } from '../policy/decide.js';
@@ -19,11 +19,19 @@ import type { Runbook } from '../runbook/step.js';
 import { DrillConductor } from '../drills/drill-conductor.js';
 import type { FaultInjector } from '../ports/fault-injector.js';
 import { findApp, findRegion } from './app-lookup.js';
+import { failoverRefusal } from './failover-target.js';
+import { NotificationOutbox } from './notification-outbox.js';
+import { lastFailoverFromRuns, latest, takeUpOutcome } from './run-outcome.js';
+import { retryingProviders } from '../runbook/retrying-providers.js';
+import { databaseLabel } from '../runbook/steps/side.js';
 import { planRun, type RunPlan } from './planner.js';
 import { RunLauncher, type RunPlacement } from './run-launcher.js';
 import { type ApprovalAnswer, type CancelRequest, RunSignals } from './run-signals.js';
 import { type AppStatus, type ControllerStatus, regionStatus } from './status-view.js';
 import { storedHealth, vantageVotes, WITNESS } from './stored-rounds.js';
+
+/** How often a process retries resuming a run nobody executes. */
+const RESUME_RETRY_MS = 30_000;
 
 /** Everything the controller is wired to. */
 export interface ControllerDeps {
@@ -65,6 +73,11 @@ export class Controller {
   private readonly launcher: RunLauncher;
   private readonly availability: AvailabilityLedger;
   private readonly signals: RunSignals;
+  private readonly notifications: NotificationOutbox;
+  /** The cloud's reads, retried on a transient error like the runbooks' (a throttled describe must not refuse a failover). */
+  private readonly reads: CloudProviders;
+  /** When this process last tried to resume each orphaned run. */
+  private readonly resumeTriedAt = new Map<string, number>();
   private loop?: { stop: AbortController; done: Promise<void> };
   private changes = 0;
   /** Game-day drills: started through the API, moved on by every tick. */
@@ -84,6 +97,8 @@ export class Controller {
     });
     this.availability = new AvailabilityLedger({ store: deps.store, clock: deps.clock });
     this.signals = new RunSignals(deps);
+    this.reads = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
+    this.notifications = new NotificationOutbox({ clock: deps.clock, log: deps.log, ...(deps.notifier ? { notifier: deps.notifier } : {}) });
     this.drills = new DrillConductor({
       store: deps.store,
       clock: deps.clock,
@@ -101,7 +116,7 @@ export class Controller {
         },
         failover: (request) => this.failover(request),
         failback: (request) => this.failback(request),
-        startsRunsInto: (region) => deps.placement?.region === undefined || deps.placement.region === region,
+        startsRunsInto: (region) => this.startsRunsInto(region),
         availability: (app) => this.availability.report(app, findApp(deps.config, app).policy.availabilityTargetPercent),
       },
     });
@@ -185,9 +200,35 @@ export class Controller {
     return this.signals.answer(request);
   }
 
-  /** Operator: stop a run at its next step boundary; with `rollback`, undo what it did where steps can. */
-  cancelRun(request: CancelRequest): Promise<RunRecord> {
-    return this.signals.cancel(request);
+  /**
+   * Operator: stop a run at its next step boundary; with `rollback`, undo
+   * what it did where steps can. A run no worker is executing (its process
+   * died) is taken up here at once, so that the cancel ends it rather than
+   * waiting for a worker that may never come.
+   */
+  async cancelRun(request: CancelRequest): Promise<RunRecord> {
+    const run = await this.signals.cancel(request);
+    const runtime = this.apps.get(run.app);
+    if (runtime) this.takeUpOrphan(runtime, run, { now: true });
+    return run;
+  }
+
+  /**
+   * Resume a `running` run that nobody executes (a crash, a resume that
+   * failed on a store error): in a process that executes its own runs, at
+   * most every RESUME_RETRY_MS, so that one failed resume at start does not
+   * leave the run stuck. The lease decides: a live worker elsewhere keeps it.
+   */
+  private takeUpOrphan(runtime: AppRuntime, run: RunRecord, options: { now?: boolean } = {}): void {
+    if (this.deps.placement?.handoff || this.launcher.execution(run.id)) return;
+    const now = this.deps.clock.now();
+    const last = this.resumeTriedAt.get(run.id);
+    if (!options.now && last !== undefined && now - last < RESUME_RETRY_MS) return;
+    this.resumeTriedAt.set(run.id, now);
+    this.launcher.resume(run, runtime.app).then(
+      (taken) => taken && this.deps.log.info({ runId: run.id, app: run.app }, 'resumed a run no worker was executing'),
+      (err: unknown) => this.deps.log.warn({ runId: run.id, app: run.app, err: String(err) }, `run not resumed; trying again within ${RESUME_RETRY_MS / 1000} s`),
+    );
   }
 
   /** Run the loop until `stop()`: a tick whenever an application's probe interval is due. */
@@ -221,6 +262,8 @@ export class Controller {
     }
     const running = this.launcher.running();
     if (running.length > 0) this.deps.log.warn({ runs: running }, 'stopping with runs in progress');
+    // Each has a deadline: a Lambda invocation that ended now would freeze them half sent.
+    await this.notifications.drain();
   }
 
   /** Wait until every run started so far has ended (for tests and shutdown). */
@@ -267,14 +310,14 @@ export class Controller {
           vantage: this.deps.config.vantage,
           at: now,
           ok: mine.length > 0 && mine.every((r) => r.ok),
-          probes: mine.map((r) => ({ latencyMs: r.latencyMs, ...(r.status !== undefined ? { status: r.status } : {}), ...(r.error ? { error: r.error } : {}) })),
+          probes: mine.map(storedProbe),
         });
       }
       app.nextDueAt = now + probeIntervalSeconds * 1000;
     }
     if (witness.length > 0) {
       const rounds = all.slice(targets.length);
-      records.push({ app: WITNESS, region: WITNESS, vantage: this.deps.config.vantage, at: now, ok: rounds.some((r) => r.ok), probes: rounds.map((r) => ({ latencyMs: r.latencyMs, ...(r.status !== undefined ? { status: r.status } : {}), ...(r.error ? { error: r.error } : {}) })) });
+      records.push({ app: WITNESS, region: WITNESS, vantage: this.deps.config.vantage, at: now, ok: rounds.some((r) => r.ok), probes: rounds.map(storedProbe) });
     }
     // Recorded before deciding: the history behind every decision is in the store, and other vantage points read it for the quorum.
     await this.deps.store.putObservations(records);
@@ -302,15 +345,19 @@ export class Controller {
     const now = this.deps.clock.now();
     const runs = await this.deps.store.listRuns({ app: app.app.name, limit: 20 });
     const current = runs[0]?.status === 'running' ? runs[0] : undefined;
+    if (current) this.takeUpOrphan(app, current);
     if (runs[0] && !current && runs[0].id !== app.lastSeenRunId) {
       // A run this process did not follow (another worker, the API's stack) has ended: take up what it left before deciding.
-      const saved = await this.deps.store.getAppState(app.app.name);
-      if (saved) {
-        app.activeRegion = saved.activeRegion;
-        if (saved.lastFailoverAt !== undefined) app.lastFailoverAt = saved.lastFailoverAt;
+      const outcome = await takeUpOutcome(runs[0], { state: () => this.deps.store.getAppState(app.app.name), dns: () => this.activeFromDns(app.app) });
+      if (!outcome) {
+        this.deps.log.warn({ app: app.app.name, runId: runs[0].id }, 'where the run that just ended left traffic is not known yet (DNS unreadable): holding this round');
+        return;
       }
+      app.activeRegion = outcome.activeRegion;
+      app.lastFailoverAt = latest(app.lastFailoverAt, outcome.lastFailoverAt);
       app.lastSeenRunId = runs[0].id;
     }
+    const lastFailoverAt = latest(app.lastFailoverAt, lastFailoverFromRuns(runs));
     const quorum = app.app.policy.quorum > 1 ? await vantageVotes(this.deps.store, app.app, now) : undefined;
     const proposed = decide(
       {
@@ -322,7 +369,7 @@ export class Controller {
         observerCutOff,
         automaticFailoversLast24h: runs.filter((r) => r.kind === 'failover' && r.trigger === 'automatic').map((r) => r.createdAt),
         ...(current ? { runInProgress: { id: current.id, kind: current.kind } } : {}),
-        ...(app.lastFailoverAt !== undefined ? { lastFailoverAt: app.lastFailoverAt } : {}),
+        ...(lastFailoverAt !== undefined ? { lastFailoverAt } : {}),
         ...expectedRecovery(runs),
         ...(quorum ? { quorum } : {}),
       },
@@ -353,18 +400,24 @@ export class Controller {
       };
       await this.deps.store.putDecision({ ...decision, inputs });
       this.deps.log.info({ app: decision.app, action: decision.action }, decision.reason);
-      if (decision.action !== 'hold' || decision.attention) {
-        await this.deps.notifier?.notify({ app: decision.app, severity: decision.action === 'hold' ? 'page' : 'act', decision }).catch((err: unknown) => {
-          this.deps.log.warn({ app: decision.app, err: String(err) }, 'notification failed');
-        });
+      // Sent in the background with a deadline: nobody hearing of it yet must not delay the run below.
+      // A run into another stack's region is that stack's to start, and to announce: one page per outage, not one per stack.
+      const elsewhere = decision.action !== 'hold' && !this.startsRunsInto(decision.to);
+      if ((decision.action !== 'hold' || decision.attention) && !elsewhere) {
+        this.notifications.send({ app: decision.app, severity: decision.action === 'hold' ? 'page' : 'act', decision });
       }
     }
-    if (decision.action === 'failover' || decision.action === 'failback') {
+    if ((decision.action === 'failover' || decision.action === 'failback') && this.startsRunsInto(decision.to)) {
       const request = { app: app.app, kind: decision.action, from: decision.from, to: decision.to, trigger: 'automatic' as const, reason: decision.reason };
       await this.launch(decision.action === 'failover' ? { ...request, outageStartedAt: decision.outageStartedAt } : request).catch((err: unknown) => {
         this.deps.log.warn({ app: app.app.name, err: String(err) }, `automatic ${decision.action} not started`);
       });
     }
+  }
+
+  /** Whether this controller starts runs into `region` (every region, unless its stack is pinned to one). */
+  private startsRunsInto(region: string): boolean {
+    return this.deps.placement?.region === undefined || this.deps.placement.region === region;
   }
 
   /** Operator: fail over `app` to region `to` now; `by`, the authenticated caller, is recorded as the run's `startedBy`. */
@@ -374,7 +427,16 @@ export class Controller {
     const runtime = this.runtime(app.name);
     await this.refuseWhileRunning(app.name);
     if (request.to === runtime.activeRegion) throw new UserInputError(`to: ${request.to} is already the active region of ${app.name}`);
+    const refusal = await this.targetRefusal(app, runtime.activeRegion, request.to);
+    if (refusal) throw new ConflictError(`to: ${refusal}`);
     return this.launch({ app, kind: 'failover', from: runtime.activeRegion, to: request.to, trigger: 'manual', reason: request.reason, startedBy: request.by });
+  }
+
+  /** Why a failover into `to` must not start (two writers), read from the database there and the newest run. */
+  private async targetRefusal(app: AppConfig, activeRegion: string, to: string): Promise<string | undefined> {
+    const region = findRegion(app, to);
+    const [database, [latestRun]] = await Promise.all([this.reads.database.describe(region.database), this.deps.store.listRuns({ app: app.name, limit: 1 })]);
+    return failoverRefusal({ app: app.name, to, activeRegion, database, label: databaseLabel(region), ...(latestRun ? { latestRun } : {}) });
   }
 
   /** Operator: return `app` to its primary region; `by` as for failover. */
@@ -396,7 +458,11 @@ export class Controller {
     findRegion(app, to);
     if (to === from) throw new UserInputError(`to: ${to} is already the active region of ${app.name}`);
     const history = await this.deps.store.listRuns({ app: app.name, limit: 20 });
-    return planRun(this.deps.runbooks[request.kind], { app, kind: request.kind, from, to }, this.deps, history);
+    const plan = await planRun(this.deps.runbooks[request.kind], { app, kind: request.kind, from, to }, this.deps, history);
+    if (request.kind !== 'failover') return plan;
+    // The same refusal a run would meet, so that a dry run never promises what the API will refuse.
+    const refusal = await this.targetRefusal(app, from, to).catch((err: unknown) => `the database in ${to} could not be read to check it: ${String(err)}`);
+    return refusal ? { ...plan, refusal } : plan;
   }
 
   /** Everything /status shows. */
@@ -469,7 +535,6 @@ export class Controller {
   }
 }
 
-/** Who gave a signal: the authenticated caller, and the body's name only when it says something else. */
 /** Median duration of past successful failovers, for RTO accounting. */
 function expectedRecovery(runs: RunRecord[]): { expectedRecoveryMs?: number } {
   const durations = runs.filter((r) => r.kind === 'failover' && r.status === 'succeeded' && r.finishedAt !== undefined).map((r) => r.finishedAt! - r.createdAt);
@@ -478,3 +543,7 @@ function expectedRecovery(runs: RunRecord[]): { expectedRecoveryMs?: number } {
   return { expectedRecoveryMs: durations[Math.floor(durations.length / 2)]! };
 }
 
+/** What a round keeps of a probe result: enough to replay health (attempts included: a shaky pass is flap evidence). */
+function storedProbe(r: ProbeResult): ObservationRecord['probes'][number] {
+  return { latencyMs: r.latencyMs, ...(r.status !== undefined ? { status: r.status } : {}), ...(r.error ? { error: r.error } : {}), ...(r.attempts ? { attempts: r.attempts } : {}) };
+}

@@ -33,6 +33,8 @@ export interface RunPlan {
   /** How many past successful runs the expectations come from. */
   basedOnRuns: number;
   note: string;
+  /** Set when the run would be refused as asked (a failover into a region whose database is not a replica of the current writer): why. */
+  refusal?: string;
 }
 
 /**

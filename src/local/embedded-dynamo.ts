@@ -4,10 +4,14 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { DynamoStateStore } from '../adapters/aws/dynamodb-state-store.js';
+import { closeDynaliteIterators } from './dynalite-iterators.js';
+import { StoreIdentity } from './store-identity.js';
 
 /** The state store of local mode: the production DynamoDB adapter against an embedded dynalite kept on disk. */
 export interface EmbeddedDynamo {
   store: DynamoStateStore;
+  /** The store's id, to tell the store this directory had from a new or replaced one. */
+  identity: StoreIdentity;
   endpoint: string;
   close(): Promise<void>;
 }
@@ -19,6 +23,8 @@ export interface EmbeddedDynamo {
  */
 export async function startEmbeddedDynamo(dir: string, table = 'failover-state'): Promise<EmbeddedDynamo> {
   await mkdir(dir, { recursive: true });
+  // dynalite 4 leaves every Query's leveldb iterators open: without this, local mode's memory grows with every read.
+  closeDynaliteIterators();
   const server: Server = dynalite({ path: join(dir, 'dynalite'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -31,6 +37,7 @@ export async function startEmbeddedDynamo(dir: string, table = 'failover-state')
   await store.ensureTable();
   return {
     store,
+    identity: new StoreIdentity(client, table),
     endpoint,
     async close() {
       client.destroy();

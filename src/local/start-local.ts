@@ -8,13 +8,15 @@ import { Controller } from '../controller/controller.js';
 import type { Clock } from '../ports/clock.js';
 import { HttpProber } from '../probes/http-prober.js';
 import { SimWorld } from '../sim/sim-world.js';
-import { createAwsProviders } from '../adapters/aws/aws-providers.js';
 import type { CloudProviders } from '../ports/providers.js';
-import { startEmbeddedDynamo } from './embedded-dynamo.js';
-import { AwsClients } from '../adapters/aws/aws-clients.js';
-import { createNotifier } from '../adapters/aws/notifier-factory.js';
+import type { SnsClientSource } from '../adapters/aws/sns-clients.js';
+import type { Notifier } from '../ports/notifier.js';
 import { localApiAuth } from './api-token.js';
 import { swaggerUiDocs } from '../api/openapi/swagger-ui.js';
+import { ensureDirectory, stateDirLayout } from './state-dir.js';
+import { openLocalState } from './local-state.js';
+import { freezeCallAt, freezeJournalAt } from './freeze-points.js';
+import { listenOrExplain } from './listen.js';
 
 /** A running controller in one process: the controller loop, the API and, in simulation, the world. */
 export interface LocalController {
@@ -22,8 +24,23 @@ export interface LocalController {
   world?: SimWorld;
   controller: Controller;
   api: FastifyInstance;
+  /** Where the API listens, e.g. `http://127.0.0.1:8080`. */
+  address: string;
   /** Stop the loop, the API, the probes and the world. */
   close(): Promise<void>;
+}
+
+/** How to start local mode. */
+export interface LocalOptions {
+  clock: Clock;
+  log: Logger;
+  stateDir: string;
+  port: number;
+  host?: string;
+  /** Start over state that is gone or damaged (`--accept-lost-state`), instead of refusing. */
+  acceptLostState?: boolean;
+  /** A freeze point (FAILOVER_SIM_FREEZE_AT) for crash drills in simulation; see freeze-points.ts. */
+  freezeAt?: string;
 }
 
 /**
@@ -31,36 +48,60 @@ export interface LocalController {
  * `sim`) or the AWS adapters (provider `aws`), the real prober, the
  * DynamoDB state store on an embedded dynalite under `stateDir`, the
  * controller and the API (with a generated token in `<stateDir>/api-token`
- * when the config has none). `npm start` calls this. Runs left `running` by a
- * previous process are resumed from their journals.
+ * when the config has none). `npm start` calls this.
+ *
+ * Everything a restart must find again lives under `stateDir`: the store,
+ * and in simulation the simulated cloud and its regions' switches (`sim/`).
+ * State that was there and is gone or damaged stops the start (see
+ * openLocalState). The API port is taken before any run is resumed, so a
+ * busy port stops the start before it has changed anything; then runs left
+ * `running` by a previous process are resumed from their journals.
  */
-export async function startLocal(config: Config, options: { clock: Clock; log: Logger; stateDir: string }): Promise<LocalController> {
-  // First, so that a config the API cannot serve fails before anything starts.
-  const auth = await localApiAuth(config.api, options.stateDir, options.log);
-  logConfigWarnings(options.log, config);
-  const world = config.provider === 'sim' ? await SimWorld.start(config, { clock: options.clock }) : undefined;
-  const aws = config.provider === 'aws' ? createAwsProviders(config, { clock: options.clock }) : undefined;
-  const cloud: CloudProviders = world?.providers ?? aws!;
-  const prober = new HttpProber({ clock: options.clock, concurrency: config.probeConcurrency });
-  const dynamo = await startEmbeddedDynamo(options.stateDir);
-  const store = dynamo.store;
-  const notifier = createNotifier(config, options.log, aws?.clients ?? new AwsClients({ endpoints: config.endpoints }));
-  const controller = new Controller({ config, clock: options.clock, store, cloud, prober, log: options.log, runbooks, ...(notifier ? { notifier } : {}), ...(world ? { faults: world } : {}) });
-  await controller.init();
-  await controller.resumeRuns();
-  const api = await buildApp({ controller, store, log: options.log, auth, docsUi: swaggerUiDocs, ...(world ? { world } : {}) });
-  controller.start();
-  return {
-    ...(world ? { world } : {}),
-    controller,
-    api,
-    async close() {
-      await controller.stop();
-      await api.close();
-      await prober.close();
-      await world?.stop();
-      aws?.clients.destroy();
-      await dynamo.close();
-    },
+export async function startLocal(config: Config, options: LocalOptions): Promise<LocalController> {
+  const { clock, log } = options;
+  const layout = stateDirLayout(options.stateDir);
+  await ensureDirectory(layout.dir);
+  // Before the store: a config the API cannot serve fails before anything starts.
+  const auth = await localApiAuth(config.api, options.stateDir, log);
+  logConfigWarnings(log, config);
+  const sim = config.provider === 'sim';
+  const freezeAt = sim ? options.freezeAt : undefined;
+  const dynamo = await openLocalState(layout, { acceptLoss: options.acceptLostState === true, sim, log });
+  const closing: (() => Promise<void> | void)[] = [() => dynamo.close()];
+  const closeAll = async () => {
+    for (const close of closing.reverse()) await close();
   };
+  try {
+    const onCommitted = freezeAt ? freezeCallAt(freezeAt) : undefined;
+    const world = sim ? await SimWorld.start(config, { clock, dir: layout.simDir, delays: config.simulation.delays, ...(onCommitted ? { onCommitted } : {}) }) : undefined;
+    if (world) closing.push(() => world.stop());
+    // The SDK clients of the cloud and of SNS load only when used: a simulated world starts without them.
+    const aws = config.provider === 'aws' ? (await import('../adapters/aws/aws-providers.js')).createAwsProviders(config, { clock }) : undefined;
+    if (aws) closing.push(() => aws.clients.destroy());
+    const cloud: CloudProviders = world?.providers ?? aws!;
+    const prober = new HttpProber({ clock, concurrency: config.probeConcurrency });
+    closing.push(() => prober.close());
+    const store = freezeAt ? freezeJournalAt(dynamo.store, freezeAt) : dynamo.store;
+    const notifier = await localNotifier(config, log, aws?.clients);
+    const controller = new Controller({ config, clock, store, cloud, prober, log, runbooks, ...(notifier ? { notifier } : {}), ...(world ? { faults: world } : {}) });
+    await controller.init();
+    const api = await buildApp({ controller, store, log, auth, docsUi: swaggerUiDocs, ...(world ? { world } : {}) });
+    closing.push(() => api.close());
+    const address = await listenOrExplain(api, options.port, options.host ?? '127.0.0.1');
+    await controller.resumeRuns();
+    controller.start();
+    closing.push(() => controller.stop());
+    return { ...(world ? { world } : {}), controller, api, address, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** The configured notifiers, if any; their modules (SNS's SDK client among them) load only then. */
+async function localNotifier(config: Config, log: Logger, clients: SnsClientSource | undefined): Promise<Notifier | undefined> {
+  if (!config.notifications.webhookUrl && !config.notifications.snsTopicArn) return undefined;
+  const { createNotifier } = await import('../adapters/aws/notifier-factory.js');
+  const source = clients ?? new (await import('../adapters/aws/sns-clients.js')).SnsClients({ endpoints: config.endpoints });
+  return createNotifier(config, log, source);
 }

@@ -10,5 +10,6 @@ export interface Notification {
 
 /** Where notifications go: a chat webhook, an SNS topic, several of them, or nowhere. */
 export interface Notifier {
-  notify(notification: Notification): Promise<void>;
+  /** Deliver; `signal` aborts the request when its deadline passes (see NotificationOutbox). */
+  notify(notification: Notification, signal?: AbortSignal): Promise<void>;
 }

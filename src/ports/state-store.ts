@@ -22,7 +22,8 @@ export interface ObservationRecord {
   /** Every probe of the round passed. */
   ok: boolean;
   /** Compact per-probe outcome: HTTP status, latency, error class. */
-  probes: { status?: number; latencyMs: number; error?: string }[];
+  /** Each probe's outcome; `attempts` when the probe sent several requests in the round. */
+  probes: { status?: number; latencyMs: number; error?: string; attempts?: { failed: number; of: number } }[];
 }
 
 /** A held lease. The fencing token grows with every acquisition. */

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Fence, RunSignal, StateStore } from '../ports/state-store.js';
 import { Journal } from './journal.js';
 import { type Replay, replayJournal } from './journal-replay.js';
+import { journalProblem } from './journal-check.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import { rollBack } from './rollback.js';
 import type { RunRecord, StepProgress } from './run.js';
@@ -114,6 +115,8 @@ export class RunbookEngine {
     }
     const journal = await Journal.open(run.id, store, clock, options.fence);
     const log = this.deps.log.child({ runId: run.id, app: run.app });
+    const damage = journalProblem(run, entries);
+    if (damage) return this.failDamaged(run, journal, damage, log);
     const state: Execution = { run, journal, log, abort: new AbortController(), context, replay, options, signals: [] };
     if (entries.length === 0) {
       await journal.append('run-started', undefined, { runbook: book.name, from: run.from, to: run.to, trigger: run.trigger, reason: run.reason, ...(run.startedBy !== undefined ? { startedBy: run.startedBy } : {}) });
@@ -147,6 +150,26 @@ export class RunbookEngine {
         log.error({ error: run.error }, 'run failed');
       }
     }
+    await this.saveRun(run);
+    return run;
+  }
+
+  /**
+   * End a run whose journal cannot be continued: failed, with `attention`
+   * (a person must look at the world before anything else runs), never
+   * left `running` to block every later run of its application.
+   */
+  private async failDamaged(run: RunRecord, journal: Journal, damage: string, log: Logger): Promise<RunRecord> {
+    const clock = this.deps.clock;
+    run.status = 'failed';
+    run.finishedAt = clock.now();
+    run.error = `cannot continue: ${damage}`;
+    run.attention =
+      `This run's journal is damaged (${damage}), so nobody can tell which of its acts took effect. ` +
+      'Check the world before anything else: where DNS points, which database is the writer, each Auto Scaling group (`failover plan`, GET /status); settle it by hand, then start a new run if one is still needed.';
+    for (const step of run.steps) if (step.status === 'running') Object.assign(step, { status: 'stopped', finishedAt: run.finishedAt, message: 'stopped: the journal cannot be continued' });
+    await journal.append('run-failed', undefined, { error: run.error, damaged: true }).catch((err: unknown) => log.error({ err: String(err) }, 'could not journal the end of a damaged run'));
+    log.error({ damage }, 'run failed: its journal cannot be continued; a person must check the world');
     await this.saveRun(run);
     return run;
   }

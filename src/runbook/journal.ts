@@ -21,7 +21,8 @@ export class Journal {
   /** Open the journal of a run, continuing after its last entry; with a fence, every append proves the lease is still ours. */
   static async open(runId: string, store: StateStore, clock: Clock, fence?: Fence): Promise<Journal> {
     const entries = await store.readJournal(runId);
-    return new Journal(runId, store, clock, entries.length, fence);
+    // After the highest entry, not the count: a journal with a gap must never have an entry written over.
+    return new Journal(runId, store, clock, entries.at(-1)?.seq ?? 0, fence);
   }
 
   /** Append one entry and wait until it is stored. */

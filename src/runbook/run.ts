@@ -44,6 +44,8 @@ export interface RunRecord {
   steps: StepProgress[];
   /** For failed runs: what went wrong, what was done, what was not. */
   error?: string;
+  /** Set when a person must check the world before anything else runs (a run whose journal was damaged): what and how. */
+  attention?: string;
   /**
    * Answers to the run's approval gates. `by` is the authenticated caller
    * (or `controller` on a timeout); `statedBy` the different name the

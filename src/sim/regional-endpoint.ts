@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { UserInputError } from '../errors/errors.js';
 
 /**
  * How a simulated regional endpoint behaves:
@@ -123,15 +124,27 @@ export class RegionalEndpoint {
       socket.on('close', () => this.sockets.delete(socket));
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err: NodeJS.ErrnoException) => reject(this.listenError(err)));
       server.listen(this.boundPort, this.host, () => {
-        server.off('error', reject);
+        server.removeAllListeners('error');
         resolve();
       });
     });
     const address = server.address();
     if (address !== null && typeof address === 'object') this.boundPort = address.port;
     this.server = server;
+  }
+
+  /** A port another process holds is the user's to free or change: say which and how, without a stack trace. */
+  private listenError(err: NodeJS.ErrnoException): Error {
+    const where = `${this.host}:${this.boundPort}`;
+    if (err.code === 'EADDRINUSE') {
+      return new UserInputError(`${this.region}: the simulated endpoint's port ${where} is taken by another process (another npm start?); stop that process, or give this region's probe URL another port in the config`);
+    }
+    if (err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+      return new UserInputError(`${this.region}: the simulated endpoint cannot listen on ${where} (${err.code}); give this region's probe URL another loopback port in the config`);
+    }
+    return err;
   }
 
   private async unlisten(): Promise<void> {

@@ -3,8 +3,10 @@ import { UserInputError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { FaultInjector } from '../ports/fault-injector.js';
 import { createSimProviders, seedSimWorld, type SimProviders } from '../adapters/sim/sim-providers.js';
-import type { SimDelays } from '../adapters/sim/sim-cloud.js';
+import type { SimCall, SimDelays } from '../adapters/sim/sim-cloud.js';
+import { createPersistentSimProviders } from '../adapters/sim/persistent-sim.js';
 import { type EndpointMode, RegionalEndpoint } from './regional-endpoint.js';
+import { readWorldSwitches, type WorldSwitches, writeWorldSwitches } from './world-switches.js';
 
 /** Options of the simulated world. */
 export interface SimWorldOptions {
@@ -15,6 +17,15 @@ export interface SimWorldOptions {
   slowDelayMs?: number;
   /** Share of requests a `flapping` endpoint fails. */
   flapFailureRatio?: number;
+  /**
+   * Keep the world on disk here (local mode: `<stateDir>/sim`): the cloud's
+   * state and call log, and the regions' switches. A restarted process
+   * continues where the last one stopped; without it the world is seeded
+   * afresh and lives in memory.
+   */
+  dir?: string;
+  /** With `dir`: runs after each cloud call is on disk, before it returns (local mode's freeze points). */
+  onCommitted?: (call: SimCall) => void;
 }
 
 /**
@@ -28,6 +39,7 @@ export class SimWorld implements FaultInjector {
   private constructor(
     readonly providers: SimProviders,
     private readonly endpoints: RegionalEndpoint[],
+    private readonly dir?: string,
   ) {}
 
   /**
@@ -56,13 +68,31 @@ export class SimWorld implements FaultInjector {
       }
     }
     const endpoints = [...byAddress.values()];
-    await Promise.all(endpoints.map((e) => e.start()));
-    return SimWorld.attach(config, endpoints, options);
+    const world = SimWorld.attach(config, endpoints, options);
+    // Switches first: a region saved as down must not answer for a moment at start.
+    await world.restoreSwitches();
+    try {
+      await Promise.all(endpoints.map((e) => e.start()));
+    } catch (err) {
+      await world.stop();
+      throw err;
+    }
+    return world;
   }
 
   /** Build the world around endpoints that are already listening (tests use ephemeral ports). */
   static attach(config: Config, endpoints: RegionalEndpoint[], options: SimWorldOptions): SimWorld {
-    const providers = createSimProviders({ clock: options.clock, ...(options.delays ? { delays: options.delays } : {}), ...(options.random ? { random: options.random } : {}) });
+    const common = { clock: options.clock, ...(options.delays ? { delays: options.delays } : {}), ...(options.random ? { random: options.random } : {}) };
+    if (options.dir !== undefined) {
+      const providers = createPersistentSimProviders({
+        ...common,
+        dir: options.dir,
+        seed: (sim) => seedSimWorld(sim, config),
+        ...(options.onCommitted ? { onCommitted: options.onCommitted } : {}),
+      });
+      return new SimWorld(providers, endpoints, options.dir);
+    }
+    const providers = createSimProviders(common);
     seedSimWorld(providers, config);
     return new SimWorld(providers, endpoints);
   }
@@ -79,12 +109,14 @@ export class SimWorld implements FaultInjector {
     const endpoints = this.regionEndpoints(region);
     await Promise.all(endpoints.map((e) => e.setMode(mode)));
     this.providers.cloud.setRegionAvailable(region, mode !== 'down');
+    this.saveSwitches();
   }
 
   /** Heal a region: endpoints healthy, control plane answering. */
   async heal(region: string): Promise<void> {
     await Promise.all(this.regionEndpoints(region).map((e) => e.setMode('healthy')));
     this.providers.cloud.setRegionAvailable(region, true);
+    this.saveSwitches();
   }
 
   /** Every simulated region with its endpoints' mode. */
@@ -99,6 +131,28 @@ export class SimWorld implements FaultInjector {
   /** Stop every endpoint. */
   async stop(): Promise<void> {
     await Promise.all(this.endpoints.map((e) => e.stop()));
+  }
+
+  /** Put every region back as the last process left it (a persistent world only). */
+  private async restoreSwitches(): Promise<void> {
+    if (this.dir === undefined) return;
+    const saved = readWorldSwitches(this.dir);
+    for (const [region, state] of Object.entries(saved?.regions ?? {})) {
+      const endpoints = this.endpoints.filter((e) => e.region === region);
+      await Promise.all(endpoints.map((e) => e.setMode(state.mode)));
+      if (state.controlPlaneDownSince !== undefined) this.providers.cloud.setRegionAvailable(region, false, state.controlPlaneDownSince);
+    }
+  }
+
+  /** Written before the switch is acknowledged, so a kill right after it does not heal the world. */
+  private saveSwitches(): void {
+    if (this.dir === undefined) return;
+    const regions: WorldSwitches['regions'] = {};
+    for (const { name, mode } of this.regions()) {
+      const since = this.providers.cloud.regionDownSince(name);
+      if (mode !== 'healthy' || since !== undefined) regions[name] = { mode, ...(since !== undefined ? { controlPlaneDownSince: since } : {}) };
+    }
+    writeWorldSwitches(this.dir, { version: 1, regions });
   }
 
   private regionEndpoints(region: string): RegionalEndpoint[] {

@@ -9,9 +9,14 @@ describe('regional-failover under cloud faults (simulated time)', () => {
   afterEach(async () => h?.close());
 
   const failoverAndWait = async () => {
-    const run = await h.controller.failover({ to: 'eu-west-1', reason: 'fault drill', by: 'test-operator' });
-    await h.clock.advanceUntil(async () => (await h.store.getRun(run.id))!.status !== 'running', { stepMs: 250, maxMs: 10 * 60_000 });
-    return (await h.store.getRun(run.id))!;
+    // Its pre-flight reads retry a throttled call on the (manual) clock too: move time while it is asked.
+    let run: Awaited<ReturnType<Harness['controller']['failover']>> | undefined;
+    const asked = h.controller.failover({ to: 'eu-west-1', reason: 'fault drill', by: 'test-operator' }).then((r) => (run = r));
+    await h.clock.advanceUntil(() => run !== undefined, { stepMs: 50, maxMs: 60_000 });
+    await asked;
+    const started = run!;
+    await h.clock.advanceUntil(async () => (await h.store.getRun(started.id))!.status !== 'running', { stepMs: 250, maxMs: 10 * 60_000 });
+    return (await h.store.getRun(started.id))!;
   };
 
   it.each([1, 42, 777, 2026, 31337])('completes when 30 percent of cloud calls fail transiently, and issues each mutation once (seed %i)', async (start) => {

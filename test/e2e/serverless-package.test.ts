@@ -281,7 +281,7 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
       expect(api['status']['statusCode']).toBe(200);
       expect(JSON.parse(api['status']['body'])).toMatchObject({ provider: 'aws', vantage: 'eu-west-1', applications: [{ name: 'shop' }, { name: 'ledger' }] });
       expect([api['badBody']['statusCode'], JSON.parse(api['badBody']['body']).message]).toEqual([400, expect.stringMatching(/body\.to: must be a region name/)]);
-      expect([api['badQuery']['statusCode'], JSON.parse(api['badQuery']['body']).message]).toEqual([400, expect.stringMatching(/query\.limit/)]);
+      expect([api['badQuery']['statusCode'], JSON.parse(api['badQuery']['body']).message]).toEqual([400, expect.stringMatching(/querystring\.limit/)]);
       expect(api['plan']['statusCode'], api['plan']['body']).toBe(200);
       const plan = JSON.parse(api['plan']['body']).plan as { steps: { id: string; action: string; current: string }[] };
       // The reader made the reads and answered each with its own outcome: the cloud's refused connections, the application's failed probes.

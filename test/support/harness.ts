@@ -10,7 +10,8 @@ import type { SimDelays } from '../../src/adapters/sim/sim-cloud.js';
 import type { RegionalEndpoint } from '../../src/sim/regional-endpoint.js';
 import { SimWorld } from '../../src/sim/sim-world.js';
 import { ManualClock } from './manual-clock.js';
-import { MemoryNotifier } from '../../src/adapters/notify/fanout-notifier.js';
+import { FanoutNotifier, MemoryNotifier } from '../../src/adapters/notify/fanout-notifier.js';
+import type { Notifier } from '../../src/ports/notifier.js';
 import { testApiConfig } from './auth.js';
 import { swaggerUiDocs } from '../../src/api/openapi/swagger-ui.js';
 
@@ -31,6 +32,10 @@ export interface HarnessOptions {
   dnsRouting?: 'simple' | 'weighted' | 'failover';
   /** Start a witness endpoint outside the application and probe it. */
   witness?: boolean;
+  /** Requests per probe per round (the config's default, 3, when not set). */
+  probeAttempts?: number;
+  /** Where notifications go besides `notifier` (the MemoryNotifier every harness has), e.g. one that never answers. */
+  extraNotifier?: Notifier;
 }
 
 /** The controller wired to the simulated world, in simulated time, with the real prober on loopback. */
@@ -66,7 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         policy: { probeIntervalSeconds: 5, fallThreshold: 3, riseThreshold: 3, rtoSeconds: 300, rpoSeconds: 60, ...options.policy },
         regions: regions.map((name, i) => ({
           name,
-          probes: [{ url: endpoints[i]!.url('/health'), bodyMatch: '"status":"ok"', timeoutMs: options.probeTimeoutMs ?? 500 }],
+          probes: [{ url: endpoints[i]!.url('/health'), bodyMatch: '"status":"ok"', timeoutMs: options.probeTimeoutMs ?? 500, ...(options.probeAttempts ? { attempts: options.probeAttempts } : {}) }],
           database: { engine: 'rds', instanceId: `shop-db-${name}` },
           compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 4 },
           dns: {
@@ -87,7 +92,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const store = new MemoryStateStore();
   const log = pino({ level: 'silent' });
   const notifier = new MemoryNotifier();
-  const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks, notifier, faults: world });
+  const notifiers = options.extraNotifier ? new FanoutNotifier([notifier, options.extraNotifier], log) : notifier;
+  const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks, notifier: notifiers, faults: world });
   await controller.init();
   const proberRef = prober;
   return {

@@ -1,5 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudClients } from './cloud-clients.js';
+import { snsConfig } from './sns-clients.js';
 
 export type { AwsClientOptions } from './aws-client-pool.js';
 
@@ -11,6 +12,6 @@ export type { AwsClientOptions } from './aws-client-pool.js';
  */
 export class AwsClients extends CloudClients {
   sns(region: string): SNSClient {
-    return this.client('sns', region, (config) => new SNSClient(config));
+    return this.client('sns', region, (config) => new SNSClient(snsConfig(config)));
   }
 }

@@ -20,7 +20,7 @@ export class SnsNotifier implements Notifier {
     this.region = topicArn.split(':')[3] ?? 'us-east-1';
   }
 
-  async notify(notification: Notification): Promise<void> {
+  async notify(notification: Notification, signal?: AbortSignal): Promise<void> {
     const { decision } = notification;
     // SNS subjects: at most 100 printable ASCII characters, no line breaks.
     const subject = `failover-controller ${notification.app}: ${decision.action}${notification.severity === 'page' ? ' (needs a human)' : ''}`.replace(/[^\x20-\x7e]/g, ' ').slice(0, 100);
@@ -32,6 +32,7 @@ export class SnsNotifier implements Notifier {
           Message: JSON.stringify({ text: decision.reason, app: notification.app, severity: notification.severity, decision }),
           MessageAttributes: { severity: { DataType: 'String', StringValue: notification.severity } },
         }),
+        signal ? { abortSignal: signal } : {},
       ),
     );
   }

@@ -8,8 +8,8 @@ export class FanoutNotifier implements Notifier {
     private readonly log: Logger,
   ) {}
 
-  async notify(notification: Notification): Promise<void> {
-    const results = await Promise.allSettled(this.notifiers.map((n) => n.notify(notification)));
+  async notify(notification: Notification, signal?: AbortSignal): Promise<void> {
+    const results = await Promise.allSettled(this.notifiers.map((n) => n.notify(notification, signal)));
     for (const result of results) {
       if (result.status === 'rejected') this.log.warn({ app: notification.app, err: String(result.reason) }, 'notification not delivered');
     }

@@ -12,7 +12,7 @@ export class WebhookNotifier implements Notifier {
     private readonly timeoutMs = 5_000,
   ) {}
 
-  async notify(notification: Notification): Promise<void> {
+  async notify(notification: Notification, signal?: AbortSignal): Promise<void> {
     const { decision } = notification;
     const icon = notification.severity === 'page' ? ':rotating_light:' : ':arrows_counterclockwise:';
     const body = {
@@ -27,6 +27,7 @@ export class WebhookNotifier implements Notifier {
       body: JSON.stringify(body),
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
+      ...(signal ? { signal } : {}),
     });
     await res.body.dump();
     if (res.statusCode >= 300) throw new Error(`webhook answered HTTP ${res.statusCode}`);

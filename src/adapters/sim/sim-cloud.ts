@@ -74,14 +74,17 @@ export class SimCloud {
     private readonly sink?: CallSink,
   ) {}
 
-  /** Make a region's control plane unreachable (a regional outage) or reachable again. */
-  setRegionAvailable(region: string, available: boolean): void {
+  /**
+   * Make a region's control plane unreachable (a regional outage) or reachable
+   * again. `since` restores an outage that began earlier (a restarted process).
+   */
+  setRegionAvailable(region: string, available: boolean, since?: number): void {
     if (available) {
       this.down.delete(region);
       this.downSince.delete(region);
     } else {
       this.down.add(region);
-      if (!this.downSince.has(region)) this.downSince.set(region, this.clock.now());
+      if (!this.downSince.has(region)) this.downSince.set(region, since ?? this.clock.now());
     }
   }
 

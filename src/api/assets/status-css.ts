@@ -49,6 +49,7 @@ tr.role-active td[data-field=role] { font-weight: 600; }
 .status-failed, .status-cancelled { color: var(--bad); }
 .status-running { color: var(--warn); }
 .run-error { color: var(--bad); }
+.run-attention { margin: .5rem 0; padding: .5rem .75rem; border: 2px solid var(--bad); border-radius: 4px; background: #ffebe9; }
 progress { width: 12rem; vertical-align: middle; }
 ol.steps { margin: .4rem 0; padding-left: 1.5rem; }
 .step { margin: .15rem 0; }

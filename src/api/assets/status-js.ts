@@ -109,7 +109,8 @@ export const STATUS_JS = String.raw`(function () {
           s.message ? el('div', { class: 'step-message' }, [s.message]) : null
         ]);
       })),
-      run.error ? el('p', { class: 'run-error' }, [run.error]) : null
+      run.error ? el('p', { class: 'run-error' }, [run.error]) : null,
+      run.attention ? el('p', { class: 'run-attention', role: 'alert' }, [el('strong', null, ['Operator action needed:']), ' ' + run.attention]) : null
     ])];
   }
 

@@ -132,6 +132,7 @@ function runBlock(run: RunRecord, now: number): SafeHtml {
 <p class="run-progress"><progress max="${run.steps.length}" value="${done}"></progress> <span data-field="run-progress">${done} of ${run.steps.length} steps done</span></p>
 <ol class="steps">${run.steps.map((s) => stepItem(s, now))}</ol>
 ${run.error ? html`<p class="run-error">${run.error}</p>` : ''}
+${run.attention ? html`<p class="run-attention" role="alert"><strong>Operator action needed:</strong> ${run.attention}</p>` : ''}
 </div>`;
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,7 +89,7 @@ describe('examples/failover.yaml', () => {
   it('fills in defaults: probe method GET, record name fully qualified lower case', async () => {
     const config = await loadConfig(examplePath);
     const probe = config.applications[0]!.regions[0]!.probes[0]!;
-    expect(probe).toEqual({ url: 'http://127.0.0.1:18101/health', method: 'GET', expectStatus: 200, timeoutMs: 1000, bodyMatch: '"status":"ok"' });
+    expect(probe).toEqual({ url: 'http://127.0.0.1:18101/health', method: 'GET', expectStatus: 200, timeoutMs: 1000, attempts: 3, bodyMatch: '"status":"ok"' });
     expect(config.applications[0]!.regions[0]!.dns).toEqual({
       hostedZoneId: 'Z0SIMULATED0001',
       recordName: 'shop.example.com.',
@@ -133,7 +134,7 @@ describe('defaults of a minimal configuration', () => {
       availabilityTargetPercent: 99.95,
     });
     const probe = shop.regions[0]!.probes[0]!;
-    expect(probe).toEqual({ url: 'https://us-east-1.shop.example.com/health', method: 'GET', expectStatus: 200, timeoutMs: 2000 });
+    expect(probe).toEqual({ url: 'https://us-east-1.shop.example.com/health', method: 'GET', expectStatus: 200, timeoutMs: 2000, attempts: 3 });
     expect('bodyMatch' in probe).toBe(false);
     expect(shop.regions[0]!.dns.ttl).toBe(60);
     expect(shop.regions[0]!.dns.recordName).toBe('shop.example.com.');
@@ -218,7 +219,7 @@ describe('schema problems', () => {
 
   it('an unknown field with no near miss lists the known fields', () => {
     const issues = issuesOf(() => parseConfig(`colour: blue\n${text}`));
-    expect(issues).toEqual([{ path: 'colour', message: 'is not a known field (known fields: provider, vantage, probeConcurrency, endpoints, witness, notifications, api, applications)' }]);
+    expect(issues).toEqual([{ path: 'colour', message: 'is not a known field (known fields: provider, vantage, probeConcurrency, endpoints, witness, notifications, api, simulation, applications)' }]);
   });
 
   it('every unknown field of one object is reported, not only the first', () => {
@@ -294,9 +295,30 @@ describe('schema problems', () => {
     for (const issue of error.issues) expect(error.message).toContain(`\n  ${issue.path}: ${issue.message}`);
   });
 
-  it('refuses a document that is not a mapping', () => {
-    expect(issuesOf(() => parseConfig(''))).toEqual([{ path: '', message: 'must be object' }]);
-    expect(issuesOf(() => parseConfig('- a\n- b\n'))).toEqual([{ path: '', message: 'must be object' }]);
+  it('refuses a document that is not a mapping, saying what the file is and what a config looks like', () => {
+    const only = (text: string) => {
+      const issues = issuesOf(() => parseConfig(text));
+      expect(issues).toHaveLength(1);
+      expect(issues[0]!.message).toContain('a config is a YAML (or JSON) mapping with at least `applications:`');
+      return issues[0]!.message;
+    };
+    expect(only('')).toMatch(/^the file is empty/);
+    expect(only('# just a comment\n')).toMatch(/^the file is empty/);
+    expect(only('- a\n- b\n')).toMatch(/^the file holds a list/);
+    expect(only('[1, 2]')).toMatch(/^the file holds a list/);
+    expect(only('hello')).toMatch(/^the file holds a single string \("hello"\)/);
+    expect(only('\u007fELF\u0002\u0001\u0001\u0000\u0000')).toMatch(/^the file is not text/);
+  });
+
+  it('refuses a YAML alias bomb with a ConfigError, not an exception from the parser', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 8; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const issues = issuesOf(() => parseConfig(`${levels.join('\n')}\n`));
+    expect(issues).toEqual([{ path: '', message: expect.stringMatching(/^YAML: Excessive alias count.*write the values out/) }]);
   });
 });
 
@@ -463,6 +485,19 @@ describe('schema/failover.schema.json', () => {
     expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema['type']).toBe('object');
     expect(schema['required']).toEqual(['applications']);
-    expect(Object.keys(schema['properties'] as object)).toEqual(['provider', 'vantage', 'probeConcurrency', 'endpoints', 'witness', 'notifications', 'api', 'applications']);
+    expect(Object.keys(schema['properties'] as object)).toEqual(['provider', 'vantage', 'probeConcurrency', 'endpoints', 'witness', 'notifications', 'api', 'simulation', 'applications']);
+  });
+});
+
+describe('simulation', () => {
+  const base = (extra: string) => `${extra}\napplications:\n${readFileSync(new URL('../../../examples/failover.yaml', import.meta.url), 'utf8').split('applications:\n')[1]}`;
+
+  it('takes the simulated cloud delays that differ from the defaults, and only with provider sim', () => {
+    expect(parseConfig(base('simulation: { delays: { promoteMs: 400, dnsPropagationMs: 0 } }')).simulation).toEqual({ delays: { promoteMs: 400, dnsPropagationMs: 0 } });
+    expect(parseConfig(base('')).simulation).toEqual({ delays: {} });
+    expect(issuesOf(() => parseConfig(base('simulation: { delays: { promoteMs: -1 } }')))).toEqual([
+      { path: 'simulation.delays.promoteMs', message: 'must be a whole number of milliseconds from 0 to 3600000' },
+    ]);
+    expect(issuesOf(() => parseConfig(base('provider: aws\nsimulation: { delays: { promoteMs: 1 } }'))).map((i) => i.path)).toContain('simulation');
   });
 });

@@ -1,0 +1,167 @@
+import { cp, mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failback } from '../../runbooks/failback.js';
+import { regionalFailover } from '../../runbooks/regional-failover.js';
+import { createPersistentSimProviders, readCallLog } from '../../src/adapters/sim/persistent-sim.js';
+import type { SimCall } from '../../src/adapters/sim/sim-cloud.js';
+import type { RunRecord } from '../../src/runbook/run.js';
+import { flattenSteps, type Runbook } from '../../src/runbook/step.js';
+import { killAllGroups, killGroup, type LocalSetup, localApi, localSetup, type NpmStart, npmStart, stopGroup, waitForOutput } from '../support/npm-start.js';
+
+// A test that fails half way must not leave an npm start behind.
+afterAll(killAllGroups);
+
+/**
+ * `npm start` itself, killed with SIGKILL (its whole process group, as a
+ * crash or `kill -9` of the job would) at every step boundary and in the
+ * middle of every act of a failover and of a failback, then started again:
+ * the run must end as it would have without the crash, the world must be
+ * in the right layout, and no act may have taken effect twice. The freeze
+ * point (FAILOVER_SIM_FREEZE_AT) stops the process dead at the point; the
+ * test then kills the group.
+ */
+const MUTATIONS = ['PromoteReadReplica', 'UpdateAutoScalingGroup', 'ChangeResourceRecordSets', 'ModifyDBInstance', 'CreateDBInstanceReadReplica'];
+
+/** Every step boundary, and both sides of every act the run performs (`skipped`: steps whose goal already holds, which never act). */
+function journalPoints(book: Runbook, skipped: string[] = []): string[] {
+  const acts = (id: string) => [`journal:act-started:${id}`, `journal:act-succeeded:${id}`];
+  return [
+    'journal:run-started:',
+    ...flattenSteps(book.root).flatMap((s) => [`journal:step-started:${s.id}`, ...(s.act && !skipped.includes(s.id) ? acts(s.id) : []), `journal:step-ended:${s.id}`]),
+    'journal:run-succeeded:',
+  ];
+}
+
+const failoverPoints = [...journalPoints(regionalFailover), 'call:PromoteReadReplica', 'call:UpdateAutoScalingGroup', 'call:ChangeResourceRecordSets'];
+const failbackPoints = [
+  // us-east-1's group kept its active size through the failover: scaling it up finds its goal holds.
+  ...journalPoints(failback, ['scale-up-original-compute']),
+  ...['shop-db-use1', 'shop-db-euw1'].flatMap((db) => [`call:ModifyDBInstance:${db}`, `call:CreateDBInstanceReadReplica:${db}`]),
+  'call:PromoteReadReplica',
+  'call:UpdateAutoScalingGroup:shop-web-euw1',
+  'call:ChangeResourceRecordSets',
+];
+
+/** Start, wait for the API, and give the process back. */
+async function started(setup: LocalSetup, env: Record<string, string> = {}): Promise<NpmStart> {
+  const proc = npmStart([], { ...setup.env, ...env });
+  await waitForOutput(proc, /listening on/);
+  return proc;
+}
+
+/** Poll the API until the app's newest run has ended (the process resumes it on its own). */
+async function endedRun(setup: LocalSetup, proc: NpmStart): Promise<RunRecord> {
+  for (let i = 0; i < 600; i++) {
+    const { body } = await localApi<{ runs: RunRecord[] }>(setup, 'GET', '/runs?limit=1');
+    if (body.runs[0] && body.runs[0].status !== 'running') return body.runs[0];
+    if (proc.child.exitCode !== null) throw new Error(`npm start exited:\n${proc.output()}`);
+    await sleep(100);
+  }
+  throw new Error(`the run did not end within 60 s:\n${proc.output()}`);
+}
+
+
+/** Successful mutations per operation and target, after call `afterSeq`. */
+function mutations(calls: SimCall[], afterSeq = 0): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of calls) if (c.seq > afterSeq && c.outcome === 'ok' && MUTATIONS.includes(c.operation)) counts[`${c.operation} ${c.target}`] = (counts[`${c.operation} ${c.target}`] ?? 0) + 1;
+  return counts;
+}
+
+/** The layout of the world as the simulated cloud saved it. */
+async function layout(dir: string) {
+  const sim = createPersistentSimProviders({ clock: { now: () => Date.now(), sleep: async () => undefined }, dir: join(dir, 'sim'), seed: () => undefined });
+  const db = async (region: string, id: string) => {
+    const s = await sim.database.describe({ engine: 'rds', region, instanceId: id });
+    return `${s.role}${s.replicaOf ? ` of ${s.replicaOf}` : ''}`;
+  };
+  const asg = async (region: string, name: string) => (await sim.compute.describeGroup({ region, groupName: name })).desiredCapacity;
+  const record = (await sim.dns.listRecords('Z0SIMULATED0001', 'shop.example.com.')).find((r) => r.type === 'CNAME');
+  return { dns: record?.values[0], use1: await db('us-east-1', 'shop-db-use1'), euw1: await db('eu-west-1', 'shop-db-euw1'), asgUse1: await asg('us-east-1', 'shop-web-use1'), asgEuw1: await asg('eu-west-1', 'shop-web-euw1') };
+}
+
+describe('npm start killed with SIGKILL mid-failover and mid-failback, then started again', () => {
+  let failedOver: string;
+  let failedOverSeq: number;
+
+  beforeAll(async () => {
+    // The layout a failback starts from: failed over to eu-west-1 by npm start itself, us-east-1 healed.
+    failedOver = await mkdtemp(join(tmpdir(), 'crash-base-'));
+    const setup = await localSetup(failedOver, { automaticFailover: false });
+    const proc = await started(setup);
+    try {
+      expect((await localApi(setup, 'POST', '/sim/regions/us-east-1/outage')).status).toBe(200);
+      expect((await localApi(setup, 'POST', '/failover', { to: 'eu-west-1', reason: 'base' })).status).toBe(202);
+      expect((await endedRun(setup, proc)).status).toBe('succeeded');
+      expect((await localApi(setup, 'POST', '/sim/regions/us-east-1/heal')).status).toBe(200);
+    } finally {
+      await stopGroup(proc);
+    }
+    failedOverSeq = readCallLog(join(failedOver, 'sim')).at(-1)!.seq;
+  }, 120_000);
+
+  it('kills at every step boundary and mid-act of both runbooks', () => {
+    expect(failoverPoints).toHaveLength(21);
+    expect(failbackPoints).toHaveLength(43);
+    expect(failbackPoints).toContain('journal:act-started:promote-original-database');
+    expect(failbackPoints).toContain('call:CreateDBInstanceReadReplica:shop-db-euw1');
+  });
+
+  it.concurrent.each(failoverPoints)('failover killed at %s: resumes, ends on eu-west-1 with us-east-1 still down, no act twice', async (point) => {
+    const setup = await localSetup(await mkdtemp(join(tmpdir(), 'crash-failover-')), { automaticFailover: false });
+    const first = await started(setup, { FAILOVER_SIM_FREEZE_AT: point });
+    expect((await localApi(setup, 'POST', '/sim/regions/us-east-1/outage')).status).toBe(200);
+    expect((await localApi(setup, 'POST', '/failover', { to: 'eu-west-1', reason: 'crash drill' })).status).toBe(202);
+    await waitForOutput(first, new RegExp(`frozen at ${point}`));
+    await killGroup(first);
+
+    const second = await started(setup);
+    const run = await endedRun(setup, second);
+    expect(run.status, run.error).toBe('succeeded');
+    expect((await localApi<{ applications: { activeRegion: string }[] }>(setup, 'GET', '/status')).body.applications[0]!.activeRegion).toBe('eu-west-1');
+    // The outage was kept across the restart: the world did not heal behind the run.
+    const regions = (await localApi<{ regions: { name: string; mode: string; controlPlane: string }[] }>(setup, 'GET', '/sim/regions')).body.regions;
+    expect(regions.find((r) => r.name === 'us-east-1')).toMatchObject({ mode: 'down', controlPlane: 'down' });
+    expect((await localApi<{ runs: RunRecord[] }>(setup, 'GET', '/runs')).body.runs).toHaveLength(1);
+    await stopGroup(second);
+
+    expect(mutations(readCallLog(join(setup.stateDir, 'sim')))).toEqual({
+      'PromoteReadReplica shop-db-euw1': 1,
+      'UpdateAutoScalingGroup shop-web-euw1': 1,
+      'ChangeResourceRecordSets Z0SIMULATED0001': 1,
+    });
+    expect(await layout(setup.stateDir)).toEqual({ dns: 'shop-euw1.example.com', use1: 'writer', euw1: 'writer', asgUse1: 4, asgEuw1: 4 });
+  }, 120_000);
+
+  it.concurrent.each(failbackPoints)('failback killed at %s: resumes, ends in the original layout, no act twice', async (point) => {
+    const dir = await mkdtemp(join(tmpdir(), 'crash-failback-'));
+    for (const entry of await readdir(failedOver)) if (entry !== 'failover.yaml') await cp(join(failedOver, entry), join(dir, entry), { recursive: true });
+    const setup = await localSetup(dir, { automaticFailover: false });
+    const first = await started(setup, { FAILOVER_SIM_FREEZE_AT: point });
+    expect((await localApi(setup, 'POST', '/failback', { reason: 'crash drill' })).status).toBe(202);
+    await waitForOutput(first, new RegExp(`frozen at ${point}`));
+    await killGroup(first);
+
+    const second = await started(setup);
+    const run = await endedRun(setup, second);
+    expect(run).toMatchObject({ kind: 'failback', status: 'succeeded' });
+    expect((await localApi<{ applications: { activeRegion: string }[] }>(setup, 'GET', '/status')).body.applications[0]!.activeRegion).toBe('us-east-1');
+    await stopGroup(second);
+
+    const once = mutations(readCallLog(join(dir, 'sim')), failedOverSeq);
+    expect(Object.values(once).every((n) => n === 1), JSON.stringify(once)).toBe(true);
+    expect(Object.keys(once).sort()).toEqual([
+      'ChangeResourceRecordSets Z0SIMULATED0001',
+      'CreateDBInstanceReadReplica shop-db-euw1',
+      'CreateDBInstanceReadReplica shop-db-use1',
+      'ModifyDBInstance shop-db-euw1',
+      'ModifyDBInstance shop-db-use1',
+      'PromoteReadReplica shop-db-use1',
+      'UpdateAutoScalingGroup shop-web-euw1',
+    ]);
+    expect(await layout(dir)).toEqual({ dns: 'shop-use1.example.com', use1: 'writer', euw1: 'replica of us-east-1', asgUse1: 4, asgEuw1: 1 });
+  }, 120_000);
+});
