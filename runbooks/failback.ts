@@ -1,6 +1,7 @@
 import { parallel, runbook, sequence } from '../src/runbook/step.js';
 import { promoteDatabase } from '../src/runbook/steps/promote-database.js';
-import { createReplica, retireStaleWriter, waitForReplicaCaughtUp } from '../src/runbook/steps/replica-steps.js';
+import { createReplica, retireStaleWriter } from '../src/runbook/steps/replica-steps.js';
+import { waitForReplicaCaughtUp } from '../src/runbook/steps/wait-replica-caught-up.js';
 import { scaleCompute } from '../src/runbook/steps/scale-compute.js';
 import { switchDns } from '../src/runbook/steps/switch-dns.js';
 import { verifyApplication } from '../src/runbook/steps/verify-application.js';

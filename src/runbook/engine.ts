@@ -5,6 +5,7 @@ import type { Fence, RunSignal, StateStore } from '../ports/state-store.js';
 import { Journal } from './journal.js';
 import { type Replay, replayJournal } from './journal-replay.js';
 import { journalProblem } from './journal-check.js';
+import { actOnce } from './act-once.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import { rollBack } from './rollback.js';
 import type { RunRecord, StepProgress } from './run.js';
@@ -259,13 +260,8 @@ export class RunbookEngine {
             // A parallel sibling may have failed (or a pause come) while this step was looking.
             abort.signal.throwIfAborted();
             await journal.append('act-started', step.id, { resource: before.resource, current: before.current, desired: before.desired });
-            acted =
-              (await retrying(async () => {
-                // A transient error may hide an act that did take effect: look before acting again.
-                const now = await step.observe(ctx);
-                abort.signal.throwIfAborted();
-                return now.done || now.pending ? undefined : step.act!(ctx);
-              })) ?? undefined;
+            // Each attempt looks at the world before acting, and judges a refusal by the world (see actOnce).
+            acted = await retrying(() => actOnce(step, ctx, abort.signal));
             await journal.append('act-succeeded', step.id, acted ?? {});
           }
         }

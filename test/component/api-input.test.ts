@@ -1,8 +1,9 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { harnessWithApi } from '../support/harness-api.js';
+import { describe, expect, it } from 'vitest';
 import { assetUrl } from '../../src/api/assets/assets.js';
 import { bearer } from '../support/auth.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 
 /** What the API does with input that a loose parser would let through: query numbers, free text, prototype keys; and how answers may be cached. */
 describe('API input and answers', () => {
@@ -10,14 +11,7 @@ describe('API input and answers', () => {
   let api: FastifyInstance;
   const json = (url: string, payload: string) => api.inject({ method: 'POST', url, headers: { ...bearer('admin'), 'content-type': 'application/json' }, payload });
 
-  beforeEach(async () => {
-    h = await startHarness();
-    api = await h.api();
-  });
-  afterEach(async () => {
-    await api.close();
-    await h.close();
-  });
+  harnessWithApi((started) => ({ h, api } = started));
 
   it('takes a list limit only in plain decimal digits, on every list route: 1.5, 0x10, 1e1, +5 and " 5" are 400s naming querystring.limit', async () => {
     for (const route of ['/runs', '/decisions', '/drills', '/audit']) {

@@ -1,15 +1,16 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
+import { harnessWithApi } from '../support/harness-api.js';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { installAuth } from '../../src/api/auth/install-auth.js';
 import { buildApp } from '../../src/api/build-app.js';
 import { installRouteRules } from '../../src/api/hardening/route-rules.js';
 import type { ApiConfig } from '../../src/config/types.js';
 import { bearer, TEST_TOKENS, type TestRole } from '../support/auth.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 import { genericHostileBodies, type HostileBody, schemaHostileBodies, validTemplate } from '../support/hostile-bodies.js';
 import { worldLayout } from '../support/world-state.js';
 import { httpApiEvent } from '../support/http-api-event.js';
@@ -48,14 +49,7 @@ describe('API security', () => {
     };
   }
 
-  beforeEach(async () => {
-    h = await startHarness();
-    api = await h.api();
-  });
-  afterEach(async () => {
-    await api.close();
-    await h.close();
-  });
+  harnessWithApi((started) => ({ h, api } = started));
 
   describe('authentication and roles', () => {
     it('answers 401 with a Bearer challenge on every route but the public ones, without a token or with an unknown one', async () => {

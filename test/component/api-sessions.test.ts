@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { harnessWithApi } from '../support/harness-api.js';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/build-app.js';
 import { TEST_TOKENS, type TestRole } from '../support/auth.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const TWELVE_HOURS_MS = 12 * 3600_000;
@@ -15,14 +16,7 @@ describe('status page sessions', () => {
   let h: Harness;
   let api: FastifyInstance;
 
-  beforeEach(async () => {
-    h = await startHarness();
-    api = await h.api();
-  });
-  afterEach(async () => {
-    await api.close();
-    await h.close();
-  });
+  harnessWithApi((started) => ({ h, api } = started));
 
   const sessionOf = (res: LightMyRequestResponse) => res.cookies.find((c) => c.name === 'failover_session')?.value;
   async function signIn(role: TestRole = 'viewer', app: FastifyInstance = api): Promise<string> {
@@ -117,6 +111,7 @@ describe('status page sessions', () => {
       [{ origin: 'http://localhost:8080' }, /\(Origin http:\/\/localhost:8080\)/],
       [{ origin: 'null' }, /\(Origin null\)/],
       [{ 'sec-fetch-site': 'cross-site' }, /^POST \/(login|logout) came from another site \(Sec-Fetch-Site: cross-site\); sign in and out on this site's own page$/],
+      [{ 'sec-fetch-site': 'same-site', origin: 'http://localhost' }, /\(Sec-Fetch-Site: same-site\)/],
     ];
     for (const [headers, message] of crossSite) {
       const login = await api.inject({ method: 'POST', url: '/login', headers: { ...FORM, ...headers }, payload: `token=${TEST_TOKENS.admin}` });
@@ -129,7 +124,9 @@ describe('status page sessions', () => {
     }
     expect((await read(id)).statusCode).toBe(200);
     // The page's own form (same origin, as the browser says), or a client that sends neither header (curl), is welcome.
-    for (const headers of [{ origin: 'http://localhost' }, { origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}]) {
+    // Chromium posts the page's own form with `Origin: null` under the pages' Referrer-Policy: no-referrer, and says same-origin.
+    const ownPage = [{ origin: 'http://localhost' }, { origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' }, { origin: 'null', 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}];
+    for (const headers of ownPage) {
       const login = await api.inject({ method: 'POST', url: '/login', headers: { ...FORM, ...headers }, payload: `token=${TEST_TOKENS.admin}` });
       expect(login.statusCode, JSON.stringify(headers)).toBe(303);
     }

@@ -72,7 +72,7 @@ export class AuroraGlobalDatabase {
     if (mode === 'unplanned') {
       const arn = await this.clusterArn(ref);
       const operation = `FailoverGlobalCluster ${ref.globalClusterId} → ${arn}`;
-      const client = this.clients.rds(ref.region);
+      const client = this.clients.rds(ref.region, 'change');
       await awsCall(operation, () =>
         client.send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: ref.globalClusterId, TargetDbClusterIdentifier: arn, AllowDataLoss: true })),
       );
@@ -87,7 +87,7 @@ export class AuroraGlobalDatabase {
     const primaryRegion = writer?.DBClusterArn ? parseRdsArn(writer.DBClusterArn)?.region : undefined;
     if (!primaryRegion) throw new PermanentError(`${operation}: global cluster ${ref.globalClusterId} has no writer: a switchover needs one (use an unplanned failover)`);
     const arn = member.DBClusterArn;
-    const client = this.clients.rds(primaryRegion);
+    const client = this.clients.rds(primaryRegion, 'change');
     await awsCall(operation, () => client.send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: ref.globalClusterId, TargetDbClusterIdentifier: arn })));
   }
 

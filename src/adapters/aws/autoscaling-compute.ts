@@ -41,7 +41,7 @@ export class AutoScalingCompute implements ComputeProvider {
     const input: UpdateAutoScalingGroupCommandInput = { AutoScalingGroupName: ref.groupName, DesiredCapacity: desired };
     if (desired > group.maxSize) input.MaxSize = desired;
     if (desired < group.minSize) input.MinSize = desired;
-    const client = this.clients.autoScaling(ref.region);
+    const client = this.clients.autoScaling(ref.region, 'change');
     await awsCall(`UpdateAutoScalingGroup ${where(ref)}`, () => client.send(new UpdateAutoScalingGroupCommand(input)));
   }
 

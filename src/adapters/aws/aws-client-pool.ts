@@ -11,6 +11,20 @@ export interface AwsClientOptions {
 }
 
 /**
+ * What a client is for. `change`: calls that change something and take no
+ * idempotency token (PromoteReadReplica, FailoverGlobalCluster,
+ * CreateDBInstanceReadReplica, ModifyDBInstance, ChangeResourceRecordSets,
+ * UpdateAutoScalingGroup). The SDK's standard retry mode re-sends a call
+ * after a reset connection, a timeout, a 5xx or throttling, all of which can
+ * come after AWS accepted it; the repeat is then refused as "already done"
+ * and would fail a step whose act took effect. So those calls go out once,
+ * through clients with a single attempt, and the runbook engine decides
+ * what to do after an error by reading the world (src/runbook/act-once.ts).
+ * `read`: everything else, retried by the SDK.
+ */
+export type ClientUse = 'read' | 'change';
+
+/**
  * One client per service and region, created on first use and reused:
  * clients hold connection pools and cached credentials. Credentials and the
  * default region come from the SDK's standard chain. Subclasses name the
@@ -28,14 +42,14 @@ export class AwsClientPool {
     this.cache.clear();
   }
 
-  protected client<T>(service: keyof EndpointOverrides, region: string, create: (config: Record<string, unknown>) => T): T {
-    const key = `${service}/${region}`;
+  protected client<T>(service: keyof EndpointOverrides, region: string, create: (config: Record<string, unknown>) => T, use: ClientUse = 'read'): T {
+    const key = `${service}/${region}/${use}`;
     let client = this.cache.get(key) as T | undefined;
     if (!client) {
       const endpoint = this.options.endpoints?.[service];
       client = create({
         region,
-        maxAttempts: this.options.maxAttempts ?? 3,
+        maxAttempts: use === 'change' ? 1 : (this.options.maxAttempts ?? 3),
         ...(endpoint ? { endpoint } : {}),
         ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
       });

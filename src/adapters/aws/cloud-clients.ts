@@ -1,6 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RDSClient } from '@aws-sdk/client-rds';
+import type { ClientUse } from './aws-client-pool.js';
 import { Route53Clients } from './route53-clients.js';
 
 /**
@@ -9,12 +10,14 @@ import { Route53Clients } from './route53-clients.js';
  * neither of which may publish notifications.
  */
 export class CloudClients extends Route53Clients {
-  rds(region: string): RDSClient {
-    return this.client('rds', region, (config) => new RDSClient(config));
+  /** RDS in `region`; `change` for the calls that must go out once (see ClientUse). */
+  rds(region: string, use: ClientUse = 'read'): RDSClient {
+    return this.client('rds', region, (config) => new RDSClient(config), use);
   }
 
-  autoScaling(region: string): AutoScalingClient {
-    return this.client('autoscaling', region, (config) => new AutoScalingClient(config));
+  /** Auto Scaling in `region`; `change` for the calls that must go out once (see ClientUse). */
+  autoScaling(region: string, use: ClientUse = 'read'): AutoScalingClient {
+    return this.client('autoscaling', region, (config) => new AutoScalingClient(config), use);
   }
 
   cloudWatch(region: string): CloudWatchClient {

@@ -81,7 +81,7 @@ export class RdsDatabase implements DatabaseProvider {
    */
   async promote(ref: DatabaseRef, mode: 'planned' | 'unplanned'): Promise<void> {
     if (ref.engine === 'aurora-global') return this.aurora.promote(ref, mode);
-    const client = this.clients.rds(ref.region);
+    const client = this.clients.rds(ref.region, 'change');
     await awsCall(`PromoteReadReplica ${where(ref)}`, () => client.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: ref.instanceId })));
   }
 
@@ -105,7 +105,7 @@ export class RdsDatabase implements DatabaseProvider {
       if (!writer.DBInstanceArn) throw new PermanentError(`${operation}: DescribeDBInstances returned no DBInstanceArn for ${source.instanceId}`);
       sourceId = writer.DBInstanceArn;
     }
-    const client = this.clients.rds(ref.region);
+    const client = this.clients.rds(ref.region, 'change');
     await awsCall(operation, () =>
       client.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: ref.instanceId, SourceDBInstanceIdentifier: sourceId })),
     );
@@ -119,7 +119,7 @@ export class RdsDatabase implements DatabaseProvider {
   async retire(ref: DatabaseRef, suffix: string): Promise<string> {
     if (ref.engine === 'aurora-global') return this.aurora.retire(ref, suffix);
     const newId = retiredIdentifier(ref.instanceId, suffix);
-    const client = this.clients.rds(ref.region);
+    const client = this.clients.rds(ref.region, 'change');
     await awsCall(`ModifyDBInstance ${where(ref)} → ${newId}`, () =>
       client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ref.instanceId, NewDBInstanceIdentifier: newId, ApplyImmediately: true })),
     );

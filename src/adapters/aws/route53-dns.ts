@@ -94,7 +94,7 @@ export class Route53Dns implements DnsProvider {
     await this.limiter.acquire();
     const result = await awsCall(
       'ChangeResourceRecordSets',
-      () => this.clients.route53().send(command).catch(rethrowLegacyInvalidChangeBatch),
+      () => this.clients.route53('change').send(command).catch(rethrowLegacyInvalidChangeBatch),
       ['InvalidChangeBatch'],
     );
     const info = result.ChangeInfo;

@@ -18,9 +18,18 @@ export async function refuseCrossSite(request: FastifyRequest, reply: FastifyRep
   return reply.code(403).send({ error: 'Forbidden', message: `${route} came from another site (${evidence}); sign in and out on this site's own page` });
 }
 
-/** What shows that another site sent the request, or undefined when nothing does. */
+/**
+ * What shows that another site sent the request, or undefined when nothing
+ * does. `Sec-Fetch-Site` decides where the browser sends it (every current
+ * engine does): `same-origin` is our own page, and anything else but `none`
+ * (typed or bookmarked) came from elsewhere. `Origin` decides only without
+ * it: our own pages are served with `Referrer-Policy: no-referrer`, under
+ * which Chromium sends `Origin: null` even for a same-origin form post.
+ */
 function crossSiteEvidence(request: FastifyRequest): string | undefined {
-  if (header(request, 'sec-fetch-site') === 'cross-site') return 'Sec-Fetch-Site: cross-site';
+  const site = header(request, 'sec-fetch-site');
+  if (site === 'same-origin' || site === 'none') return undefined;
+  if (site !== undefined) return `Sec-Fetch-Site: ${site.slice(0, 40)}`;
   const origin = header(request, 'origin');
   if (origin === undefined) return undefined;
   const hosts = [header(request, 'host'), header(request, 'x-forwarded-host')?.split(',')[0]?.trim()];

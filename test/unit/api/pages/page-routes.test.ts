@@ -1,24 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { harnessWithApi } from '../../../support/harness-api.js';
+import { describe, expect, it } from 'vitest';
 import { Script } from 'node:vm';
 import { ASSETS, assetUrl } from '../../../../src/api/assets/assets.js';
 import type { HistoryReport } from '../../../../src/controller/region-history.js';
 import { bearer, TEST_TOKENS } from '../../../support/auth.js';
-import { type Harness, startHarness } from '../../../support/harness.js';
+import type { Harness } from '../../../support/harness.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('status page routes', () => {
   let h: Harness;
   let api: FastifyInstance;
-  beforeEach(async () => {
-    h = await startHarness();
-    api = await h.api();
-  });
-  afterEach(async () => {
-    await api.close();
-    await h.close();
-  });
+  harnessWithApi((started) => ({ h, api } = started));
 
   /** The cookie of a signed-in browser (sessions themselves: test/component/api-sessions.test.ts). */
   async function session(role: 'viewer' | 'admin' = 'viewer'): Promise<{ failover_session: string }> {
