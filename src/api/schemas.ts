@@ -101,3 +101,6 @@ export const DecisionsQuery = Type.Object(
 );
 
 export const AuditQuery = Type.Object({ limit: ListLimit(500, 50) }, { additionalProperties: false });
+
+/** GET /fence: one application (may be left out when the config has one). */
+export const FenceQuery = Type.Object({ app: Type.Optional(AppName) }, { additionalProperties: false });

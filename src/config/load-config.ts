@@ -10,6 +10,9 @@ import { schemaIssues } from './schema-errors.js';
 import type { AppConfig, Config } from './types.js';
 import { semanticIssues } from './semantic-checks.js';
 import { normalizeApi } from './api-config.js';
+import { normalizeFence } from './fence-config.js';
+import { normalizeLag } from './lag-schema.js';
+import { normalizeRoute53 } from './route53-config.js';
 
 /** Read, parse and validate a failover.yaml. Throws ConfigError listing every problem. */
 export async function loadConfig(path: string): Promise<Config> {
@@ -72,6 +75,7 @@ function normalize(input: ConfigInput): Config {
     vantage: input.vantage ?? 'local',
     probeConcurrency: input.probeConcurrency ?? 64,
     endpoints: { ...input.endpoints },
+    route53: normalizeRoute53(input.route53, input.applications.flatMap((app) => app.regions.map((r) => r.name))),
     witness: (input.witness ?? []).map(probeTarget),
     notifications: { ...input.notifications },
     api: normalizeApi(input.api),
@@ -79,6 +83,7 @@ function normalize(input: ConfigInput): Config {
     applications: input.applications.map(
       (app): AppConfig => ({
         name: app.name,
+        fence: normalizeFence(app.fence),
         policy: {
           probeIntervalSeconds: app.policy?.probeIntervalSeconds ?? 5,
           fallThreshold: app.policy?.fallThreshold ?? 3,
@@ -103,9 +108,9 @@ function normalize(input: ConfigInput): Config {
           probes: r.probes.map(probeTarget),
           database:
             r.database.engine === 'rds'
-              ? ({ engine: 'rds', region: r.name, instanceId: r.database.instanceId } satisfies DatabaseRef)
+              ? ({ engine: 'rds', region: r.name, instanceId: r.database.instanceId, ...(r.database.kmsKeyId ? { kmsKeyId: r.database.kmsKeyId } : {}) } satisfies DatabaseRef)
               : ({ engine: 'aurora-global', region: r.name, globalClusterId: r.database.globalClusterId, clusterId: r.database.clusterId } satisfies DatabaseRef),
-          compute: { ...r.compute },
+          compute: { ...r.compute, minShareBeforeDns: r.compute.minShareBeforeDns ?? 0.9, standbyMinSize: r.compute.standbyMinSize ?? r.compute.standbyCapacity },
           dns: {
             hostedZoneId: r.dns.hostedZoneId.replace(/^\/hostedzone\//, ''),
             recordName: fqdn(r.dns.recordName),
@@ -117,6 +122,7 @@ function normalize(input: ConfigInput): Config {
             ...(r.dns.setIdentifier !== undefined ? { setIdentifier: r.dns.setIdentifier } : {}),
             ...(r.dns.healthCheckId !== undefined ? { healthCheckId: r.dns.healthCheckId } : {}),
           },
+          ...withLag(normalizeLag(r.database)),
         })),
       }),
     ),
@@ -132,4 +138,9 @@ export function fqdn(name: string): string {
 function probeTarget(p: Static<typeof ProbeTargetSchema>): ProbeTarget {
   // Three attempts by default: enough for a round to tell a flapping endpoint (some fail) from a dead one (all fail).
   return { url: p.url, method: p.method ?? 'GET', expectStatus: p.expectStatus ?? 200, timeoutMs: p.timeoutMs ?? 2_000, attempts: p.attempts ?? 3, ...(p.bodyMatch !== undefined ? { bodyMatch: p.bodyMatch } : {}) };
+}
+
+/** A region's `lag` only when the config sets it, so regions without it stay as they were. */
+function withLag(lag: ReturnType<typeof normalizeLag>): { lag?: NonNullable<ReturnType<typeof normalizeLag>> } {
+  return lag ? { lag } : {};
 }

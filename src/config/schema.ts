@@ -1,6 +1,9 @@
 import * as Type from 'typebox';
 import type { Static } from 'typebox';
 import { ApiSchema } from './api-schema.js';
+import { FenceSchema } from './fence-config.js';
+import { DATABASE_LAG_FIELDS } from './lag-schema.js';
+import { Route53Schema } from './route53-config.js';
 
 /**
  * The schema of failover.yaml. It is the single source of truth: the loader
@@ -38,6 +41,14 @@ const RdsDatabase = Type.Object(
   {
     engine: Type.Literal('rds'),
     instanceId: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9-]{0,62}$', 'x-message': 'must be an RDS DB instance identifier (letters, digits, hyphens, starting with a letter, at most 63)' }),
+    /** This region's KMS key for a replica of an encrypted writer in another region (KMS keys are regional): a key ARN (best: the IAM policy names it), key id or alias. */
+    kmsKeyId: Type.Optional(
+      Type.String({
+        pattern: '^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/[A-Za-z0-9/_-]+|(mrk-)?[0-9a-f]{8}-?[0-9a-f-]*|alias/[A-Za-z0-9/_-]+)$',
+        'x-message': 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), a key id or an alias (alias/<name>)',
+      }),
+    ),
+    ...DATABASE_LAG_FIELDS,
   },
   { additionalProperties: false },
 );
@@ -47,6 +58,7 @@ const AuroraDatabase = Type.Object(
     engine: Type.Literal('aurora-global'),
     globalClusterId: Type.String({ minLength: 1, maxLength: 63 }),
     clusterId: Type.String({ minLength: 1, maxLength: 2048, 'x-message': 'must be the regional DB cluster identifier or ARN' }),
+    ...DATABASE_LAG_FIELDS,
   },
   { additionalProperties: false },
 );
@@ -60,6 +72,17 @@ export const ComputeSchema = Type.Object(
     autoScalingGroup: Type.String({ minLength: 1, maxLength: 255 }),
     standbyCapacity: Type.Integer({ minimum: 0, maximum: 10_000 }),
     activeCapacity: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    minShareBeforeDns: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        default: 0.9,
+        description: 'Share of activeCapacity that must be InService and Healthy before DNS moves to this region; Auto Scaling goes on launching the rest. Default 0.9.',
+        'x-message': 'must be a number from 0 to 1',
+      }),
+    ),
+    standbyMinSize: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'MinSize the group returns to at standby capacity (failback, rollback). Default: standbyCapacity.' })),
+    standbyMaxSize: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'MaxSize the group returns to at standby capacity. Without it, MaxSize stays as the failover left it (raised only if it was below activeCapacity).' })),
   },
   { additionalProperties: false },
 );
@@ -156,6 +179,8 @@ export const ApplicationSchema = Type.Object(
     name: Identifier,
     regions: Type.Array(RegionSchema, { minItems: 2, maxItems: 10, 'x-message': 'must list at least two regions: the primary first, then standbys in order of preference' }),
     policy: Type.Optional(PolicySchema),
+    /** How the old writer is kept from taking writes while the writer moves. */
+    fence: Type.Optional(FenceSchema),
   },
   { additionalProperties: false },
 );
@@ -166,6 +191,7 @@ const EndpointsSchema = Type.Object(
     rds: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
     autoscaling: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
     cloudwatch: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
+    ec2: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
     dynamodb: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
     sns: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
   },
@@ -199,6 +225,8 @@ export const ConfigSchema = Type.Object(
     vantage: Type.Optional(Type.String({ minLength: 1, maxLength: 64, default: 'local' })),
     probeConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024, default: 64 })),
     endpoints: Type.Optional(EndpointsSchema),
+    /** This controller's share of the account's Route 53 API request rate. */
+    route53: Type.Optional(Route53Schema),
     /** Targets outside every application: a vantage point that cannot reach them either is cut off, and its votes do not count. */
     witness: Type.Optional(Type.Array(ProbeTargetSchema, { minItems: 1, maxItems: 5 })),
     /** Where decisions that act or need a human are sent. */

@@ -1,6 +1,8 @@
 import type { ConfigIssue } from './config-error.js';
 import type { Config } from './types.js';
 import { apiIssues } from './api-config.js';
+import { selfRoutingProblems } from '../dns/self-routing.js';
+import { partitionIssues } from './partition-check.js';
 
 /**
  * Rules a schema cannot express: uniqueness and agreement between regions.
@@ -26,6 +28,12 @@ export function semanticIssues(config: Config): ConfigIssue[] {
       if (region.compute.activeCapacity < region.compute.standbyCapacity) {
         issues.push({ path: `${rat}.compute.activeCapacity`, message: `must be at least standbyCapacity (${region.compute.standbyCapacity})` });
       }
+      if (region.compute.standbyMinSize > region.compute.standbyCapacity) {
+        issues.push({ path: `${rat}.compute.standbyMinSize`, message: `must be at most standbyCapacity (${region.compute.standbyCapacity}): Auto Scaling keeps the desired capacity within MinSize and MaxSize` });
+      }
+      if (region.compute.standbyMaxSize !== undefined && region.compute.standbyMaxSize < region.compute.standbyCapacity) {
+        issues.push({ path: `${rat}.compute.standbyMaxSize`, message: `must be at least standbyCapacity (${region.compute.standbyCapacity}): Auto Scaling keeps the desired capacity within MinSize and MaxSize` });
+      }
       if (region.database.engine !== primary.database.engine) {
         issues.push({ path: `${rat}.database.engine`, message: `must be ${primary.database.engine}, like regions[0]: one application has one database engine` });
       } else if (region.database.engine === 'aurora-global' && primary.database.engine === 'aurora-global' && region.database.globalClusterId !== primary.database.globalClusterId) {
@@ -37,6 +45,7 @@ export function semanticIssues(config: Config): ConfigIssue[] {
       if (region.dns.alias && region.dns.type === 'CNAME') {
         issues.push({ path: `${rat}.dns.alias`, message: 'needs type A or AAAA: Route 53 aliases are A/AAAA records' });
       }
+      for (const problem of selfRoutingProblems(region.dns)) issues.push({ path: `${rat}.dns.${problem.field}`, message: problem.message });
       if (region.dns.routing !== 'simple' && region.dns.setIdentifier === undefined) {
         issues.push({ path: `${rat}.dns.setIdentifier`, message: `is required with ${region.dns.routing} routing: it names this region's record set` });
       }
@@ -57,6 +66,7 @@ export function semanticIssues(config: Config): ConfigIssue[] {
       }
     });
   });
+  issues.push(...partitionIssues(config));
   issues.push(...apiIssues(config.api));
   if (config.provider !== 'sim' && Object.keys(config.simulation.delays).length > 0) {
     issues.push({ path: 'simulation', message: 'applies only to provider: sim; remove it, or set provider: sim' });

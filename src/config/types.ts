@@ -1,5 +1,6 @@
 import type { DatabaseRef } from '../ports/database-provider.js';
 import type { ProbeTarget } from '../probes/types.js';
+import type { FenceConfig } from './fence-config.js';
 
 /** The policy of one application, every default filled in. */
 export interface AppPolicy {
@@ -40,13 +41,38 @@ export interface RegionDns {
   ttl: number;
 }
 
+/** A region's Auto Scaling group and its capacities, in the group's units (instances, or weights with instance weighting). */
+export interface RegionCompute {
+  autoScalingGroup: string;
+  standbyCapacity: number;
+  activeCapacity: number;
+  /** Share of activeCapacity serving that lets DNS move here while the rest launches (0..1). */
+  minShareBeforeDns: number;
+  /** MinSize at standby capacity. */
+  standbyMinSize: number;
+  /** MaxSize at standby capacity; absent: left as it is. */
+  standbyMaxSize?: number;
+}
+
 /** One region of an application, every default filled in. */
 export interface RegionConfig {
   name: string;
   probes: ProbeTarget[];
   database: DatabaseRef;
-  compute: { autoScalingGroup: string; standbyCapacity: number; activeCapacity: number };
+  compute: RegionCompute;
   dns: RegionDns;
+  /** How this region's replication lag is read (`database.engineFamily`, `database.lag`); absent: CloudWatch, family unknown. */
+  lag?: LagConfig;
+}
+
+/** How the RPO guard and failback's wait read a region's replication (see src/lag/). */
+export interface LagConfig {
+  /** mysql or postgres: ReplicaLag means different things (PostgreSQL: time since the last replayed transaction). */
+  engineFamily?: 'mysql' | 'postgres';
+  /** cloudwatch: the RDS/Aurora lag metrics; heartbeat: the application's replication endpoint, CloudWatch the fallback. */
+  source: 'cloudwatch' | 'heartbeat';
+  /** With source heartbeat: this region's replication endpoint. */
+  heartbeat?: { url: string; timeoutMs: number };
 }
 
 /** One protected application. `regions[0]` is the primary, the rest standbys in order of preference. */
@@ -54,6 +80,8 @@ export interface AppConfig {
   name: string;
   regions: RegionConfig[];
   policy: AppPolicy;
+  /** How the old writer is kept from taking writes while the writer moves (fence-config.ts). */
+  fence: FenceConfig;
 }
 
 /** Endpoint overrides per AWS service, for AWS-compatible test servers. */
@@ -62,6 +90,7 @@ export interface EndpointOverrides {
   rds?: string;
   autoscaling?: string;
   cloudwatch?: string;
+  ec2?: string;
   dynamodb?: string;
   sns?: string;
 }
@@ -72,6 +101,8 @@ export interface Config {
   vantage: string;
   probeConcurrency: number;
   endpoints: EndpointOverrides;
+  /** Route 53 API requests per second this controller's processes may each send (their share of the account's quota). */
+  route53: { requestsPerSecond: number };
   /** Probe targets outside the applications, to tell an outage from a cut-off observer. */
   witness: ProbeTarget[];
   notifications: { webhookUrl?: string; snsTopicArn?: string };

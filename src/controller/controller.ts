@@ -21,6 +21,7 @@ import type { FaultInjector } from '../ports/fault-injector.js';
 import { findApp, findRegion } from './app-lookup.js';
 import { failoverRefusal } from './failover-target.js';
 import { NotificationOutbox } from './notification-outbox.js';
+import { PendingFences } from './pending-fences.js';
 import { lastFailoverFromRuns, latest, takeUpOutcome } from './run-outcome.js';
 import { retryingProviders } from '../runbook/retrying-providers.js';
 import { databaseLabel } from '../runbook/steps/side.js';
@@ -82,6 +83,8 @@ export class Controller {
   private changes = 0;
   /** Game-day drills: started through the API, moved on by every tick. */
   readonly drills: DrillConductor;
+  /** Network fences a failover left pending (its old region did not answer): tried again every tick. */
+  private readonly fences: PendingFences;
 
   constructor(private readonly deps: ControllerDeps) {
     this.launcher = new RunLauncher({
@@ -98,6 +101,7 @@ export class Controller {
     this.availability = new AvailabilityLedger({ store: deps.store, clock: deps.clock });
     this.signals = new RunSignals(deps);
     this.reads = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
+    this.fences = new PendingFences({ config: deps.config, store: deps.store, cloud: this.reads, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
     this.notifications = new NotificationOutbox({ clock: deps.clock, log: deps.log, ...(deps.notifier ? { notifier: deps.notifier } : {}) });
     this.drills = new DrillConductor({
       store: deps.store,
@@ -188,6 +192,11 @@ export class Controller {
     }
     if (resumed.length > 0) this.deps.log.info({ runs: resumed }, 'resuming runs from their journals');
     return resumed;
+  }
+
+  /** Try again the network fences failovers left pending (the Lambda worker, every invocation; the loop does it every tick). */
+  retryPendingFences(): Promise<void> {
+    return this.fences.retry();
   }
 
   /** Wait for a run executing in this process (for the Lambda worker and tests). */
@@ -328,6 +337,8 @@ export class Controller {
     }
     // After deciding: a drill sees this round's judgement and any run it started.
     await this.drills.advance();
+    // In the background: a lost region's calls must not slow the round. Only where runs execute (the probe function may not touch EC2).
+    if (!this.deps.placement?.handoff) void this.fences.retry();
   }
 
   /** Book the round in the availability ledger. A failed write costs accounting, never a decision: it is logged. */
@@ -427,15 +438,26 @@ export class Controller {
     const runtime = this.runtime(app.name);
     await this.refuseWhileRunning(app.name);
     if (request.to === runtime.activeRegion) throw new UserInputError(`to: ${request.to} is already the active region of ${app.name}`);
-    const refusal = await this.targetRefusal(app, runtime.activeRegion, request.to);
+    const refusal = await this.targetRefusal(app, runtime.activeRegion, request.to, this.reads);
     if (refusal) throw new ConflictError(`to: ${refusal}`);
-    return this.launch({ app, kind: 'failover', from: runtime.activeRegion, to: request.to, trigger: 'manual', reason: request.reason, startedBy: request.by });
+    // Failing over from a region that is failing: the RPO guard weighs what was published before the outage began, as for an automatic failover.
+    const failingSince = runtime.health[runtime.activeRegion]?.failingSince;
+    return this.launch({
+      app,
+      kind: 'failover',
+      from: runtime.activeRegion,
+      to: request.to,
+      trigger: 'manual',
+      reason: request.reason,
+      startedBy: request.by,
+      ...(failingSince !== undefined ? { outageStartedAt: failingSince } : {}),
+    });
   }
 
   /** Why a failover into `to` must not start (two writers), read from the database there and the newest run. */
-  private async targetRefusal(app: AppConfig, activeRegion: string, to: string): Promise<string | undefined> {
+  private async targetRefusal(app: AppConfig, activeRegion: string, to: string, cloud: CloudProviders): Promise<string | undefined> {
     const region = findRegion(app, to);
-    const [database, [latestRun]] = await Promise.all([this.reads.database.describe(region.database), this.deps.store.listRuns({ app: app.name, limit: 1 })]);
+    const [database, [latestRun]] = await Promise.all([cloud.database.describe(region.database), this.deps.store.listRuns({ app: app.name, limit: 1 })]);
     return failoverRefusal({ app: app.name, to, activeRegion, database, label: databaseLabel(region), ...(latestRun ? { latestRun } : {}) });
   }
 
@@ -458,10 +480,12 @@ export class Controller {
     findRegion(app, to);
     if (to === from) throw new UserInputError(`to: ${to} is already the active region of ${app.name}`);
     const history = await this.deps.store.listRuns({ app: app.name, limit: 20 });
-    const plan = await planRun(this.deps.runbooks[request.kind], { app, kind: request.kind, from, to }, this.deps, history);
-    if (request.kind !== 'failover') return plan;
-    // The same refusal a run would meet, so that a dry run never promises what the API will refuse.
-    const refusal = await this.targetRefusal(app, from, to).catch((err: unknown) => `the database in ${to} could not be read to check it: ${String(err)}`);
+    // The same refusal a run would meet, so that a dry run never promises what the API will refuse. Read in the same
+    // turn as the plan's own reads (one batch through the Lambda reader) and not retried: a plan shows what it could read.
+    const [plan, refusal] = await Promise.all([
+      planRun(this.deps.runbooks[request.kind], { app, kind: request.kind, from, to }, this.deps, history),
+      request.kind === 'failover' ? this.targetRefusal(app, from, to, this.deps.cloud).catch((err: unknown) => `the database in ${to} could not be read to check it: ${String(err)}`) : undefined,
+    ]);
     return refusal ? { ...plan, refusal } : plan;
   }
 

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
+import type { FenceStore } from '../ports/state-store.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
 import { flattenSteps, type Runbook, type RunbookNode, type StepContext } from '../runbook/step.js';
 import { findRegion } from './app-lookup.js';
@@ -44,7 +45,7 @@ export interface RunPlan {
 export async function planRun(
   book: Runbook,
   request: { app: AppConfig; kind: RunKind; from: string; to: string },
-  deps: { cloud: CloudProviders; prober: Prober; clock: Clock; log: Logger },
+  deps: { cloud: CloudProviders; store: FenceStore; prober: Prober; clock: Clock; log: Logger },
   history: RunRecord[] = [],
 ): Promise<RunPlan> {
   const past = history.filter((r) => r.runbook === book.name && r.status === 'succeeded');
@@ -68,6 +69,7 @@ export async function planRun(
     from: findRegion(request.app, request.from, 'from'),
     to: findRegion(request.app, request.to),
     cloud: deps.cloud,
+    fences: deps.store,
     prober: deps.prober,
     clock: deps.clock,
     log: deps.log,

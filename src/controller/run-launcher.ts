@@ -151,7 +151,7 @@ export class RunLauncher {
   }
 
   private start(run: RunRecord, app: AppConfig, lease: Lease, options: ExecuteOptions): void {
-    const context = { app, from: findRegion(app, run.from, 'from'), to: findRegion(app, run.to), cloud: this.cloud, prober: this.deps.prober, clock: this.deps.clock };
+    const context = { app, from: findRegion(app, run.from, 'from'), to: findRegion(app, run.to), cloud: this.cloud, fences: this.deps.store, prober: this.deps.prober, clock: this.deps.clock };
     const execution = this.engine
       .execute(run, this.deps.runbooks[run.kind], context, { ...options, fence: { lease: lease.name, token: lease.token } })
       .then(async (after) => {

@@ -7,8 +7,8 @@ export type FunctionName = 'probe' | 'api' | 'runbook' | 'reader';
 /** The functions of a regional stack, in the order they are listed. */
 export const FUNCTION_NAMES: readonly FunctionName[] = ['probe', 'api', 'runbook', 'reader'];
 
-/** The adapters of the cloud ports (DNS, database and its lag, compute), as IAM_ACTIONS names them. */
-const CLOUD_ADAPTERS = new Set(['route53-dns.ts', 'rds-database.ts', 'aurora-global.ts', 'replica-lag.ts', 'autoscaling-compute.ts']);
+/** The adapters of the cloud ports (DNS, database and its lag, compute, the network fence), as IAM_ACTIONS names them. */
+const CLOUD_ADAPTERS = new Set(['route53-dns.ts', 'rds-database.ts', 'aurora-global.ts', 'replica-lag.ts', 'autoscaling-compute.ts', 'ec2-network-fence.ts', 'aurora-lost-writes.ts']);
 
 /** A CloudFormation value: a literal, or an intrinsic function. */
 export type CfnValue = string | { 'Fn::Sub': string };
@@ -19,7 +19,19 @@ export interface IamStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: CfnValue[];
+  Condition?: Record<string, Record<string, string>>;
 }
+
+/**
+ * Conditions of the statements scoped to one resource kind. A monitoring
+ * role is found at run time (the instance a replica replaces has it), so
+ * PassRole names every role of the account, but only for passing to RDS
+ * (the service authorization reference lists iam:PassedToService
+ * rds.amazonaws.com for CreateDBInstanceReadReplica).
+ */
+const CONDITIONS: Partial<Record<IamResourceKind, Record<string, Record<string, string>>>> = {
+  'rds-monitoring-role': { StringEquals: { 'iam:PassedToService': 'rds.amazonaws.com' } },
+};
 
 /**
  * What each function calls, by adapter and access; the actions themselves
@@ -93,7 +105,10 @@ export function functionPolicies(config: Config, names: StackNames): Record<Func
     }
     const statements: IamStatement[] = [...byKinds]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([, { kinds, actions }]) => ({ Sid: kinds.map(sid).join('And'), Effect: 'Allow', Action: [...actions].sort(), Resource: kinds.flatMap((k) => resources[k]) }));
+      .map(([, { kinds, actions }]): IamStatement => {
+        const condition = kinds.length === 1 ? CONDITIONS[kinds[0]!] : undefined;
+        return { Sid: kinds.map(sid).join('And'), Effect: 'Allow', Action: [...actions].sort(), Resource: kinds.flatMap((k) => resources[k]), ...(condition ? { Condition: condition } : {}) };
+      });
     statements.push({
       Sid: 'OwnLogGroup',
       Effect: 'Allow',
@@ -134,6 +149,34 @@ function resourcesByKind(config: Config, names: StackNames): Record<IamResourceK
       }),
       ...globals.map((id) => sub(`arn:\${AWS::Partition}:rds::\${AWS::AccountId}:global-cluster:${id}`)),
     ],
+    // The fence revokes and restores rules of the groups attached to the databases, found at run time (DescribeDBInstances):
+    // their ids are not in the configuration, so every group of the application's regions.
+    'security-group': unique(regions.map((r) => r.name)).map((region) => sub(`arn:\${AWS::Partition}:ec2:${region}:\${AWS::AccountId}:security-group/*`)),
+    // The fence reboots the old writer: an RDS instance (and its set-aside copies), or an Aurora cluster's writer instance,
+    // whose identifier is known only at run time (every instance of the regions with an Aurora cluster).
+    'fenced-db-instance': [
+      ...instances.flatMap((key) => {
+        const [region, id] = key.split('|') as [string, string];
+        return [rdsArn(region, 'db', id), rdsArn(region, 'db', `${id}-*`)];
+      }),
+      ...unique(clusters.map((key) => key.split('|')[0]!)).map((region) => rdsArn(region, 'db', '*')),
+    ],
+    // A rebuilt replica names the option, parameter and subnet groups of the instance it replaces, known only at run time.
+    'db-instance-settings': unique(instances.map((key) => key.split('|')[0]!)).flatMap((region) => ['og', 'pg', 'subgrp'].map((type) => rdsArn(region, type, '*'))),
+    // The unplanned-failover snapshot of an Aurora cluster's old volume, and the manual copy the failback makes of it.
+    'db-cluster-snapshot': clusters.flatMap((key) => {
+      const [region, id] = clusterRegionAndId(key);
+      return [rdsArn(region, 'cluster-snapshot', `rds:unplanned-global-failover-${id}-*`), rdsArn(region, 'cluster-snapshot', `${id}-lost-writes-*`)];
+    }),
+    // Each region's KMS key for encrypted cross-region replicas (regions[].database.kmsKeyId).
+    'kms-key': unique(regions.flatMap((r) => (r.database.engine === 'rds' && r.database.kmsKeyId ? [`${r.name}|${r.database.kmsKeyId}`] : []))).map((key) => {
+      const [region, keyId] = key.split('|') as [string, string];
+      if (/^arn:[^:]+:kms:[^:]+:\d{12}:key\//.test(keyId)) return keyId;
+      // An alias resolves only at run time: every key of the region (name a key ARN in the configuration to narrow this).
+      if (keyId.includes('alias/')) return sub(`arn:\${AWS::Partition}:kms:${region}:\${AWS::AccountId}:key/*`);
+      return sub(`arn:\${AWS::Partition}:kms:${region}:\${AWS::AccountId}:key/${keyId}`);
+    }),
+    'rds-monitoring-role': instances.length > 0 ? [sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*')] : [],
     'auto-scaling-group': groups.map((key) => {
       const [region, name] = key.split('|') as [string, string];
       return sub(`arn:\${AWS::Partition}:autoscaling:${region}:\${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${name}`);
@@ -144,6 +187,14 @@ function resourcesByKind(config: Config, names: StackNames): Record<IamResourceK
     'reader-function': [sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${names.functionNames.reader}`)],
     any: ['*'],
   };
+}
+
+/** The region and bare identifier of a configured cluster (`<region>|<id or ARN>`). */
+function clusterRegionAndId(key: string): [string, string] {
+  const [region, id] = key.split('|') as [string, string];
+  if (!id.startsWith('arn:')) return [region, id.toLowerCase()];
+  const parts = id.split(':');
+  return [parts[3] || region, parts.slice(6).join(':').toLowerCase()];
 }
 
 function sub(template: string): { 'Fn::Sub': string } {

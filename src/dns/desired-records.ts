@@ -1,5 +1,8 @@
 import type { RegionConfig, RegionDns } from '../config/types.js';
+import { PermanentError } from '../errors/errors.js';
 import type { DnsRecordSet } from '../ports/dns-provider.js';
+import { selfRoutingProblems } from './self-routing.js';
+import { recordTargets } from './targets.js';
 
 /** A region's own record set, with the weight or failover role it has when `active` (or not). */
 function regionRecord(dns: RegionDns, active: boolean): DnsRecordSet {
@@ -21,24 +24,34 @@ function regionRecord(dns: RegionDns, active: boolean): DnsRecordSet {
  * config. Simple routing: one record with the active region's target.
  * Weighted: every region's record, 100 on the active one and 0 elsewhere.
  * Failover routing: the active region's record PRIMARY, the others SECONDARY.
+ * Never records by which Route 53 could move traffic between regions on its
+ * own (health checks, evaluate target health: see self-routing.ts): the
+ * config's checks refuse them, and so does this, for configs built in code.
  */
 export function desiredRecords(regions: RegionConfig[], active: string): DnsRecordSet[] {
   const target = regions.find((r) => r.name === active);
   if (!target) throw new Error(`no region ${active}`);
+  for (const region of regions) {
+    const [problem] = selfRoutingProblems(region.dns);
+    if (problem) throw new PermanentError(`${region.name} dns.${problem.field}: ${problem.message}`);
+  }
   if (target.dns.routing === 'simple') return [regionRecord(target.dns, true)];
   return regions.map((r) => regionRecord(r.dns, r.name === active));
 }
 
-/** Which region the records that were read send traffic to, if any. */
+/**
+ * Which region the records that were read send traffic to, if any. Targets
+ * compare as Route 53 resolves them (recordTargets): a console-made alias
+ * to `dualstack.<load balancer>` names the same region as a config that
+ * says `<load balancer>`.
+ */
 export function activeRegionOf(regions: RegionConfig[], read: DnsRecordSet[]): string | undefined {
   const first = regions[0]?.dns;
   if (!first) return undefined;
   const ofType = read.filter((r) => r.type === first.type);
-  const targets = (dns: RegionDns, record: DnsRecordSet) =>
-    dns.alias ? record.alias?.dnsName === dns.alias.dnsName : dns.value !== undefined && record.values.includes(dns.value);
   for (const region of regions) {
     const record = ofType.find((r) => (first.routing === 'simple' ? r.setIdentifier === undefined : r.setIdentifier === region.dns.setIdentifier));
-    if (!record || !targets(region.dns, record)) continue;
+    if (!record || !recordTargets(record, region.dns)) continue;
     if (first.routing === 'simple') return region.name;
     if (first.routing === 'weighted' && (record.weight ?? 0) > 0 && ofType.every((o) => o === record || (o.weight ?? 0) === 0)) return region.name;
     if (first.routing === 'failover' && record.failover === 'PRIMARY') return region.name;

@@ -1,5 +1,6 @@
 import { PermanentError } from '../errors/errors.js';
 import type { DnsChange, DnsRecordSet } from '../ports/dns-provider.js';
+import { aliasTargetKey, canonicalName, sameAliasTarget } from './targets.js';
 
 /** Prefix of the TXT record that marks a name as owned by this controller (external-dns style). */
 export const OWNER_PREFIX = '_failover-owner.';
@@ -55,7 +56,7 @@ export function planRecordSwitch(read: DnsRecordSet[], desired: DnsRecordSet[]):
       current.push(have);
       deletes.push({ action: 'DELETE', record: have });
     }
-    creates.push({ action: 'CREATE', record: want });
+    creates.push({ action: 'CREATE', record: keepAliasForm(have, want) });
   }
   // Deletes first: for weighted records the batch must never hold two versions of a set at once.
   return { current, desired, changes: [...deletes, ...creates] };
@@ -66,10 +67,31 @@ export function sameKey(a: DnsRecordSet, b: DnsRecordSet): boolean {
   return a.name === b.name && a.type === b.type && a.setIdentifier === b.setIdentifier;
 }
 
-/** Every field that Route 53 compares when deleting: TTL, values (in any order), alias, weight, failover role, health check. */
+/**
+ * Whether a record set already is as desired: every field Route 53 keeps
+ * (TTL, values in any order, alias, weight, failover role, health check),
+ * with alias targets compared as the resource they route to (case,
+ * trailing dot and an ELB's `dualstack.` prefix aside: see aliasTargetKey),
+ * so a console-made `dualstack.` alias to the right load balancer is not
+ * torn down and rebuilt on every switch.
+ */
 export function sameRecord(a: DnsRecordSet, b: DnsRecordSet): boolean {
+  return sameFields(a, b, (r) => (r.alias ? `${aliasTargetKey(r.alias.dnsName)}|${r.alias.hostedZoneId}|${r.alias.evaluateTargetHealth}` : ''));
+}
+
+/**
+ * Whether a DELETE naming `b` matches the stored record set `a`, as Route 53
+ * decides it: every field equal, names in Route 53's stored form (lower case,
+ * trailing dot; see canonicalName), and the alias DNS name as stored, a
+ * `dualstack.` prefix included (Route 53 keeps the name it was given). What
+ * the simulated Route 53 applies; the planner DELETEs what it read, verbatim.
+ */
+export function sameStoredRecord(a: DnsRecordSet, b: DnsRecordSet): boolean {
+  return sameFields(a, b, (r) => (r.alias ? `${canonicalName(r.alias.dnsName)}|${r.alias.hostedZoneId}|${r.alias.evaluateTargetHealth}` : ''));
+}
+
+function sameFields(a: DnsRecordSet, b: DnsRecordSet, alias: (r: DnsRecordSet) => string): boolean {
   const values = (r: DnsRecordSet) => [...r.values].sort().join('\n');
-  const alias = (r: DnsRecordSet) => (r.alias ? `${r.alias.dnsName}|${r.alias.hostedZoneId}|${r.alias.evaluateTargetHealth}` : '');
   return (
     sameKey(a, b) &&
     a.ttl === b.ttl &&
@@ -79,4 +101,15 @@ export function sameRecord(a: DnsRecordSet, b: DnsRecordSet): boolean {
     a.failover === b.failover &&
     a.healthCheckId === b.healthCheckId
   );
+}
+
+/**
+ * The record to CREATE in place of `have`: `want`, but with the alias DNS
+ * name in the form the live record had when it routes to the same resource
+ * (a `dualstack.` prefix the console added stays: a switch changes where an
+ * alias points, never how the load balancer answers it).
+ */
+function keepAliasForm(have: DnsRecordSet | undefined, want: DnsRecordSet): DnsRecordSet {
+  if (!have?.alias || !want.alias || !sameAliasTarget(have.alias.dnsName, want.alias.dnsName)) return want;
+  return { ...want, alias: { ...want.alias, dnsName: have.alias.dnsName } };
 }

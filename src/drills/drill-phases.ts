@@ -19,7 +19,11 @@ export interface StepPhase {
 export const STEP_PHASES: Record<RunKind, StepPhase[]> = {
   failover: [
     { id: 'data-loss-check', name: 'data-loss check (RPO guard)', steps: ['check-data-loss-within-rpo'] },
-    { id: 'database-promotion', name: 'database promotion', steps: ['promote-standby-database'] },
+    {
+      id: 'database-promotion',
+      name: 'old writer fenced, database promotion',
+      steps: ['fence-epoch-to-standby', 'fence-old-writer', 'approve-detach-standby-database', 'promote-standby-database'],
+    },
     { id: 'compute-scale-up', name: 'compute scale-up', steps: ['scale-up-standby-compute'] },
     { id: 'dns-insync', name: 'DNS switch until INSYNC', steps: ['switch-dns-to-standby'] },
     { id: 'application-answering', name: 'application answering in the new region', steps: ['verify-application-in-standby'] },
@@ -27,11 +31,20 @@ export const STEP_PHASES: Record<RunKind, StepPhase[]> = {
   failback: [
     {
       id: 'failback-database',
-      name: 'database rebuild and planned promotion',
-      steps: ['retire-stale-original-database', 'create-original-replica', 'wait-original-replica-caught-up', 'promote-original-database'],
+      name: 'database rebuild, write freeze and planned promotion',
+      steps: [
+        'fence-stale-original-writer',
+        'retire-stale-original-database',
+        'lift-original-network-fence',
+        'create-original-replica',
+        'freeze-writes-epoch',
+        'freeze-standby-compute',
+        'wait-original-replica-caught-up',
+        'promote-original-database',
+      ],
     },
     { id: 'failback-compute-scale-up', name: 'compute scale-up in the primary', steps: ['scale-up-original-compute'] },
-    { id: 'failback-dns-insync', name: 'DNS switch back until INSYNC', steps: ['switch-dns-to-original'] },
+    { id: 'failback-dns-insync', name: 'DNS switch back until INSYNC, write freeze lifted', steps: ['switch-dns-to-original', 'lift-write-freeze'] },
     { id: 'failback-application-answering', name: 'application answering in the primary', steps: ['verify-application-in-original'] },
     { id: 'standby-restore', name: 'standby restored (replica rebuilt, scaled down)', steps: ['retire-standby-writer', 'create-standby-replica', 'scale-down-standby-compute'] },
   ],

@@ -1,29 +1,33 @@
 import { Route53Clients } from '../adapters/aws/route53-clients.js';
 import { Route53Dns } from '../adapters/aws/route53-dns.js';
+import { route53Options } from '../adapters/aws/route53-options.js';
 import type { Config } from '../config/types.js';
 import { PermanentError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ComputeGroupState, ComputeProvider } from '../ports/compute-provider.js';
 import type { DatabaseProvider, DatabaseState, LagSample } from '../ports/database-provider.js';
+import type { NetworkFence, NetworkPathState } from '../ports/network-fence.js';
 import type { CloudProviders } from '../ports/providers.js';
 
 /**
  * The cloud as the probe function uses it: Route 53, to learn the active
- * region. The probe never touches a database or an Auto Scaling group (runs
+ * region. The probe never touches a database, a security group or an Auto Scaling group (runs
  * execute in the runbook worker, and the probe's role allows no such action),
  * so those ports refuse every call, and the RDS, CloudWatch and Auto Scaling
  * clients stay out of its bundle.
  */
 export function probeProviders(config: Config, options: { clock: Clock }): CloudProviders {
   return {
-    dns: new Route53Dns(new Route53Clients({ endpoints: config.endpoints }), { clock: options.clock }),
+    dns: new Route53Dns(new Route53Clients({ endpoints: config.endpoints }), route53Options(config, options.clock)),
     database: new NotInProbeDatabase(),
     compute: new NotInProbeCompute(),
+    fence: new NotInProbeFence(),
   };
 }
 
 function notInProbe(port: string, method: string): PermanentError {
-  return new PermanentError(`${port}.${method}: the probe function does not call ${port === 'database' ? 'RDS' : 'Auto Scaling'}; runs execute in the runbook worker`);
+  const service = { database: 'RDS', compute: 'Auto Scaling', fence: 'EC2' }[port] ?? port;
+  return new PermanentError(`${port}.${method}: the probe function does not call ${service}; runs execute in the runbook worker`);
 }
 
 class NotInProbeDatabase implements DatabaseProvider {
@@ -50,5 +54,20 @@ class NotInProbeCompute implements ComputeProvider {
   }
   setCapacity(): Promise<void> {
     return Promise.reject(notInProbe('compute', 'setCapacity'));
+  }
+}
+
+class NotInProbeFence implements NetworkFence {
+  describe(): Promise<NetworkPathState> {
+    return Promise.reject(notInProbe('fence', 'describe'));
+  }
+  revoke(): Promise<void> {
+    return Promise.reject(notInProbe('fence', 'revoke'));
+  }
+  resetConnections(): Promise<void> {
+    return Promise.reject(notInProbe('fence', 'resetConnections'));
+  }
+  reopen(): Promise<void> {
+    return Promise.reject(notInProbe('fence', 'reopen'));
   }
 }

@@ -52,7 +52,8 @@ export function createProbeHandler(deps: HandlerDeps, options: ProbeHandlerOptio
     const startedAt = clock.now();
     const handedOff: RunRecord[] = [];
     let rounds = 0;
-    const prober: Prober = { round: (targets) => (rounds++, deps.prober.round(targets)) };
+    const heartbeat = deps.prober.heartbeat?.bind(deps.prober);
+    const prober: Prober = { round: (targets) => (rounds++, deps.prober.round(targets)), ...(heartbeat ? { heartbeat } : {}) };
     const dispatcher = { dispatch: async (run: RunRecord) => (handedOff.push(run), deps.dispatcher.dispatch(run)) };
     const follow = new AbortController();
     const controller = invocationController({ ...deps, prober }, { region: deps.region, handoff: { dispatcher, follow: { signal: follow.signal, pollMs: followPollMs } } }, log);

@@ -1,10 +1,13 @@
 import type { ComputeProvider } from './compute-provider.js';
 import type { DatabaseProvider } from './database-provider.js';
 import type { DnsProvider } from './dns-provider.js';
+import type { NetworkFence } from './network-fence.js';
 
 /** The cloud, as the runbooks see it: one implementation per provider (aws, sim). */
 export interface CloudProviders {
   dns: DnsProvider;
   database: DatabaseProvider;
   compute: ComputeProvider;
+  /** The network path to each region's database: how an unplanned promotion fences the old writer. */
+  fence: NetworkFence;
 }

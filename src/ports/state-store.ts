@@ -1,4 +1,5 @@
 import type { LedgerBucket } from '../availability/types.js';
+import type { IngressRule } from './network-fence.js';
 import type { DrillRecord } from '../drills/drill.js';
 import type { Decision } from '../policy/decision.js';
 import type { JournalEntry, RunRecord } from '../runbook/run.js';
@@ -122,8 +123,74 @@ export interface SessionRecord {
 }
 
 /**
+ * The fencing epoch of an application: which region's application instances
+ * may write to the database. The controller moves it on before every
+ * promotion (planned or unplanned), and applications that cooperate check
+ * it: an instance reads this item from its own region's replica of the state
+ * table (`pk = FENCE#<app>`, `sk = EPOCH`) and refuses writes unless
+ * `writerRegion` is its region. The epoch only ever grows, so an instance
+ * that remembers the highest epoch it saw can ignore a stale read.
+ */
+export interface WriterEpoch {
+  app: string;
+  /** 1 for the first, one more for every change; never goes back. */
+  epoch: number;
+  /** The only region whose instances may write; absent while writes are frozen (a planned handover in progress). */
+  writerRegion?: string;
+  /** When this epoch began (ms since epoch). */
+  since: number;
+  /** The run that set it. */
+  runId: string;
+  /** What set it, in a few words: `failover: eu-west-1 promoted`, `failback: writes frozen`… */
+  reason: string;
+}
+
+/**
+ * The network fence of one region's old writer (an unplanned promotion's
+ * fence), kept until it holds: a failover tries it once with a short
+ * deadline and never waits for it; while the old region does not answer it
+ * stays `pending` and the controller tries again every tick. The revoked
+ * rules are kept so that failback can restore them once the stale writer
+ * has been set aside.
+ */
+export interface NetworkFenceRecord {
+  app: string;
+  /** The region of the fenced database. */
+  region: string;
+  /** `rds:shop-db-use1 (us-east-1)` */
+  database: string;
+  /** The run that asked for the fence, and its step that reports it. */
+  runId: string;
+  stepId?: string;
+  /** Where that run moved the writer: its stack retries the fence (it executes runs into that region). */
+  writerRegion: string;
+  /** `pending`: not in force yet; `fenced`: ingress revoked and connections reset; `lifted`: the revoked rules restored. */
+  state: 'pending' | 'fenced' | 'lifted';
+  /** The inbound rules revoked so far, to authorize again when the fence is lifted. */
+  revoked: IngressRule[];
+  /** The connections the revoke left open were ended too (the database rebooted). */
+  connectionsReset: boolean;
+  attempts: number;
+  lastAttemptAt?: number;
+  /** Why the last attempt did not finish the fence. */
+  lastError?: string;
+  createdAt: number;
+  updatedAt: number;
+  fencedAt?: number;
+  liftedAt?: number;
+  /** The outcome reached after its run had ended has been written into that run's step. */
+  reportedInRun?: boolean;
+  /** Conditional saves: one more than the stored version (1 for a new record), else ConflictError. */
+  version: number;
+}
+
+/** The part of the store the fence steps use: the fencing epoch and the network fences. */
+export type FenceStore = Pick<StateStore, 'getWriterEpoch' | 'advanceWriterEpoch' | 'getNetworkFence' | 'putNetworkFence' | 'listNetworkFences'>;
+
+/**
  * Durable state: runs, journals, decisions, per-app state, locks, the API's
- * idempotency keys, its audit trail and the status page's sessions. The
+ * idempotency keys, its audit trail, the status page's sessions, and the
+ * fences of old writers (the fencing epoch, network fences). The
  * production implementation is DynamoDB; conditional writes make journal
  * appends and lock acquisition safe between concurrent workers.
  */
@@ -211,4 +278,19 @@ export interface StateStore {
   getDrill(id: string): Promise<DrillRecord | undefined>;
   /** Newest first. */
   listDrills(filter: { app?: string; limit: number }): Promise<DrillRecord[]>;
+
+  /** The application's fencing epoch, strongly consistent; undefined before the first promotion. */
+  getWriterEpoch(app: string): Promise<WriterEpoch | undefined>;
+  /**
+   * Move the epoch on, conditionally: `next.epoch` must be exactly one more
+   * than the stored epoch (1 when there is none), else ConflictError. Two
+   * writers can then never both think they set the writer.
+   */
+  advanceWriterEpoch(next: WriterEpoch): Promise<void>;
+  /** The network fence of one region of an application, strongly consistent. */
+  getNetworkFence(app: string, region: string): Promise<NetworkFenceRecord | undefined>;
+  /** Save a network fence conditionally: `record.version` one more than the stored version (1 for a new one), else ConflictError. */
+  putNetworkFence(record: NetworkFenceRecord): Promise<void>;
+  /** Every region's network fence of an application. */
+  listNetworkFences(app: string): Promise<NetworkFenceRecord[]>;
 }

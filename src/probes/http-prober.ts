@@ -1,7 +1,9 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, request } from 'undici';
 import type { Clock } from '../ports/clock.js';
-import type { Prober } from '../ports/prober.js';
+import type { HeartbeatRequest, Prober } from '../ports/prober.js';
+import type { HeartbeatResult } from '../lag/heartbeat.js';
+import { readHeartbeat } from '../lag/heartbeat-reader.js';
 import { attemptsOf, combineAttempts } from './attempts.js';
 import type { ProbeErrorClass, ProbeResult, ProbeTarget } from './types.js';
 
@@ -96,6 +98,12 @@ export class HttpProber implements Prober {
    */
   round(targets: ProbeTarget[]): Promise<ProbeResult[]> {
     return this.limit.map(targets, (target) => this.probe(target));
+  }
+
+  /** Read a replication heartbeat (src/lag/heartbeat-reader.ts), stamped with this prober's clock. */
+  heartbeat(request: HeartbeatRequest): Promise<HeartbeatResult> {
+    const { url, timeoutMs, expectRole } = request;
+    return readHeartbeat(url, { timeoutMs, now: () => this.clock.now(), ...(expectRole ? { expectRole } : {}) });
   }
 
   /** Close the connection pool. Probes started afterwards fail with error class `other`. */

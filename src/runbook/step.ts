@@ -3,6 +3,7 @@ import type { AppConfig, RegionConfig } from '../config/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
+import type { FenceStore } from '../ports/state-store.js';
 import type { RunRecord } from './run.js';
 
 /** What a step sees: the run, the regions it moves between, and the cloud. */
@@ -14,6 +15,12 @@ export interface StepContext {
   /** The region the run moves to. */
   to: RegionConfig;
   cloud: CloudProviders;
+  /**
+   * The fencing epoch and the network fences of old writers (the fence
+   * steps' state, in the state store). Every run and plan has it; contexts
+   * of steps that never fence may leave it out.
+   */
+  fences?: FenceStore;
   prober: Prober;
   clock: Clock;
   log: Logger;

@@ -44,6 +44,8 @@ export class RegionalEndpoint {
   private served = 0;
   private readonly sockets = new Set<Socket>();
   private readonly slowTimers = new Set<NodeJS.Timeout>();
+  /** Paths that answer with their own body when the endpoint is up (e.g. the replication endpoint). */
+  private readonly routes = new Map<string, () => { status: number; body: object }>();
   /** Serializes start/stop/mode changes so close and re-listen never interleave. */
   private transition: Promise<void> = Promise.resolve();
 
@@ -71,6 +73,15 @@ export class RegionalEndpoint {
   url(path = '/health'): string {
     const host = this.host.includes(':') ? `[${this.host}]` : this.host;
     return `http://${host}:${this.port}${path}`;
+  }
+
+  /**
+   * Answer `path` (query ignored) with `answer()` instead of the health
+   * body, in every mode that answers at all (`slow` late, `flapping` when it
+   * does not fail, never `down` or `http503`).
+   */
+  serve(path: string, answer: () => { status: number; body: object }): void {
+    this.routes.set(path, answer);
   }
 
   /** How many requests reached the endpoint since it was created. */
@@ -167,25 +178,25 @@ export class RegionalEndpoint {
     req.resume();
     switch (this.currentMode) {
       case 'slow':
-        this.answerLater(res);
+        this.answerLater(res, req.url);
         return;
       case 'http503':
         this.unavailable(res);
         return;
       case 'flapping':
         if (this.random() < this.flapFailureRatio) this.unavailable(res);
-        else this.ok(res);
+        else this.ok(res, req.url);
         return;
       default:
         // 'healthy', and 'down' for a request that raced the listener closing.
-        this.ok(res);
+        this.ok(res, req.url);
     }
   }
 
-  private answerLater(res: ServerResponse): void {
+  private answerLater(res: ServerResponse, url?: string): void {
     const timer = setTimeout(() => {
       this.slowTimers.delete(timer);
-      this.ok(res);
+      this.ok(res, url);
     }, this.slowDelayMs);
     this.slowTimers.add(timer);
     // A prober that gave up closes the socket; do not keep a timer for it.
@@ -195,7 +206,13 @@ export class RegionalEndpoint {
     });
   }
 
-  private ok(res: ServerResponse): void {
+  private ok(res: ServerResponse, url?: string): void {
+    const route = this.routes.get((url ?? '/').split('?')[0]!);
+    if (route) {
+      const { status, body } = route();
+      this.send(res, status, body);
+      return;
+    }
     this.send(res, 200, { status: 'ok', region: this.region });
   }
 

@@ -6,6 +6,7 @@ import { createSimProviders, seedSimWorld, type SimProviders } from '../adapters
 import type { SimCall, SimDelays } from '../adapters/sim/sim-cloud.js';
 import { createPersistentSimProviders } from '../adapters/sim/persistent-sim.js';
 import { type EndpointMode, RegionalEndpoint } from './regional-endpoint.js';
+import { attachReplication } from './replication-endpoint.js';
 import { readWorldSwitches, type WorldSwitches, writeWorldSwitches } from './world-switches.js';
 
 /** Options of the simulated world. */
@@ -50,7 +51,8 @@ export class SimWorld implements FaultInjector {
     const byAddress = new Map<string, RegionalEndpoint>();
     for (const app of config.applications) {
       for (const region of app.regions) {
-        for (const probe of region.probes) {
+        // The replication endpoint (a heartbeat lag source) is the simulated application's too.
+        for (const probe of [...region.probes, ...(region.lag?.heartbeat ? [{ url: region.lag.heartbeat.url }] : [])]) {
           const url = new URL(probe.url);
           if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
             throw new UserInputError(`${app.name} ${region.name}: probe URL ${probe.url} must be on loopback (127.0.0.1) in simulation mode`);
@@ -90,10 +92,13 @@ export class SimWorld implements FaultInjector {
         seed: (sim) => seedSimWorld(sim, config),
         ...(options.onCommitted ? { onCommitted: options.onCommitted } : {}),
       });
+      // Config, not state: wired on every start, a restored world included.
+      attachReplication(config, endpoints, providers.database);
       return new SimWorld(providers, endpoints, options.dir);
     }
     const providers = createSimProviders(common);
     seedSimWorld(providers, config);
+    attachReplication(config, endpoints, providers.database);
     return new SimWorld(providers, endpoints);
   }
 

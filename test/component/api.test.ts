@@ -140,13 +140,24 @@ describe('the API over the simulated world', () => {
     expect(res.statusCode).toBe(200);
     const { plan } = res.json();
     expect(plan).toMatchObject({ kind: 'failover', runbook: 'regional-failover', from: 'us-east-1', to: 'eu-west-1' });
-    expect(plan.steps.map((s: { id: string }) => s.id)).toEqual(['check-data-loss-within-rpo', 'promote-standby-database', 'scale-up-standby-compute', 'switch-dns-to-standby', 'verify-application-in-standby']);
-    expect(plan.steps[0]).toMatchObject({ action: 'none', desired: 'estimated data loss within RPO 60 s' });
-    expect(plan.steps[0].current).toMatch(/^estimated data loss up to 0 s of writes \(lag 0 s at .*\); RPO 60 s$/);
-    expect(plan.steps[1]).toMatchObject({ resource: 'rds:shop-db-eu-west-1 (eu-west-1)', current: 'replica of us-east-1 (available)', desired: 'writer (available)', action: 'act' });
-    expect(plan.steps[2]).toMatchObject({ current: 'desired 1, 1 in service', desired: 'desired 4, 4 in service', action: 'act' });
-    expect(plan.steps[3]).toMatchObject({ current: 'shop-us-east-1.example.com', desired: 'shop-eu-west-1.example.com', action: 'act' });
-    expect(plan.steps[4]).toMatchObject({ action: 'none' });
+    expect(plan.steps.map((s: { id: string }) => s.id)).toEqual([
+      'check-data-loss-within-rpo',
+      'fence-epoch-to-standby',
+      'fence-old-writer',
+      'approve-detach-standby-database',
+      'promote-standby-database',
+      'scale-up-standby-compute',
+      'switch-dns-to-standby',
+      'verify-application-in-standby',
+    ]);
+    const step = (id: string) => plan.steps.find((s: { id: string }) => s.id === id);
+    expect(step('check-data-loss-within-rpo')).toMatchObject({ action: 'none', desired: 'estimated data loss within RPO 60 s' });
+    expect(step('check-data-loss-within-rpo').current).toMatch(/^estimated data loss up to 0 s of writes \(ReplicaLag before the run began at .*\); RPO 60 s$/);
+    expect(step('fence-epoch-to-standby')).toMatchObject({ action: 'act' });
+    expect(step('promote-standby-database')).toMatchObject({ resource: 'rds:shop-db-eu-west-1 (eu-west-1)', current: 'replica of us-east-1 (available)', desired: 'writer (available, or backing up after its promotion)', action: 'act' });
+    expect(step('scale-up-standby-compute')).toMatchObject({ current: 'desired 1 (min 1, max 4), 1 in service', desired: 'desired 4 (min 4), 4 in service', action: 'act' });
+    expect(step('switch-dns-to-standby')).toMatchObject({ current: 'shop-us-east-1.example.com', desired: 'shop-eu-west-1.example.com', action: 'act' });
+    expect(step('verify-application-in-standby')).toMatchObject({ action: 'none' });
     const failbackPlan = (await post('/drills', { mode: 'plan', kind: 'failback' })).json();
     expect(failbackPlan.message).toMatch(/to: us-east-1 is already the active region/);
     expect(mutations()).toEqual([]);
@@ -188,6 +199,9 @@ describe('the API over the simulated world', () => {
     // The parallel steps in flight finished; DNS was never touched; the compute scale-up was undone; a promotion cannot be.
     expect(detail.run.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
       'check-data-loss-within-rpo:skipped',
+      'fence-epoch-to-standby:succeeded',
+      'fence-old-writer:succeeded',
+      'approve-detach-standby-database:skipped',
       'promote-standby-database:succeeded',
       'scale-up-standby-compute:succeeded',
       'switch-dns-to-standby:pending',
@@ -223,9 +237,11 @@ describe('the API over the simulated world', () => {
     const finished = (await h.store.getRun(run.id))!;
     const took = (id: string) => finished.steps.find((s) => s.id === id)!;
     const ms = (id: string) => took(id).finishedAt! - took(id).startedAt!;
-    expect(plan.steps[1].expectedMs).toBe(ms('promote-standby-database'));
-    // Parallel group: the longer branch counts (the RPO guard and the promotion are one branch).
-    const group = Math.max(ms('check-data-loss-within-rpo') + ms('promote-standby-database'), ms('scale-up-standby-compute'));
+    expect(plan.steps.find((s: { id: string }) => s.id === 'promote-standby-database').expectedMs).toBe(ms('promote-standby-database'));
+    expect(ms('promote-standby-database')).toBeGreaterThan(0);
+    // Parallel group: the longer branch counts (the RPO guard, the fences and the promotion are one branch).
+    const branch = ['check-data-loss-within-rpo', 'fence-epoch-to-standby', 'fence-old-writer', 'promote-standby-database'].map(ms).reduce((a, b) => a + b, 0);
+    const group = Math.max(branch, ms('scale-up-standby-compute'));
     const rest = ['switch-dns-to-standby', 'verify-application-in-standby'].map((id) => took(id).finishedAt! - took(id).startedAt!).reduce((a, b) => a + b, 0);
     expect(plan.expectedMs).toBe(group + rest);
   });

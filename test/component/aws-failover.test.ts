@@ -67,12 +67,13 @@ describe('provider: aws — the same runbook against AWS-shaped APIs (stateful f
     const rds = new FakeRds({ regions: REGIONS, now: () => clock.now(), delays: { promoteAcceptMs: 5_000, promoteMs: 60_000, replicaCreateMs: 120_000, renameMs: 10_000 } }).install();
     rds.addWriter('us-east-1', 'shop-db-us-east-1');
     rds.addReplica('eu-west-1', 'shop-db-eu-west-1', { region: 'us-east-1', id: 'shop-db-us-east-1' });
-    // CloudWatch in the standby region: ReplicaLag of the replica, a sample a minute old.
+    // CloudWatch in the standby region: ReplicaLag of the replica, 0.4 s a minute for the last ten minutes (newest first, periods aligned on the minute).
+    const minutesAgo = (n: number) => (Math.floor(clock.now() / 60_000) - n) * 60;
     const cloudWatch = nock('https://monitoring.eu-west-1.amazonaws.com')
       .persist()
       .post('/')
       .reply(200, () => ({
-        MetricDataResults: [{ Id: 'lag0', Label: 'ReplicaLag', Timestamps: [Math.floor((clock.now() - 60_000) / 1000)], Values: [0.4], StatusCode: 'Complete' }],
+        MetricDataResults: [{ Id: 'lag0', Label: 'ReplicaLag', Timestamps: Array.from({ length: 10 }, (_, i) => minutesAgo(i + 1)), Values: Array<number>(10).fill(0.4), StatusCode: 'Complete' }],
       }), { 'content-type': 'application/x-amz-json-1.0' });
     fakes.push({ close: () => nock.removeInterceptor(cloudWatch as unknown as nock.Interceptor) });
     const asg = REGIONS.map((region) => new FakeAutoScaling({ region, now: () => clock.now(), bootMs: 45_000, terminateMs: 10_000 }).install());
@@ -104,8 +105,11 @@ describe('provider: aws — the same runbook against AWS-shaped APIs (stateful f
     const plan = await controller.plan({ kind: 'failover' });
     expect(plan.steps.map((s) => [s.id, s.current, s.action])).toEqual([
       ['check-data-loss-within-rpo', expect.stringMatching(/^estimated data loss up to 0\.4 s of writes/), 'none'],
+      ['fence-epoch-to-standby', 'no epoch yet (applications that check it write where they are)', 'act'],
+      ['fence-old-writer', 'not fenced', 'act'],
+      ['approve-detach-standby-database', 'managed promotion possible (or already a writer)', 'none'],
       ['promote-standby-database', 'replica of us-east-1 (available)', 'act'],
-      ['scale-up-standby-compute', 'desired 1, 1 in service', 'act'],
+      ['scale-up-standby-compute', 'desired 1 (min 1, max 2), 1 in service', 'act'],
       ['switch-dns-to-standby', 'shop-us-east-1.example.com', 'act'],
       ['verify-application-in-standby', '1/1 probes ok', 'none'],
     ]);
@@ -114,6 +118,10 @@ describe('provider: aws — the same runbook against AWS-shaped APIs (stateful f
     expect(await clock.advanceUntil(async () => (await store.getRun(run.id))!.status !== 'running', { stepMs: 1_000, maxMs: 30 * 60_000 })).toBe(true);
     const finished = (await store.getRun(run.id))!;
     expect(finished.status, finished.error).toBe('succeeded');
+    // The old writer's region answered no RebootDBInstance: its fence stays pending, for the controller to retry; the failover did not wait for it.
+    expect(finished.steps.find((st) => st.id === 'fence-old-writer')?.message).toMatch(/fence pending after 1 attempt\(s\).*retried every controller tick until us-east-1 answers/);
+    // After the run, the controller reads DNS once more, through the account's Route 53 rate share (a simulated second or so).
+    expect(await clock.advanceUntil(async () => (await controller.status()).applications[0]!.activeRegion === 'eu-west-1', { stepMs: 500, maxMs: 5_000 })).toBe(true);
 
     // The AWS-side world, as the fakes hold it.
     const cname = route53.records('Z0AWS').find((r) => r.type === 'CNAME');
@@ -128,7 +136,6 @@ describe('provider: aws — the same runbook against AWS-shaped APIs (stateful f
     expect(route53.calls.filter((c) => c.operation === 'ChangeResourceRecordSets')).toHaveLength(1);
     // Waited for INSYNC: GetChange was polled until the change propagated.
     expect(route53.calls.filter((c) => c.operation === 'GetChange').length).toBeGreaterThan(1);
-    expect((await controller.status()).applications[0]!.activeRegion).toBe('eu-west-1');
     cloud.clients.destroy();
   }, 60_000);
 });

@@ -119,10 +119,10 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     const { code, stdout } = await cli(['plan']);
     expect(code).toBe(0);
     expect(stdout).toContain('plan: failover of shop us-east-1 -> eu-west-1 (runbook regional-failover); nothing was changed');
-    expect(stdout).toContain('2. promote-standby-database [would act]\n   rds:shop-db-eu-west-1 (eu-west-1)\n   now:    replica of us-east-1 (available)\n   wanted: writer (available)');
+    expect(stdout).toContain('5. promote-standby-database [would act]\n   rds:shop-db-eu-west-1 (eu-west-1)\n   now:    replica of us-east-1 (available)\n   wanted: writer (available, or backing up after its promotion)');
     expect(await runsOldestFirst(h)).toEqual([]);
     const json = await cli(['--json', 'drill', '--mode', 'plan']);
-    expect(JSON.parse(json.stdout).plan.steps).toHaveLength(5);
+    expect(JSON.parse(json.stdout).plan.steps).toHaveLength(8);
     const bad = await cli(['plan', '--kind', 'failback']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/to: us-east-1 is already the active region of shop.*\(400\)/);
@@ -164,8 +164,8 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     await drive(running);
     const { code, stdout, stderr } = await running.done;
     expect(code).toBe(0);
-    expect(stderr).toMatch(/\d\/5 steps \| promote-standby-database \| \d+\.\d s/);
-    expect(stderr).toContain('5/5 steps | succeeded |');
+    expect(stderr).toMatch(/\d\/8 steps \| promote-standby-database \| \d+\.\d s/);
+    expect(stderr).toContain('8/8 steps | succeeded |');
     // No step lines on stdout: the bar shows them.
     expect(stdout).not.toContain('promote-standby-database: running');
     expect(stdout.trim().split('\n').at(-1)).toMatch(/succeeded after/);
@@ -181,7 +181,7 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     expect(drillId).toBeDefined();
     expect(stdout).toMatch(/\n {2}\d\d:\d\d:\d\dZ \S.*\n/);
     expect(stdout).toContain(`drill ${drillId} of shop: succeeded; us-east-1 -> eu-west-1 and back\n`);
-    expect(stdout).toMatch(/\n {2}failover +database promotion +\d+\.\d s +\d+\.\d% of RTO +done\n/);
+    expect(stdout).toMatch(/\n {2}failover +old writer fenced, database promotion +\d+\.\d s +\d+\.\d% of RTO +done\n/);
     expect(stdout).toMatch(/\n {2}failback +/);
     expect(stdout).toMatch(/\nrecovery took \d+\.\d s against an RTO of 5 min 00 s: met\n/);
     expect(stdout).toMatch(/\nruns: run-\S+ \(failover, succeeded\), run-\S+ \(failback, succeeded\)\n/);

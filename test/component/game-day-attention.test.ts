@@ -47,7 +47,7 @@ describe('game-day attention in the simulated world (simulated time)', () => {
     expect(report.attention!.run.failedStep!.message).toMatch(/ChangeResourceRecordSets/);
     expect(report.attention!.summary).toMatch(new RegExp(`^Operator action needed: the failover run ${run!.id} failed at step switch-dns-to-standby \\(.*\\) and may have left shop half way between us-east-1 and eu-west-1\\. DNS points at us-east-1; databases: us-east-1 writer, eu-west-1 writer \\(2 writers\\)\\.$`));
     expect(report.attention!.actions).toEqual([
-      `Read what the run did and did not do: GET /runs/${run!.id}. It changed, and did not undo: scale-up-standby-compute, promote-standby-database.`,
+      `Read what the run did and did not do: GET /runs/${run!.id}. It changed, and did not undo: scale-up-standby-compute, fence-epoch-to-standby, fence-old-writer, promote-standby-database.`,
       'us-east-1 and eu-west-1 both accept writes and no longer replicate: make sure writes go to one of them only (DNS sends traffic to us-east-1).',
       `Settle the layout: finish the failover (POST /failover with {"app":"shop","to":"eu-west-1","reason":"finish the failover run ${run!.id} that game day ${drill.id} left half way"}; each step first checks whether its goal already holds) or put us-east-1 back as it was by hand. Nothing repairs it automatically.`,
     ]);

@@ -45,10 +45,14 @@ describe('automatic regional failover in the simulated world (simulated time)', 
     const { promoteMs, dnsPropagationMs } = h.world.providers.cloud.delays;
     expect(run!.finishedAt! - run!.createdAt).toBeLessThanOrEqual(promoteMs + dnsPropagationMs + 2_000);
     expect(run!.finishedAt! - outageAt).toBeLessThanOrEqual(FALL * INTERVAL_MS + promoteMs + dnsPropagationMs + 2_000);
-    // The database and compute steps ran side by side.
+    // The database and compute steps ran side by side; the promotion only after the fences (epoch, and one short try at the lost region's network).
     const promote = run!.steps.find((s) => s.id === 'promote-standby-database')!;
     const scale = run!.steps.find((s) => s.id === 'scale-up-standby-compute')!;
-    expect(promote.startedAt).toBe(scale.startedAt);
+    const fence = run!.steps.find((s) => s.id === 'fence-old-writer')!;
+    expect(fence).toMatchObject({ status: 'succeeded' });
+    expect(fence.message).toContain('fence pending');
+    expect(promote.startedAt).toBeGreaterThanOrEqual(fence.finishedAt!);
+    expect(promote.startedAt! - scale.startedAt!).toBeLessThan(1_000);
     const dnsStep = run!.steps.find((s) => s.id === 'switch-dns-to-standby')!;
     expect(dnsStep.startedAt).toBeGreaterThanOrEqual(Math.max(promote.finishedAt!, scale.finishedAt!));
 
@@ -76,6 +80,8 @@ describe('automatic regional failover in the simulated world (simulated time)', 
     expect(await h.clock.advanceUntil(async () => (await h.store.getRun(back.id))!.status !== 'running', { stepMs: 250, maxMs: 120_000 })).toBe(true);
     const finished = (await h.store.getRun(back.id))!;
     expect(finished.status, finished.error).toBe('succeeded');
+    // The standby was at zero instances during the write freeze: its standby instance boots once its database is a replica again.
+    await h.clock.advance(h.world.providers.cloud.delays.instanceBootMs);
     expect(await worldLayout(h)).toEqual({
       dnsRegion: 'us-east-1',
       regions: {

@@ -22,7 +22,19 @@ describeComputeProviderContract('SimCompute', () => {
   const sim = createSimProviders({ clock, delays: { instanceBootMs: 3_000 }, random: () => 0.5 });
   const ref = { region: REGION, groupName: GROUP };
   sim.compute.seed(ref, CONTRACT_GROUP.minSize, CONTRACT_GROUP.maxSize);
-  return { compute: sim.compute, ref, advance: (ms) => clock.advance(ms), close: () => {} };
+  return {
+    compute: sim.compute,
+    ref,
+    advance: (ms) => clock.advance(ms),
+    close: () => {},
+    world: {
+      limitLaunches: (max, message) => sim.compute.setLaunchLimit(ref, max, message),
+      suspend: (process) => sim.compute.suspendProcesses(ref, [process]),
+      resume: (process) => sim.compute.resumeProcesses(ref, [process]),
+      weigh: (weight) => sim.compute.setInstanceWeight(ref, weight),
+      holdTerminations: (ms) => sim.compute.setTerminateHook(ref, ms),
+    },
+  };
 });
 
 describeComputeProviderContract('AutoScalingCompute on a fake Auto Scaling', () => {
@@ -37,6 +49,13 @@ describeComputeProviderContract('AutoScalingCompute on a fake Auto Scaling', () 
     close: () => {
       fake.close();
       clients.destroy();
+    },
+    world: {
+      limitLaunches: (max, message) => fake.setLaunchLimit(GROUP, max, message),
+      suspend: (process) => fake.suspendProcesses(GROUP, [process]),
+      resume: (process) => fake.resumeProcesses(GROUP, [process]),
+      weigh: (weight) => fake.setInstanceWeight(GROUP, weight),
+      holdTerminations: (ms) => fake.setTerminateHook(GROUP, ms),
     },
   };
 });

@@ -21,6 +21,8 @@ describeDnsProviderContract('SimDns', async () => {
     dns: sim.dns,
     seed: async (zone, records) => sim.dns.seed(zone, records),
     advance: (ms) => clock.advance(ms),
+    loseNextChangeAnswer: (what) => sim.dns.loseNextChangeAnswer(what),
+    throttleNext: (operation) => void sim.cloud.injectFault({ operation, kind: 'transient', times: 1 }),
     close: async () => {},
   };
 });
@@ -36,6 +38,8 @@ for (const shape of ['error-response', 'legacy'] as const) {
       dns: new Route53Dns(clients, { clock, requestsPerSecond: 1_000 }),
       seed: async (zone, records) => fake.seed(zone, records),
       advance: (ms) => clock.advance(ms),
+      loseNextChangeAnswer: (what) => fake.loseNextChangeAnswer(what),
+      throttleNext: (operation) => fake.refuseNext(operation, 400, 'Throttling', 'Rate exceeded'),
       close: async () => {
         fake.close();
         clients.destroy();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, PermanentError } from '../../src/errors/errors.js';
+import { ConflictError, PermanentError, TransientError } from '../../src/errors/errors.js';
 import type { DnsChange, DnsProvider, DnsRecordSet } from '../../src/ports/dns-provider.js';
 
 /** The hosted zone every test works in; `seed` creates it. */
@@ -15,6 +15,14 @@ export interface DnsContractFixture {
   seed(hostedZoneId: string, records: DnsRecordSet[]): Promise<void>;
   /** Let `ms` of the implementation's time pass. */
   advance(ms: number): Promise<void>;
+  /**
+   * The next accepted change batch takes effect but its answer is lost (a
+   * reset connection): `applied` at once, or `lands-late`, still being
+   * processed and landing before the next batch to the zone.
+   */
+  loseNextChangeAnswer(what: 'applied' | 'lands-late'): void;
+  /** The next call of `operation` is refused for the account's request rate (Route 53: 400 Throttling "Rate exceeded"). */
+  throttleNext(operation: 'ListResourceRecordSets' | 'ChangeResourceRecordSets'): void;
   close(): Promise<void>;
 }
 
@@ -168,6 +176,55 @@ export function describeDnsProviderContract(name: string, setup: () => Promise<D
       expect(await f.dns.getChange(changeId)).toBe('PENDING');
       await f.advance(PLENTY_MS);
       expect(await f.dns.getChange(changeId)).toBe('INSYNC');
+    });
+
+    it('stores names and alias targets as Route 53 does: lower case with the trailing dot; a DELETE may name them in any case, with or without the dot', async () => {
+      const written: DnsRecordSet = {
+        name: 'Apex.Example.COM',
+        type: 'A',
+        values: [],
+        alias: { dnsName: 'Dualstack.Active-123.US-East-1.elb.amazonaws.com', hostedZoneId: 'Z35SXDOTRQ7X7K', evaluateTargetHealth: false },
+      };
+      await f.dns.changeRecords(CONTRACT_ZONE, [{ action: 'CREATE', record: written }], 'mixed case');
+      const stored: DnsRecordSet = { ...written, name: 'apex.example.com.', alias: { ...written.alias!, dnsName: 'dualstack.active-123.us-east-1.elb.amazonaws.com.' } };
+      expect(await list('apex.example.com.')).toEqual([stored]);
+      await f.dns.changeRecords(CONTRACT_ZONE, [{ action: 'DELETE', record: written }], 'delete as written');
+      expect(await list('apex.example.com.')).toEqual([]);
+    });
+
+    it('a batch whose answer was lost had applied: the caller sees a TransientError, the records show the batch, and the same batch again is refused as InvalidChangeBatch', async () => {
+      const desired: DnsRecordSet = { ...APP_A, values: ['198.51.100.10'] };
+      const batch: DnsChange[] = [{ action: 'DELETE', record: APP_A }, { action: 'CREATE', record: desired }];
+      f.loseNextChangeAnswer('applied');
+      await expect(f.dns.changeRecords(CONTRACT_ZONE, batch, 'answer lost')).rejects.toBeInstanceOf(TransientError);
+      expect(await list()).toEqual([desired, APP_TXT]);
+      const repeat = await f.dns.changeRecords(CONTRACT_ZONE, batch, 'repeat').catch((e: unknown) => e);
+      expect(repeat).toBeInstanceOf(ConflictError);
+      // The DELETE names the old values, which the batch replaced: Route 53's words for that.
+      expect((repeat as Error).message).toMatch(/Tried to delete resource record set \[name='app\.example\.com\.', type='A'\] but the values provided do not match the current values/);
+      expect((repeat as Error).message).toMatch(/Tried to create resource record set \[name='app\.example\.com\.', type='A'\] but it already exists/);
+      expect(await list()).toEqual([desired, APP_TXT]);
+    });
+
+    it('a batch still being processed when its answer was lost is not read yet, and lands before the next batch, which then finds it applied', async () => {
+      const desired: DnsRecordSet = { ...APP_A, values: ['198.51.100.10'] };
+      const batch: DnsChange[] = [{ action: 'DELETE', record: APP_A }, { action: 'CREATE', record: desired }];
+      f.loseNextChangeAnswer('lands-late');
+      await expect(f.dns.changeRecords(CONTRACT_ZONE, batch, 'answer lost')).rejects.toBeInstanceOf(TransientError);
+      // Read before it landed: a caller deciding from this would send the batch again.
+      expect(await list()).toEqual([APP_A, APP_TXT]);
+      const repeat = await f.dns.changeRecords(CONTRACT_ZONE, batch, 'repeat').catch((e: unknown) => e);
+      expect(repeat).toBeInstanceOf(ConflictError);
+      expect((repeat as Error).message).toMatch(/but it already exists/);
+      expect(await list()).toEqual([desired, APP_TXT]);
+    });
+
+    it('a call refused for the request rate is a TransientError and changes nothing', async () => {
+      f.throttleNext('ChangeResourceRecordSets');
+      await expect(f.dns.changeRecords(CONTRACT_ZONE, [{ action: 'UPSERT', record: { ...APP_A, values: ['198.51.100.10'] } }], 'throttled')).rejects.toBeInstanceOf(TransientError);
+      expect(await list()).toEqual([APP_A, APP_TXT]);
+      f.throttleNext('ListResourceRecordSets');
+      await expect(list()).rejects.toBeInstanceOf(TransientError);
     });
 
     it('an unknown hosted zone or change is a PermanentError', async () => {

@@ -354,5 +354,59 @@ export function describeStateStoreContract(name: string, setup: () => Promise<{ 
         expect((await store.getDrill('d1'))!.version).toBe(2);
       }),
     );
+
+    it(
+      'moves a fencing epoch on only from the epoch before it, one winner among concurrent writers, frozen as absent writerRegion',
+      withStore(async (store) => {
+        expect(await store.getWriterEpoch('shop')).toBeUndefined();
+        const first = { app: 'shop', epoch: 1, writerRegion: 'eu-west-1', since: 1_000, runId: 'run-1', reason: 'failover: eu-west-1 promoted' };
+        await expect(store.advanceWriterEpoch({ ...first, epoch: 2 })).rejects.toBeInstanceOf(ConflictError);
+        await store.advanceWriterEpoch(first);
+        await expect(store.advanceWriterEpoch(first)).rejects.toBeInstanceOf(ConflictError);
+        expect(await store.getWriterEpoch('shop')).toEqual(first);
+        expect(await store.getWriterEpoch('blog')).toBeUndefined();
+        const frozen = { app: 'shop', epoch: 2, since: 2_000, runId: 'run-2', reason: 'failback: writes frozen' };
+        const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => store.advanceWriterEpoch({ ...frozen, runId: `run-${i}` })));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConflictError)).toHaveLength(5);
+        const stored = (await store.getWriterEpoch('shop'))!;
+        expect(stored).toMatchObject({ epoch: 2, since: 2_000 });
+        expect(stored.writerRegion).toBeUndefined();
+      }),
+    );
+
+    it(
+      'keeps network fences per application and region with versioned writes, revoked rules included',
+      withStore(async (store) => {
+        expect(await store.getNetworkFence('shop', 'us-east-1')).toBeUndefined();
+        expect(await store.listNetworkFences('shop')).toEqual([]);
+        const pending = {
+          app: 'shop',
+          region: 'us-east-1',
+          database: 'rds:shop-db (us-east-1)',
+          runId: 'run-1',
+          writerRegion: 'eu-west-1',
+          state: 'pending' as const,
+          revoked: [],
+          connectionsReset: false,
+          attempts: 1,
+          lastAttemptAt: 1_000,
+          lastError: 'us-east-1 is not answering',
+          createdAt: 1_000,
+          updatedAt: 1_000,
+          version: 1,
+        };
+        await store.putNetworkFence(pending);
+        await expect(store.putNetworkFence(pending)).rejects.toBeInstanceOf(ConflictError);
+        const rule = { groupId: 'sg-1', ruleId: 'sgr-1', protocol: 'tcp', fromPort: 5432, toPort: 5432, sourceGroupId: 'sg-app', description: 'app' };
+        const fenced = { ...pending, state: 'fenced' as const, revoked: [rule], connectionsReset: true, attempts: 2, fencedAt: 2_000, updatedAt: 2_000, version: 2 };
+        await store.putNetworkFence(fenced);
+        await expect(store.putNetworkFence({ ...pending, version: 2 })).rejects.toBeInstanceOf(ConflictError);
+        await store.putNetworkFence({ ...pending, app: 'blog' });
+        expect(await store.getNetworkFence('shop', 'us-east-1')).toEqual(fenced);
+        expect(await store.listNetworkFences('shop')).toEqual([fenced]);
+        expect((await store.listNetworkFences('blog')).map((f) => f.app)).toEqual(['blog']);
+      }),
+    );
   });
 }

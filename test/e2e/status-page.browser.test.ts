@@ -153,8 +153,8 @@ describe.skipIf(!hasChromium)('the status page in a real headless Chromium (skip
     // While it ran, the page showed it running, with its progress.
     const states = (await page.evaluate('window.runStates')) as string[];
     console.log(`status page: the run as the page showed it: ${states.join(' → ')}`);
-    expect(states.some((s) => /^running: \d of 5 steps done$/.test(s))).toBe(true);
-    expect(states.at(-1)).toBe('succeeded: 5 of 5 steps done');
+    expect(states.some((s) => /^running: \d of 8 steps done$/.test(s))).toBe(true);
+    expect(states.at(-1)).toBe('succeeded: 8 of 8 steps done');
 
     // The run's steps, each as it ended.
     const steps = app.locator('[data-field="run"] li.step');

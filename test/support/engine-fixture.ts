@@ -2,6 +2,7 @@ import { validateConfig } from '../../src/config/load-config.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { CloudProviders } from '../../src/ports/providers.js';
 import type { RunContext } from '../../src/runbook/engine.js';
+import { MemoryStateStore } from '../../src/adapters/memory/memory-state-store.js';
 
 /** A two-region application for engine tests whose steps never touch the cloud. */
 export const testApp = validateConfig({
@@ -21,5 +22,5 @@ export const testApp = validateConfig({
 
 /** The run context of an engine test: us-east-1 → eu-west-1, no cloud, no probes. */
 export function testContext(clock: Clock): RunContext {
-  return { app: testApp, from: testApp.regions[0]!, to: testApp.regions[1]!, cloud: {} as CloudProviders, prober: { round: async () => [] }, clock };
+  return { app: testApp, from: testApp.regions[0]!, to: testApp.regions[1]!, cloud: {} as CloudProviders, fences: new MemoryStateStore(), prober: { round: async () => [] }, clock };
 }

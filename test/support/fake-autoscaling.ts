@@ -1,14 +1,16 @@
 import nock from 'nock';
+import { type ActivityXmlView, activityXml, errorXml, groupXml, responseXml } from './fake-autoscaling-xml.js';
 
-const XMLNS = 'http://autoscaling.amazonaws.com/doc/2011-01-01/';
 const VERSION = '2011-01-01';
 
-/** How a group starts: its bounds and how many instances are already InService. */
+/** How a group starts: its bounds and how many units are already InService. */
 export interface FakeGroupSeed {
   name: string;
   minSize: number;
   maxSize: number;
   desiredCapacity: number;
+  /** Units each instance counts for (instance weights); absent: a group without weights. */
+  instanceWeight?: number;
 }
 
 /** One request the fake answered, in order: the action and its form parameters. */
@@ -21,8 +23,18 @@ export interface FakeAutoScalingCall {
 interface FakeInstance {
   id: string;
   launchedAt: number;
-  /** When scale-in picked it; it is gone `terminateMs` later. */
+  weight?: number;
+  /** When scale-in picked it: it waits out a terminate hook (if any), then terminates for `terminateMs`. */
   terminatingAt?: number;
+}
+
+interface FakeActivity {
+  id: string;
+  kind: 'launch' | 'terminate' | 'failed';
+  startedAt: number;
+  cause: string;
+  instance?: FakeInstance;
+  message?: string;
 }
 
 interface FakeGroup {
@@ -32,6 +44,11 @@ interface FakeGroup {
   desired: number;
   createdAt: number;
   instances: FakeInstance[];
+  instanceWeight?: number;
+  suspended: { name: string; reason: string }[];
+  launchLimit?: { maxCapacity: number; message: string };
+  terminateHookMs?: number;
+  activities: FakeActivity[];
 }
 
 class AwsQueryError extends Error {
@@ -46,18 +63,29 @@ class AwsQueryError extends Error {
 
 /**
  * A small, stateful stand-in for EC2 Auto Scaling behind nock, speaking the
- * awsQuery protocol (form-encoded POST, XML answers) for the two operations
- * the compute adapter uses. Instances launch Pending and are InService
+ * awsQuery protocol (form-encoded POST, XML answers) for the operations the
+ * compute adapter uses: DescribeAutoScalingGroups, UpdateAutoScalingGroup and
+ * DescribeScalingActivities. Instances launch Pending and are InService
  * `bootMs` later on the fake's clock; scale-in marks the newest Terminating
  * and removes them `terminateMs` later. Like AWS, an update that leaves
- * DesiredCapacity outside [MinSize, MaxSize] is a ValidationError, and
- * DescribeAutoScalingGroups pages over groups with an opaque NextToken.
+ * DesiredCapacity outside [MinSize, MaxSize] is a ValidationError,
+ * DescribeAutoScalingGroups pages over groups with an opaque NextToken, and
+ * every launch, failed launch and termination is a scaling activity, in
+ * progress first and then newest first.
+ *
+ * Like someone at the console, a test can also: limit what the region can
+ * launch (a capacity crunch: launches past it fail as Failed activities with
+ * EC2's message), suspend processes (a suspended Launch launches nothing, a
+ * suspended Terminate terminates nothing InService), give instances weights,
+ * and add a terminate lifecycle hook nobody completes (instances wait in
+ * Terminating:Wait for its heartbeat timeout).
  */
 export class FakeAutoScaling {
   readonly calls: FakeAutoScalingCall[] = [];
   private readonly groups = new Map<string, FakeGroup>();
   private nextInstance = 1;
   private nextRequest = 1;
+  private nextActivity = 1;
   private interceptor: nock.Interceptor | undefined;
 
   constructor(
@@ -79,9 +107,46 @@ export class FakeAutoScaling {
   /** Create a group whose instances are already InService. */
   addGroup(seed: FakeGroupSeed): void {
     const bootedAt = this.options.now() - this.options.bootMs;
-    const group: FakeGroup = { name: seed.name, minSize: seed.minSize, maxSize: seed.maxSize, desired: 0, createdAt: bootedAt, instances: [] };
+    const group: FakeGroup = { name: seed.name, minSize: seed.minSize, maxSize: seed.maxSize, desired: seed.desiredCapacity, createdAt: bootedAt, instances: [], suspended: [], activities: [] };
+    if (seed.instanceWeight !== undefined) group.instanceWeight = seed.instanceWeight;
     this.groups.set(seed.name, group);
-    this.resize(group, seed.desiredCapacity, bootedAt);
+    this.reconcile(group, 'a user request created an AutoScalingGroup', bootedAt);
+  }
+
+  /** Let the region launch at most `maxCapacity` units into the group; launches past it fail with `message`. `undefined` lifts it. */
+  setLaunchLimit(name: string, maxCapacity: number | undefined, message: string): void {
+    const group = this.group(name);
+    if (maxCapacity === undefined) delete group.launchLimit;
+    else group.launchLimit = { maxCapacity, message };
+    this.reconcile(group, 'an instance was started in response to a difference between desired and actual capacity');
+  }
+
+  /** SuspendProcesses, as the console does it. */
+  suspendProcesses(name: string, processes: string[]): void {
+    const group = this.group(name);
+    const reason = `User suspended at ${new Date(this.options.now()).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+    group.suspended = [...group.suspended.filter((p) => !processes.includes(p.name)), ...processes.map((p) => ({ name: p, reason }))];
+  }
+
+  /** ResumeProcesses, as the console does it: the group catches up with its desired capacity. */
+  resumeProcesses(name: string, processes: string[]): void {
+    const group = this.group(name);
+    group.suspended = group.suspended.filter((p) => !processes.includes(p.name));
+    this.reconcile(group, 'an instance was started in response to a difference between desired and actual capacity');
+  }
+
+  /** Units each instance launched from now on counts for; `undefined`: no weights. */
+  setInstanceWeight(name: string, weight: number | undefined): void {
+    const group = this.group(name);
+    if (weight === undefined) delete group.instanceWeight;
+    else group.instanceWeight = weight;
+  }
+
+  /** A terminate lifecycle hook nobody completes, with this heartbeat timeout; `undefined` removes it. */
+  setTerminateHook(name: string, heartbeatTimeoutMs: number | undefined): void {
+    const group = this.group(name);
+    if (heartbeatTimeoutMs === undefined) delete group.terminateHookMs;
+    else group.terminateHookMs = heartbeatTimeoutMs;
   }
 
   /** Start answering requests to this region's endpoint. */
@@ -106,20 +171,18 @@ export class FakeAutoScaling {
     let xml: string;
     try {
       if (params['Version'] !== VERSION) throw new AwsQueryError(400, 'InvalidAction', `Version ${params['Version'] ?? '(none)'} is not ${VERSION}`);
-      const result =
-        action === 'DescribeAutoScalingGroups' ? this.describe(params) : action === 'UpdateAutoScalingGroup' ? this.update(params) : undefined;
-      if (result === undefined) throw new AwsQueryError(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
-      xml =
-        `<${action}Response xmlns="${XMLNS}">` +
-        (result === '' ? '' : `<${action}Result>${result}</${action}Result>`) +
-        `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
+      const handlers: Record<string, (p: Record<string, string>) => string> = {
+        DescribeAutoScalingGroups: (p) => this.describe(p),
+        UpdateAutoScalingGroup: (p) => this.update(p),
+        DescribeScalingActivities: (p) => this.activities(p),
+      };
+      const handler = handlers[action];
+      if (!handler) throw new AwsQueryError(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
+      xml = responseXml(action, handler(params), requestId);
     } catch (err) {
       if (!(err instanceof AwsQueryError)) throw err;
       status = err.status;
-      const type = err.status >= 500 ? 'Receiver' : 'Sender';
-      xml =
-        `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${err.code}</Code><Message>${esc(err.message)}</Message></Error>` +
-        `<RequestId>${requestId}</RequestId></ErrorResponse>`;
+      xml = errorXml(err.status, err.code, err.message, requestId);
     }
     this.calls.push({ action, params, status });
     return [status, `<?xml version="1.0"?>\n${xml}`, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }];
@@ -132,7 +195,12 @@ export class FakeAutoScaling {
     const start = params['NextToken'] !== undefined ? decodeToken(params['NextToken']) : 0;
     const page = all.slice(start, start + pageSize);
     const next = start + pageSize < all.length ? `<NextToken>${encodeToken(start + pageSize)}</NextToken>` : '';
-    return `<AutoScalingGroups>${page.map((g) => this.groupXml(g)).join('')}</AutoScalingGroups>${next}`;
+    const now = this.options.now();
+    const xml = page.map((g) => {
+      this.expire(g, now);
+      return groupXml(this.options.region, { ...g, instances: g.instances.map((i) => ({ id: i.id, state: this.state(g, i, now), ...(i.weight !== undefined ? { weight: i.weight } : {}) })) });
+    });
+    return `<AutoScalingGroups>${xml.join('')}</AutoScalingGroups>${next}`;
   }
 
   private update(params: Record<string, string>): string {
@@ -148,48 +216,98 @@ export class FakeAutoScaling {
     if (desired < min || desired > max) {
       throw new AwsQueryError(400, 'ValidationError', `Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`);
     }
-    group.minSize = min;
-    group.maxSize = max;
-    this.resize(group, desired, this.options.now());
+    const at = new Date(this.options.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const cause = `At ${at} a user request update of AutoScalingGroup constraints to min: ${min}, max: ${max}, desired: ${desired} changing the desired capacity from ${group.desired} to ${desired}.`;
+    Object.assign(group, { minSize: min, maxSize: max, desired });
+    this.reconcile(group, cause);
     return '';
   }
 
-  /** Launch or pick for termination until the live (not Terminating) instances match `desired`. */
-  private resize(group: FakeGroup, desired: number, at: number): void {
-    group.desired = desired;
-    const live = group.instances.filter((i) => i.terminatingAt === undefined);
-    for (let n = live.length; n < desired; n++) {
-      group.instances.push({ id: `i-0fake${String(this.nextInstance++).padStart(12, '0')}`, launchedAt: at });
-    }
-    for (const instance of live.slice(desired).reverse()) instance.terminatingAt = at;
+  /** DescribeScalingActivities of one group: in progress first, then newest first, MaxRecords (default 100) per page. */
+  private activities(params: Record<string, string>): string {
+    const group = this.group(params['AutoScalingGroupName'] ?? '');
+    const now = this.options.now();
+    const views = group.activities.map((a) => this.activityView(group, a, now));
+    const inProgress = (v: ActivityXmlView) => v.status !== 'Successful' && v.status !== 'Failed' && v.status !== 'Cancelled';
+    views.sort((a, b) => Number(inProgress(b)) - Number(inProgress(a)) || b.startedAt - a.startedAt);
+    const pageSize = params['MaxRecords'] !== undefined ? integer(params, 'MaxRecords', 1, 100) : 100;
+    const start = params['NextToken'] !== undefined ? decodeToken(params['NextToken']) : 0;
+    const next = start + pageSize < views.length ? `<NextToken>${encodeToken(start + pageSize)}</NextToken>` : '';
+    return `<Activities>${views.slice(start, start + pageSize).map((v) => activityXml(this.options.region, v)).join('')}</Activities>${next}`;
   }
 
-  private groupXml(group: FakeGroup): string {
-    const now = this.options.now();
-    const { bootMs, terminateMs, region } = this.options;
-    group.instances = group.instances.filter((i) => i.terminatingAt === undefined || now < i.terminatingAt + terminateMs);
-    const instances = group.instances
-      .map((i) => {
-        const state = i.terminatingAt !== undefined ? 'Terminating' : now >= i.launchedAt + bootMs ? 'InService' : 'Pending';
-        return (
-          `<member><InstanceId>${i.id}</InstanceId><InstanceType>t3.micro</InstanceType><AvailabilityZone>${region}a</AvailabilityZone>` +
-          `<LifecycleState>${state}</LifecycleState><HealthStatus>Healthy</HealthStatus>` +
-          `<LaunchTemplate><LaunchTemplateId>lt-0fake0000000000001</LaunchTemplateId><LaunchTemplateName>web</LaunchTemplateName><Version>1</Version></LaunchTemplate>` +
-          `<ProtectedFromScaleIn>false</ProtectedFromScaleIn></member>`
-        );
-      })
-      .join('');
-    return (
-      `<member><AutoScalingGroupName>${esc(group.name)}</AutoScalingGroupName>` +
-      `<AutoScalingGroupARN>arn:aws:autoscaling:${region}:123456789012:autoScalingGroup:00000000-0000-4000-8000-000000000000:autoScalingGroupName/${esc(group.name)}</AutoScalingGroupARN>` +
-      `<MinSize>${group.minSize}</MinSize><MaxSize>${group.maxSize}</MaxSize><DesiredCapacity>${group.desired}</DesiredCapacity>` +
-      `<DefaultCooldown>300</DefaultCooldown><AvailabilityZones><member>${region}a</member></AvailabilityZones>` +
-      `<HealthCheckType>EC2</HealthCheckType><HealthCheckGracePeriod>300</HealthCheckGracePeriod>` +
-      `<CreatedTime>${new Date(group.createdAt).toISOString()}</CreatedTime>` +
-      `<Instances>${instances}</Instances><TerminationPolicies><member>Default</member></TerminationPolicies>` +
-      `<NewInstancesProtectedFromScaleIn>false</NewInstancesProtectedFromScaleIn></member>`
-    );
+  private activityView(group: FakeGroup, a: FakeActivity, now: number): ActivityXmlView {
+    const base = { id: a.id, group: group.name, cause: a.cause, startedAt: a.startedAt };
+    if (a.kind === 'failed') {
+      return { ...base, description: `Launching a new EC2 instance.  Status Reason: ${a.message}`, status: 'Failed', statusMessage: a.message!, endedAt: a.startedAt };
+    }
+    const instance = a.instance!;
+    if (a.kind === 'launch') {
+      const booted = instance.launchedAt + this.options.bootMs;
+      return { ...base, description: `Launching a new EC2 instance: ${instance.id}`, ...(now >= booted ? { status: 'Successful', endedAt: booted } : { status: 'PreInService' }) };
+    }
+    const released = instance.terminatingAt! + (group.terminateHookMs ?? 0);
+    const status = now < released ? 'MidLifecycleAction' : now < released + this.options.terminateMs ? 'InProgress' : 'Successful';
+    return { ...base, description: `Terminating EC2 instance: ${instance.id}`, status, ...(status === 'Successful' ? { endedAt: released + this.options.terminateMs } : {}) };
   }
+
+  /**
+   * Launch or pick for termination until the live (not leaving) capacity
+   * matches `desired`, as Auto Scaling does: not at all while Launch (or
+   * Terminate) is suspended; a launch past the launch limit fails as an
+   * activity; with weights, the capacity may end above the desired one.
+   */
+  private reconcile(group: FakeGroup, cause: string, at = this.options.now()): void {
+    const now = this.options.now();
+    this.expire(group, now);
+    const suspended = new Set(group.suspended.map((p) => p.name));
+    const weight = group.instanceWeight ?? 1;
+    let live = liveCapacity(group);
+    const short = live < group.desired;
+    while (live < group.desired && !suspended.has('Launch')) {
+      if (group.launchLimit && live + weight > group.launchLimit.maxCapacity) {
+        group.activities.push({ id: this.activityId(), kind: 'failed', startedAt: now, cause, message: group.launchLimit.message });
+        break;
+      }
+      const instance: FakeInstance = { id: `i-0fake${String(this.nextInstance++).padStart(12, '0')}`, launchedAt: at };
+      if (group.instanceWeight !== undefined) instance.weight = weight;
+      group.instances.push(instance);
+      group.activities.push({ id: this.activityId(), kind: 'launch', startedAt: at, cause, instance });
+      live += weight;
+    }
+    // An overage left by launching with weights is not a reason to terminate.
+    if (!short && live > group.desired && !suspended.has('Terminate')) {
+      for (const instance of group.instances.filter((i) => i.terminatingAt === undefined).reverse()) {
+        if (live - (instance.weight ?? 1) < group.desired) break;
+        instance.terminatingAt = now;
+        group.activities.push({ id: this.activityId(), kind: 'terminate', startedAt: now, cause, instance });
+        live -= instance.weight ?? 1;
+      }
+    }
+  }
+
+  private state(group: FakeGroup, instance: FakeInstance, now: number): string {
+    if (instance.terminatingAt !== undefined) return now < instance.terminatingAt + (group.terminateHookMs ?? 0) ? 'Terminating:Wait' : 'Terminating';
+    return now >= instance.launchedAt + this.options.bootMs ? 'InService' : 'Pending';
+  }
+
+  private expire(group: FakeGroup, now: number): void {
+    group.instances = group.instances.filter((i) => i.terminatingAt === undefined || now < i.terminatingAt + (group.terminateHookMs ?? 0) + this.options.terminateMs);
+  }
+
+  private group(name: string): FakeGroup {
+    const group = this.groups.get(name);
+    if (!group) throw new AwsQueryError(400, 'ValidationError', `AutoScalingGroup name not found - AutoScalingGroup '${name}' not found`);
+    return group;
+  }
+
+  private activityId(): string {
+    return `6f0d8a53-0000-4000-9000-${String(this.nextActivity++).padStart(12, '0')}`;
+  }
+}
+
+function liveCapacity(group: FakeGroup): number {
+  return group.instances.filter((i) => i.terminatingAt === undefined).reduce((sum, i) => sum + (i.weight ?? 1), 0);
 }
 
 /** awsQuery lists: Name.member.1, Name.member.2, … */
@@ -216,8 +334,4 @@ function decodeToken(token: string): number {
   const match = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64').toString());
   if (!match) throw new AwsQueryError(400, 'InvalidNextToken', 'The token is not valid.');
   return Number(match[1]);
-}
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -23,15 +23,34 @@ export interface FakeRecordSet {
 export interface FakeRoute53Call {
   operation: 'ListResourceRecordSets' | 'ChangeResourceRecordSets' | 'GetChange' | 'Unknown';
   at: number;
+  /** The HTTP status answered; 0 when the connection was reset instead (loseNextChangeAnswer). */
   status: number;
   /** The raw request body (ChangeResourceRecordSets) or query string. */
   request: string;
+  /** The SigV4 credential scope the request was signed with, e.g. `20261124/us-east-1/route53/aws4_request`. */
+  scope?: string;
 }
 
 interface FakeChange {
   id: string;
   submittedAt: number;
   comment?: string;
+}
+
+/**
+ * What happens to a change batch whose answer is lost (the connection is
+ * reset before the response): `applied`, Route 53 had applied it;
+ * `lands-late`, it was still being processed, so listings do not show it
+ * yet, and it lands before the next change batch to the zone is processed.
+ */
+export type LostChangeAnswer = 'applied' | 'lands-late';
+
+/** A scripted error answer for the next request of an operation (Throttling, PriorRequestNotComplete, …). */
+interface ScriptedError {
+  operation: FakeRoute53Call['operation'];
+  status: number;
+  code: string;
+  message: string;
 }
 
 class Route53Error extends Error {
@@ -62,7 +81,11 @@ class Route53Error extends Error {
  *   problem, in today's ErrorResponse shape or the older
  *   `<InvalidChangeBatch><Messages>` one; an alias with TTL or values is
  *   InvalidInput; a change is PENDING for `propagationMs`, then INSYNC;
- * - an unknown zone is NoSuchHostedZone (404), an unknown change NoSuchChange (404).
+ * - an unknown zone is NoSuchHostedZone (404), an unknown change NoSuchChange (404);
+ * - faults: `refuseNext` answers the next request of an operation with an
+ *   error (Throttling, PriorRequestNotComplete: 400 in the ErrorResponse
+ *   shape), `loseNextChangeAnswer` resets the connection of a change batch
+ *   that was accepted (applied at once, or landing before the next batch).
  */
 export class FakeRoute53 {
   readonly calls: FakeRoute53Call[] = [];
@@ -71,6 +94,10 @@ export class FakeRoute53 {
   private nextChange = 1;
   private nextRequest = 1;
   private interceptors: nock.Interceptor[] = [];
+  private lostAnswers: LostChangeAnswer[] = [];
+  private readonly scripted: ScriptedError[] = [];
+  /** Accepted batches still being processed (`lands-late`), per zone. */
+  private readonly landing = new Map<string, string[]>();
 
   constructor(
     private readonly options: {
@@ -81,6 +108,12 @@ export class FakeRoute53 {
       pageSize?: number;
       /** The shape of InvalidChangeBatch errors (default: today's ErrorResponse). */
       invalidChangeBatchShape?: 'error-response' | 'legacy';
+      /**
+       * The account's request quota, shared by every caller of this fake:
+       * a request beyond this many in the last second (of `now`) is answered
+       * 400 Throttling "Rate exceeded", as Route 53 answers it. Default: none.
+       */
+      accountRequestsPerSecond?: number;
       endpoint?: string;
     },
   ) {}
@@ -102,12 +135,28 @@ export class FakeRoute53 {
     return sorted(this.zones.get(hostedZoneId) ?? []).map((r) => ({ ...r, name: renderName(r.name) }));
   }
 
+  /** The next accepted ChangeResourceRecordSets takes effect (now, or `lands-late`), and its connection is reset instead of answered. */
+  loseNextChangeAnswer(what: LostChangeAnswer = 'applied'): void {
+    this.lostAnswers.push(what);
+  }
+
+  /** Answer the next request of `operation` with this error, changing nothing (e.g. 400 Throttling "Rate exceeded"). */
+  refuseNext(operation: FakeRoute53Call['operation'], status: number, code: string, message: string): void {
+    this.scripted.push({ operation, status, code, message });
+  }
+
   /** Start answering requests to the endpoint. */
   install(): this {
+    // Async replies: a rejected one makes nock destroy the request with that error, as a reset connection would.
+    const fake = this;
     const get = nock(this.endpoint).persist().get((path) => path.startsWith(`${API}/`)).query(true);
-    get.reply((uri) => this.handle('GET', uri, ''));
+    get.reply(async function (this: nock.ReplyFnContext, uri) {
+      return fake.handle('GET', uri, '', this.req.headers['authorization']);
+    });
     const post = nock(this.endpoint).persist().post((path) => path.startsWith(`${API}/`)).query(true);
-    post.reply((uri, body) => this.handle('POST', uri, typeof body === 'string' ? body : JSON.stringify(body)));
+    post.reply(async function (this: nock.ReplyFnContext, uri, body) {
+      return fake.handle('POST', uri, typeof body === 'string' ? body : JSON.stringify(body), this.req.headers['authorization']);
+    });
     this.interceptors = [get, post];
     return this;
   }
@@ -118,22 +167,41 @@ export class FakeRoute53 {
     this.interceptors = [];
   }
 
-  private handle(method: string, uri: string, body: string): [number, string, Record<string, string>] {
+  private handle(method: string, uri: string, body: string, authorization?: string | string[]): [number, string, Record<string, string>] {
+    // The credential scope of the SigV4 signature: `<date>/<region>/route53/aws4_request`.
+    const scope = /Credential=[^/]+\/(\d{8}\/[^/]+\/[^/]+\/aws4_request)/.exec(String(authorization ?? ''))?.[1];
     const url = new URL(uri, this.endpoint);
     const parts = url.pathname.slice(API.length + 1).split('/').map(decodeURIComponent);
     const requestId = `00000000-0000-4000-8000-${String(this.nextRequest++).padStart(12, '0')}`;
     let operation: FakeRoute53Call['operation'] = 'Unknown';
     let status = 200;
     let xml: string;
+    let lost: LostChangeAnswer | undefined;
     try {
-      if (parts[0] === 'hostedzone' && parts[2] === 'rrset' && parts.length <= 4 && method === 'GET') {
-        operation = 'ListResourceRecordSets';
+      if (parts[0] === 'hostedzone' && parts[2] === 'rrset' && parts.length <= 4) operation = method === 'GET' ? 'ListResourceRecordSets' : 'ChangeResourceRecordSets';
+      else if (parts[0] === 'change' && parts.length === 2 && method === 'GET') operation = 'GetChange';
+      const quota = this.options.accountRequestsPerSecond;
+      if (quota !== undefined && this.calls.filter((c) => c.at > this.options.now() - 1_000).length >= quota) {
+        throw new Route53Error(400, 'Throttling', 'Rate exceeded');
+      }
+      const refusal = this.scripted.findIndex((e) => e.operation === operation);
+      if (refusal >= 0) {
+        const { status: code, code: name, message } = this.scripted.splice(refusal, 1)[0]!;
+        throw new Route53Error(code, name, message);
+      }
+      if (operation === 'ListResourceRecordSets' && method === 'GET') {
         xml = this.list(parts[1]!, url.searchParams);
-      } else if (parts[0] === 'hostedzone' && parts[2] === 'rrset' && parts.length <= 4 && method === 'POST') {
-        operation = 'ChangeResourceRecordSets';
+      } else if (operation === 'ChangeResourceRecordSets' && method === 'POST') {
+        // A batch still being processed lands before this one is looked at.
+        for (const earlier of this.landing.get(parts[1]!)?.splice(0) ?? []) this.change(parts[1]!, earlier);
+        const before = this.zones.get(parts[1]!)?.map((r) => ({ ...r }));
         xml = this.change(parts[1]!, body);
-      } else if (parts[0] === 'change' && parts.length === 2 && method === 'GET') {
-        operation = 'GetChange';
+        lost = this.lostAnswers.shift();
+        if (lost === 'lands-late' && before) {
+          this.zones.set(parts[1]!, before);
+          this.landing.set(parts[1]!, [...(this.landing.get(parts[1]!) ?? []), body]);
+        }
+      } else if (operation === 'GetChange') {
         xml = this.getChange(parts[1]!);
       } else {
         throw new Route53Error(404, 'UnknownOperationException', `${method} ${url.pathname} is not an operation of this fake`);
@@ -148,7 +216,11 @@ export class FakeRoute53 {
           : `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>${err.code}</Code><Message>${escapeXml(err.message)}</Message></Error>` +
             `<RequestId>${requestId}</RequestId></ErrorResponse>`;
     }
-    this.calls.push({ operation, at: this.options.now(), status, request: method === 'POST' ? body : url.search });
+    if (lost) {
+      this.calls.push({ operation, at: this.options.now(), status: 0, request: body, ...(scope ? { scope } : {}) });
+      throw Object.assign(new Error('socket hang up: the connection was reset before the answer (simulated)'), { code: 'ECONNRESET' });
+    }
+    this.calls.push({ operation, at: this.options.now(), status, request: method === 'POST' ? body : url.search, ...(scope ? { scope } : {}) });
     return [status, `<?xml version="1.0"?>\n${xml}`, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }];
   }
 

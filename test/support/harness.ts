@@ -14,6 +14,9 @@ import { FanoutNotifier, MemoryNotifier } from '../../src/adapters/notify/fanout
 import type { Notifier } from '../../src/ports/notifier.js';
 import { testApiConfig } from './auth.js';
 import { swaggerUiDocs } from '../../src/api/openapi/swagger-ui.js';
+import type { RunKind } from '../../src/runbook/run.js';
+import type { Runbook } from '../../src/runbook/step.js';
+import { heartbeatReadsInFlight } from '../../src/lag/heartbeat-reader.js';
 
 /** Options of a simulated-world harness. */
 export interface HarnessOptions {
@@ -36,6 +39,14 @@ export interface HarnessOptions {
   probeAttempts?: number;
   /** Where notifications go besides `notifier` (the MemoryNotifier every harness has), e.g. one that never answers. */
   extraNotifier?: Notifier;
+  /** The runbooks the controller runs (default: the built-in ones). */
+  runbooks?: Record<RunKind, Runbook>;
+  /** The application's `fence` section (default: the config's defaults). */
+  fence?: { planned?: 'both' | 'compute' | 'epoch'; network?: boolean };
+  /** The databases' engine family (`database.engineFamily`); unset by default. */
+  engineFamily?: 'mysql' | 'postgres';
+  /** Read lag from the heartbeat: each region's endpoint serves `/replication` (`database.lag.source: heartbeat`). */
+  heartbeat?: boolean;
 }
 
 /** The controller wired to the simulated world, in simulated time, with the real prober on loopback. */
@@ -68,11 +79,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     applications: [
       {
         name: 'shop',
+        ...(options.fence ? { fence: options.fence } : {}),
         policy: { probeIntervalSeconds: 5, fallThreshold: 3, riseThreshold: 3, rtoSeconds: 300, rpoSeconds: 60, ...options.policy },
         regions: regions.map((name, i) => ({
           name,
           probes: [{ url: endpoints[i]!.url('/health'), bodyMatch: '"status":"ok"', timeoutMs: options.probeTimeoutMs ?? 500, ...(options.probeAttempts ? { attempts: options.probeAttempts } : {}) }],
-          database: { engine: 'rds', instanceId: `shop-db-${name}` },
+          database: {
+            engine: 'rds',
+            instanceId: `shop-db-${name}`,
+            ...(options.engineFamily ? { engineFamily: options.engineFamily } : {}),
+            ...(options.heartbeat ? { lag: { source: 'heartbeat', url: endpoints[i]!.url('/replication') } } : {}),
+          },
           compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 4 },
           dns: {
             hostedZoneId: 'Z0TEST',
@@ -86,14 +103,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ],
   });
   let prober: HttpProber | undefined;
-  const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0), () => (prober?.inflight() ?? 0) > 0);
+  const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0), () => (prober?.inflight() ?? 0) > 0 || heartbeatReadsInFlight() > 0);
   prober = new HttpProber({ clock, concurrency: 16 });
   const world = SimWorld.attach(config, endpoints, { clock, ...(options.delays ? { delays: options.delays } : {}), ...(options.cloudRandom ? { random: options.cloudRandom } : {}) });
   const store = new MemoryStateStore();
   const log = pino({ level: 'silent' });
   const notifier = new MemoryNotifier();
   const notifiers = options.extraNotifier ? new FanoutNotifier([notifier, options.extraNotifier], log) : notifier;
-  const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks, notifier: notifiers, faults: world });
+  const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks: options.runbooks ?? runbooks, notifier: notifiers, faults: world });
   await controller.init();
   const proberRef = prober;
   return {

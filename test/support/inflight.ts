@@ -22,5 +22,5 @@ export function countInflight<T extends CloudProviders>(cloud: T): { cloud: T; i
         };
       },
     });
-  return { cloud: { ...cloud, dns: wrap(cloud.dns), database: wrap(cloud.database), compute: wrap(cloud.compute) }, inflight: () => count };
+  return { cloud: { ...cloud, dns: wrap(cloud.dns), database: wrap(cloud.database), compute: wrap(cloud.compute), fence: wrap(cloud.fence) }, inflight: () => count };
 }

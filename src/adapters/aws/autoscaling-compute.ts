@@ -1,18 +1,27 @@
 import {
   type AutoScalingGroup,
   DescribeAutoScalingGroupsCommand,
-  type Instance,
+  DescribeScalingActivitiesCommand,
   UpdateAutoScalingGroupCommand,
   type UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
 import { PermanentError } from '../../errors/errors.js';
-import type { ComputeGroupState, ComputeInstance, ComputeProvider, ComputeRef } from '../../ports/compute-provider.js';
+import { type CapacityBounds, type ComputeGroupState, type ComputeProvider, type ComputeRef, type FailedActivity, liveCapacity } from '../../ports/compute-provider.js';
 import type { CloudClients } from './cloud-clients.js';
 import { awsCall } from './aws-errors.js';
+import { latestFailure, toGroupState, where } from './autoscaling-group-state.js';
+
+/**
+ * Activities read to find the newest failure: AWS keeps six weeks of them,
+ * newest first, one per instance launched or terminated. A page of 50
+ * reaches back past any scale-out this controller makes, in one call.
+ */
+const ACTIVITY_PAGE = 50;
 
 /**
  * The compute port on EC2 Auto Scaling (API version 2011-01-01): a group is
- * read with DescribeAutoScalingGroups and resized with one
+ * read with DescribeAutoScalingGroups (and, when it is short of its desired
+ * capacity, DescribeScalingActivities for the reason) and resized with one
  * UpdateAutoScalingGroup. Errors come out as the project's own classes
  * (see aws-errors.ts): ScalingActivityInProgress, ResourceContention and
  * Throttling are transient, ValidationError and the like are permanent.
@@ -20,29 +29,56 @@ import { awsCall } from './aws-errors.js';
 export class AutoScalingCompute implements ComputeProvider {
   constructor(private readonly clients: CloudClients) {}
 
-  /** The group's MinSize, MaxSize, DesiredCapacity and instances; a group that does not exist is a PermanentError. */
+  /**
+   * The group's MinSize, MaxSize, DesiredCapacity, instances (with their
+   * weights) and suspended processes; when the instances launching or in
+   * service hold less capacity than desired, also the newest failed scaling
+   * activity. A group that does not exist is a PermanentError.
+   */
   async describeGroup(ref: ComputeRef): Promise<ComputeGroupState> {
-    return toGroupState(ref, await this.findGroup(ref));
+    const state = toGroupState(ref, await this.findGroup(ref));
+    if (liveCapacity(state) < state.desiredCapacity) {
+      const failure = await this.newestFailure(ref);
+      if (failure) state.latestFailure = failure;
+    }
+    return state;
   }
 
   /**
-   * Set the desired capacity in one UpdateAutoScalingGroup. AWS rejects a
-   * DesiredCapacity outside [MinSize, MaxSize] with ValidationError, so the
-   * same call raises MaxSize when the target is above it and lowers MinSize
-   * when the target is below it; a bound that is not in the way is not sent,
-   * so the operator's own settings stay as they were.
+   * Set the desired capacity (and the bounds asked for) in one
+   * UpdateAutoScalingGroup. AWS rejects a DesiredCapacity outside
+   * [MinSize, MaxSize] with ValidationError, so a bound not asked for is
+   * moved in the same call when it is in the way; a bound that is not in the
+   * way, or already has the value asked for, is not sent, so the operator's
+   * own settings stay as they were.
    */
-  async setCapacity(ref: ComputeRef, desired: number): Promise<void> {
+  async setCapacity(ref: ComputeRef, desired: number, bounds: CapacityBounds = {}): Promise<void> {
+    const operation = `UpdateAutoScalingGroup ${where(ref)}`;
     // AWS would answer ValidationError too, but only after a round trip and in its own words.
-    if (!Number.isSafeInteger(desired) || desired < 0) {
-      throw new PermanentError(`UpdateAutoScalingGroup ${where(ref)}: desired capacity must be a whole number >= 0, got ${desired}`);
+    for (const [name, value] of [['desired capacity', desired], ['MinSize', bounds.minSize], ['MaxSize', bounds.maxSize]] as const) {
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new PermanentError(`${operation}: ${name} must be a whole number >= 0, got ${value}`);
     }
-    const group = await this.describeGroup(ref);
+    const group = toGroupState(ref, await this.findGroup(ref));
+    const minSize = bounds.minSize ?? Math.min(group.minSize, desired);
+    const maxSize = bounds.maxSize ?? Math.max(group.maxSize, desired);
+    if (minSize > maxSize || desired < minSize || desired > maxSize) {
+      throw new PermanentError(`${operation}: desired capacity ${desired} must lie within MinSize ${minSize} and MaxSize ${maxSize}, MinSize no higher than MaxSize; nothing changed`);
+    }
     const input: UpdateAutoScalingGroupCommandInput = { AutoScalingGroupName: ref.groupName, DesiredCapacity: desired };
-    if (desired > group.maxSize) input.MaxSize = desired;
-    if (desired < group.minSize) input.MinSize = desired;
+    if (minSize !== group.minSize) input.MinSize = minSize;
+    if (maxSize !== group.maxSize) input.MaxSize = maxSize;
+    // The change client sends once (no SDK re-send): a lost answer is judged by reading the group again (src/runbook/act-once.ts).
     const client = this.clients.autoScaling(ref.region, 'change');
-    await awsCall(`UpdateAutoScalingGroup ${where(ref)}`, () => client.send(new UpdateAutoScalingGroupCommand(input)));
+    await awsCall(operation, () => client.send(new UpdateAutoScalingGroupCommand(input)));
+  }
+
+  /** The newest Failed or Cancelled activity of the group's most recent ones. */
+  private async newestFailure(ref: ComputeRef): Promise<FailedActivity | undefined> {
+    const client = this.clients.autoScaling(ref.region);
+    const page = await awsCall(`DescribeScalingActivities ${where(ref)}`, () =>
+      client.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: ref.groupName, MaxRecords: ACTIVITY_PAGE })),
+    );
+    return latestFailure(ref, page.Activities ?? []);
   }
 
   /**
@@ -70,47 +106,4 @@ export class AutoScalingCompute implements ComputeProvider {
     } while (nextToken !== undefined);
     throw new PermanentError(`${operation}: no Auto Scaling group named ${ref.groupName} in region ${ref.region}`);
   }
-}
-
-function where(ref: ComputeRef): string {
-  return `${ref.groupName} (${ref.region})`;
-}
-
-function toGroupState(ref: ComputeRef, group: AutoScalingGroup): ComputeGroupState {
-  const need = required(ref);
-  return {
-    ref,
-    minSize: need(group.MinSize, 'MinSize'),
-    maxSize: need(group.MaxSize, 'MaxSize'),
-    desiredCapacity: need(group.DesiredCapacity, 'DesiredCapacity'),
-    instances: (group.Instances ?? []).map((i) => toInstance(i, need)),
-  };
-}
-
-function toInstance(instance: Instance, need: ReturnType<typeof required>): ComputeInstance {
-  return {
-    id: need(instance.InstanceId, 'Instances.member.InstanceId'),
-    // Kept verbatim (Pending, Pending:Wait, InService, Terminating, Standby, Warmed:…): callers compare with AWS's own names.
-    lifecycleState: need(instance.LifecycleState, 'Instances.member.LifecycleState'),
-    healthStatus: toHealth(need(instance.HealthStatus, 'Instances.member.HealthStatus')),
-  };
-}
-
-/**
- * AWS documents Healthy and Unhealthy; other Auto Scaling calls spell them
- * HEALTHY/UNHEALTHY, so case is ignored. Anything else counts as Unhealthy:
- * an instance of unknown health must not count as serving.
- */
-function toHealth(status: string): ComputeInstance['healthStatus'] {
-  return status.toLowerCase() === 'healthy' ? 'Healthy' : 'Unhealthy';
-}
-
-/** The model marks these members required; a response without one is broken, and retrying will not mend it. */
-function required(ref: ComputeRef) {
-  return <T>(value: T | undefined | null, member: string): T => {
-    if (value === undefined || value === null) {
-      throw new PermanentError(`DescribeAutoScalingGroups ${where(ref)}: the response has no ${member}`);
-    }
-    return value;
-  };
 }

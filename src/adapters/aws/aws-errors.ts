@@ -1,6 +1,14 @@
 import { ConflictError, PermanentError, TransientError } from '../../errors/errors.js';
 
-/** Error codes AWS documents as "slow down" or "try again": retried with backoff. */
+/**
+ * Error codes AWS documents as "slow down" or "try again": retried with
+ * backoff. Route 53 answers both of its own with HTTP 400, which alone would
+ * read as permanent: `Throttling` ("Rate exceeded": the account's request
+ * quota) and `PriorRequestNotComplete` ("Route 53 was still processing a
+ * prior request" for the same hosted zone; the request was not applied)
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/throttling-api-requests.html,
+ * https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html).
+ */
 const TRANSIENT_CODES = new Set([
   'Throttling',
   'ThrottlingException',

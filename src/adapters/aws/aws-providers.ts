@@ -4,8 +4,10 @@ import type { CloudProviders } from '../../ports/providers.js';
 import { AwsClients } from './aws-clients.js';
 import { AutoScalingCompute } from './autoscaling-compute.js';
 import { CloudClients } from './cloud-clients.js';
+import { Ec2NetworkFence } from './ec2-network-fence.js';
 import { RdsDatabase } from './rds-database.js';
 import { Route53Dns } from './route53-dns.js';
+import { route53Options } from './route53-options.js';
 
 /** The AWS implementation of every cloud port, with the clients they share. */
 export interface AwsProviders extends CloudProviders {
@@ -13,13 +15,14 @@ export interface AwsProviders extends CloudProviders {
 }
 
 /**
- * Route 53, RDS/Aurora (with CloudWatch lag) and Auto Scaling through the
+ * Route 53, RDS/Aurora (with CloudWatch lag), Auto Scaling and the EC2
+ * security groups of the databases (the network fence) through the
  * SDK v3 clients: credentials and region from the standard chain; endpoints
  * from the config's `endpoints` or the SDK's AWS_ENDPOINT_URL[_<SERVICE>].
  */
 export function createAwsProviders(config: Config, options: { clock: Clock; credentials?: { accessKeyId: string; secretAccessKey: string } }): AwsProviders {
   const clients = new AwsClients({ endpoints: config.endpoints, ...(options.credentials ? { credentials: options.credentials } : {}) });
-  return { clients, ...cloudProviders(clients, options.clock) };
+  return { clients, ...cloudProviders(clients, config, options.clock) };
 }
 
 /**
@@ -28,13 +31,14 @@ export function createAwsProviders(config: Config, options: { clock: Clock; cred
  * roles may not), so that their bundles do without the SNS client.
  */
 export function createCloudProviders(config: Config, options: { clock: Clock }): CloudProviders {
-  return cloudProviders(new CloudClients({ endpoints: config.endpoints }), options.clock);
+  return cloudProviders(new CloudClients({ endpoints: config.endpoints }), config, options.clock);
 }
 
-function cloudProviders(clients: CloudClients, clock: Clock): CloudProviders {
+function cloudProviders(clients: CloudClients, config: Config, clock: Clock): CloudProviders {
   return {
-    dns: new Route53Dns(clients, { clock }),
+    dns: new Route53Dns(clients, route53Options(config, clock)),
     database: new RdsDatabase(clients, { clock }),
     compute: new AutoScalingCompute(clients),
+    fence: new Ec2NetworkFence(clients),
   };
 }

@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableComma
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, ObservationRecord, RunSignal, SessionRecord, StateStore } from '../../ports/state-store.js';
+import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, NetworkFenceRecord, ObservationRecord, RunSignal, SessionRecord, StateStore, WriterEpoch } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { awsCall, translateAwsError } from './aws-errors.js';
 import { stateTableDefinition, timeKey } from './state-table.js';
@@ -12,6 +12,7 @@ import type { LedgerBucket } from '../../availability/types.js';
 import { drillFromItem, getDrillRequest, listDrillsQuery, putDrillRequest } from './dynamodb-drills.js';
 import type { DrillRecord } from '../../drills/drill.js';
 import { claimRequest, completeRequest, getKeyRequest, listAuditRequest, putAuditRequest, releaseRequest, toAuditRecord, toIdempotencyRecord } from './dynamodb-api-records.js';
+import { advanceEpochRequest, fromItem, getEpochRequest, getFenceRequest, listFencesQuery, putFenceRequest } from './dynamodb-fences.js';
 import { callerSessionsQuery, endSessionRequests, getSessionRequest, putSessionRequests, toSessionRecord } from './dynamodb-sessions.js';
 
 /** How long decisions are kept before DynamoDB's TTL removes them. */
@@ -294,6 +295,40 @@ export class DynamoStateStore implements StateStore {
   async listDrills(filter: { app?: string; limit: number }): Promise<DrillRecord[]> {
     const page = await awsCall('Query', () => this.doc.send(new QueryCommand(listDrillsQuery(this.table, filter))));
     return (page.Items ?? []).map(drillFromItem);
+  }
+
+  async getWriterEpoch(app: string): Promise<WriterEpoch | undefined> {
+    const result = await awsCall('GetItem', () => this.doc.send(new GetCommand(getEpochRequest(this.table, app))));
+    return result.Item ? fromItem<WriterEpoch>(result.Item) : undefined;
+  }
+
+  async advanceWriterEpoch(next: WriterEpoch): Promise<void> {
+    try {
+      await this.doc.send(new PutCommand(advanceEpochRequest(this.table, next)));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConflictError(`fencing epoch of ${next.app}: ${next.epoch} does not follow the stored epoch; read it again`);
+      throw translateAwsError(err, 'PutItem');
+    }
+  }
+
+  async getNetworkFence(app: string, region: string): Promise<NetworkFenceRecord | undefined> {
+    const result = await awsCall('GetItem', () => this.doc.send(new GetCommand(getFenceRequest(this.table, app, region))));
+    return result.Item ? fromItem<NetworkFenceRecord>(result.Item) : undefined;
+  }
+
+  async putNetworkFence(record: NetworkFenceRecord): Promise<void> {
+    try {
+      await this.doc.send(new PutCommand(putFenceRequest(this.table, record)));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new ConflictError(`network fence of ${record.app} in ${record.region}: version ${record.version} does not follow the stored version; read it again`);
+      }
+      throw translateAwsError(err, 'PutItem');
+    }
+  }
+
+  async listNetworkFences(app: string): Promise<NetworkFenceRecord[]> {
+    return (await this.queryAll(listFencesQuery(app))).map((item) => fromItem<NetworkFenceRecord>(item));
   }
 
   private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {

@@ -25,6 +25,12 @@ export type IamResourceKind =
   | 'runbook-function'
   | 'reader-function'
   | 'auto-scaling-group'
+  | 'security-group'
+  | 'db-instance-settings'
+  | 'db-cluster-snapshot'
+  | 'kms-key'
+  | 'rds-monitoring-role'
+  | 'fenced-db-instance'
   | 'sns-topic'
   | 'any';
 
@@ -40,6 +46,12 @@ export interface IamActionSpec {
   adapter: string;
   access: IamAccess;
   resource: IamResourceKind;
+  /**
+   * Set for a permission AWS checks on behalf of another action the adapter
+   * calls, with no SDK command of its own (a KMS grant for an encrypted
+   * replica, passing the monitoring role): that action.
+   */
+  requiredBy?: string;
 }
 
 /** The actions the deployed functions call. */
@@ -59,17 +71,41 @@ export const IAM_ACTIONS: readonly IamActionSpec[] = [
   { action: 'rds:PromoteReadReplica', adapter: 'rds-database.ts', access: 'act', resource: 'db-instance' },
   { action: 'rds:CreateDBInstanceReadReplica', adapter: 'rds-database.ts', access: 'act', resource: 'db-instance' },
   { action: 'rds:ModifyDBInstance', adapter: 'rds-database.ts', access: 'act', resource: 'db-instance' },
+  // A replica rebuilt with the settings of the instance it replaces names its option, parameter and subnet groups, which the
+  // action is checked against too; its tags, its monitoring role and (encrypted, across regions) the region's KMS key.
+  { action: 'rds:CreateDBInstanceReadReplica', adapter: 'rds-database.ts', access: 'act', resource: 'db-instance-settings', requiredBy: 'rds:CreateDBInstanceReadReplica' },
+  { action: 'rds:AddTagsToResource', adapter: 'rds-database.ts', access: 'act', resource: 'db-instance', requiredBy: 'rds:CreateDBInstanceReadReplica' },
+  { action: 'iam:PassRole', adapter: 'rds-database.ts', access: 'act', resource: 'rds-monitoring-role', requiredBy: 'rds:CreateDBInstanceReadReplica' },
+  { action: 'kms:CreateGrant', adapter: 'rds-database.ts', access: 'act', resource: 'kms-key', requiredBy: 'rds:CreateDBInstanceReadReplica' },
+  { action: 'kms:DescribeKey', adapter: 'rds-database.ts', access: 'act', resource: 'kms-key', requiredBy: 'rds:CreateDBInstanceReadReplica' },
   // Aurora global databases.
   { action: 'rds:DescribeGlobalClusters', adapter: 'aurora-global.ts', access: 'read', resource: 'db-cluster' },
   { action: 'rds:DescribeDBClusters', adapter: 'aurora-global.ts', access: 'read', resource: 'db-cluster' },
   { action: 'rds:FailoverGlobalCluster', adapter: 'aurora-global.ts', access: 'act', resource: 'db-cluster' },
   { action: 'rds:SwitchoverGlobalCluster', adapter: 'aurora-global.ts', access: 'act', resource: 'db-cluster' },
   { action: 'rds:ModifyDBCluster', adapter: 'aurora-global.ts', access: 'act', resource: 'db-cluster' },
+  // The approved fallback when managed failover is impossible: detach the secondary (cluster and global cluster).
+  { action: 'rds:RemoveFromGlobalCluster', adapter: 'aurora-global.ts', access: 'act', resource: 'db-cluster' },
+  // The writes an unplanned failover lost: the old primary's snapshot, copied to a manual one with its tags. Only the runbook
+  // worker looks for it (the failback's retire step), so the read counts with the act.
+  { action: 'rds:DescribeDBClusterSnapshots', adapter: 'aurora-lost-writes.ts', access: 'act', resource: 'db-cluster' },
+  { action: 'rds:CopyDBClusterSnapshot', adapter: 'aurora-lost-writes.ts', access: 'act', resource: 'db-cluster-snapshot' },
+  { action: 'rds:AddTagsToResource', adapter: 'aurora-lost-writes.ts', access: 'act', resource: 'db-cluster-snapshot', requiredBy: 'rds:CopyDBClusterSnapshot' },
   // Replication lag from CloudWatch: GetMetricData has no resource-level permissions.
   { action: 'cloudwatch:GetMetricData', adapter: 'replica-lag.ts', access: 'read', resource: 'any' },
   // Auto Scaling: Describe* actions have no resource-level permissions; updates are scoped to the groups.
   { action: 'autoscaling:DescribeAutoScalingGroups', adapter: 'autoscaling-compute.ts', access: 'read', resource: 'any' },
+  // Why a group is short of capacity (failed launches) shows only in its scaling activities.
+  { action: 'autoscaling:DescribeScalingActivities', adapter: 'autoscaling-compute.ts', access: 'read', resource: 'any' },
   { action: 'autoscaling:UpdateAutoScalingGroup', adapter: 'autoscaling-compute.ts', access: 'act', resource: 'auto-scaling-group' },
+  // The network fence of an old writer: its security groups' inbound rules, and a reboot that ends the connections they still track.
+  { action: 'rds:DescribeDBInstances', adapter: 'ec2-network-fence.ts', access: 'read', resource: 'db-instance' },
+  { action: 'rds:DescribeDBClusters', adapter: 'ec2-network-fence.ts', access: 'read', resource: 'db-cluster' },
+  // EC2 Describe* actions have no resource-level permissions.
+  { action: 'ec2:DescribeSecurityGroupRules', adapter: 'ec2-network-fence.ts', access: 'read', resource: 'any' },
+  { action: 'ec2:RevokeSecurityGroupIngress', adapter: 'ec2-network-fence.ts', access: 'act', resource: 'security-group' },
+  { action: 'ec2:AuthorizeSecurityGroupIngress', adapter: 'ec2-network-fence.ts', access: 'act', resource: 'security-group' },
+  { action: 'rds:RebootDBInstance', adapter: 'ec2-network-fence.ts', access: 'act', resource: 'fenced-db-instance' },
   // Notifications of decisions that act or page, to the configured topic.
   { action: 'sns:Publish', adapter: 'sns-notifier.ts', access: 'act', resource: 'sns-topic' },
   // Hand a new run to the runbook worker of this region.
@@ -124,10 +160,19 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   FailoverGlobalClusterCommand: 'rds:FailoverGlobalCluster',
   SwitchoverGlobalClusterCommand: 'rds:SwitchoverGlobalCluster',
   ModifyDBClusterCommand: 'rds:ModifyDBCluster',
+  RemoveFromGlobalClusterCommand: 'rds:RemoveFromGlobalCluster',
+  DescribeDBClusterSnapshotsCommand: 'rds:DescribeDBClusterSnapshots',
+  CopyDBClusterSnapshotCommand: 'rds:CopyDBClusterSnapshot',
+  RebootDBInstanceCommand: 'rds:RebootDBInstance',
+  // @aws-sdk/client-ec2
+  DescribeSecurityGroupRulesCommand: 'ec2:DescribeSecurityGroupRules',
+  RevokeSecurityGroupIngressCommand: 'ec2:RevokeSecurityGroupIngress',
+  AuthorizeSecurityGroupIngressCommand: 'ec2:AuthorizeSecurityGroupIngress',
   // @aws-sdk/client-cloudwatch
   GetMetricDataCommand: 'cloudwatch:GetMetricData',
   // @aws-sdk/client-auto-scaling
   DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
+  DescribeScalingActivitiesCommand: 'autoscaling:DescribeScalingActivities',
   UpdateAutoScalingGroupCommand: 'autoscaling:UpdateAutoScalingGroup',
   // @aws-sdk/client-sns
   PublishCommand: 'sns:Publish',

@@ -25,6 +25,19 @@ export class RateLimiter {
     if (!Number.isInteger(requests) || requests < 1) throw new RangeError(`requests per window must be a positive integer, got ${requests}`);
   }
 
+  /**
+   * A limiter for `rate` requests per second, fractions included (a share of
+   * an account's quota: 5 split between 3 stacks is 1.67). At one or more per
+   * second: the whole requests of each second (2.5 → 2 in any 1 s window),
+   * so that stacks that each keep to their share also keep to the quota in
+   * every single second, not only on average. Below one per second: one
+   * request per 1/rate seconds (0.5 → one in any 2 s).
+   */
+  static perSecond(clock: Clock, rate: number): RateLimiter {
+    if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`requests per second must be a positive number, got ${rate}`);
+    return rate >= 1 ? new RateLimiter(clock, Math.floor(rate), 1_000) : new RateLimiter(clock, 1, Math.ceil(1_000 / rate));
+  }
+
   /** Resolve when one more request may start. */
   async acquire(): Promise<void> {
     const now = this.clock.now();

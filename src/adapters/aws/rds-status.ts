@@ -11,10 +11,14 @@ type Status = DatabaseState['status'];
  *
  * - `available`; `storage-optimization` ("the DB instance is fully
  *   operational", only storage changes are refused).
+ * - `backing-up` → backing-up: the instance serves (a writer takes writes),
+ *   but PromoteReadReplica refuses a replica in it ("a read replica cannot be
+ *   promoted to a standalone instance when it is in the backing-up status",
+ *   RDS API Reference, PromoteReadReplica), and a promoted replica whose
+ *   backups were off runs its first backup right after the reboot.
  * - `creating` → creating.
  * - `promoting` (Aurora cluster) and `failing-over` → promoting.
  * - Work in progress that ends by itself → modifying: `modifying`,
- *   `backing-up` (RDS refuses PromoteReadReplica while backing up),
  *   `rebooting`, `renaming`, `upgrading`, `maintenance`, `starting`,
  *   `stopping`, `configuring-*`, `converting-to-vpc`, `moving-to-vpc`,
  *   `resetting-master-credentials`, `storage-config-upgrade`,
@@ -33,6 +37,7 @@ type Status = DatabaseState['status'];
 const EXACT: Record<string, Status> = {
   available: 'available',
   'storage-optimization': 'available',
+  'backing-up': 'backing-up',
   creating: 'creating',
   promoting: 'promoting',
   'failing-over': 'promoting',

@@ -11,11 +11,12 @@ export interface LagMetric {
   unit: 'seconds' | 'milliseconds';
 }
 
-/** How far back to look, the resolution, and when a sample is too old to trust. */
+/** How far back to look, the resolution, and when the newest datapoint is too old to be the lag now. */
 export interface LagWindow {
   now: number;
   windowMs: number;
   periodSeconds: number;
+  /** A newest datapoint older than this leaves `LagSample.seconds` absent (its points still come back). */
   maxAgeMs: number;
 }
 
@@ -23,16 +24,27 @@ export interface LagWindow {
 const MAX_PAGES = 50;
 
 /**
- * The latest replication lag among `metrics`, taken in order of preference:
+ * The recent replication lag among `metrics`, taken in order of preference:
  * the first metric with any datapoint in the window is used, the others are
  * fallbacks for engines that do not publish it. One GetMetricData call
  * (Stat Maximum, so a lag spike inside a period is not averaged away;
  * ScanBy TimestampDescending) asks for all of them, following NextToken
  * until the pages run out.
  *
- * Unknown is undefined, never zero: no datapoint, a negative value (RDS
- * reports ReplicaLag -1 when replication is not running) or a datapoint
- * older than `maxAgeMs` all return undefined.
+ * Every datapoint of the window comes back, oldest first, as CloudWatch
+ * returned it (a datapoint's timestamp is the start of its period;
+ * GetMetricData, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html),
+ * negative values included: RDS publishes ReplicaLag -1 when replication
+ * is not running ("Monitoring read replication",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Monitoring.html),
+ * which is evidence in itself and must not be dropped or read as 0. Which
+ * datapoints count is the reader's call: the RPO guard weighs those from
+ * before the outage began, when samples taken after it (lag growing, or -1,
+ * by design) say nothing about what was lost.
+ *
+ * `seconds` is the lag now: the newest datapoint, absent when it is
+ * negative (replication not running) or older than `maxAgeMs`. No datapoint
+ * at all is undefined, never zero.
  */
 export async function latestLag(client: CloudWatchClient, operation: string, metrics: readonly LagMetric[], window: LagWindow): Promise<LagSample | undefined> {
   const queries: MetricDataQuery[] = metrics.map((m, i) => ({
@@ -49,7 +61,7 @@ export async function latestLag(client: CloudWatchClient, operation: string, met
   const start = new Date(Math.floor((window.now - window.windowMs) / periodMs) * periodMs);
   const end = new Date(Math.ceil(window.now / periodMs) * periodMs);
 
-  const points = new Map<string, { at: number; value: number }[]>();
+  const points = new Map<string, Map<number, number>>();
   const seen = new Set<string>();
   let nextToken: string | undefined;
   for (let page = 0; ; page++) {
@@ -68,34 +80,46 @@ export async function latestLag(client: CloudWatchClient, operation: string, met
   }
 
   for (const [i, metric] of metrics.entries()) {
-    const latest = (points.get(`lag${i}`) ?? []).reduce<{ at: number; value: number } | undefined>((a, b) => (!a || b.at > a.at ? b : a), undefined);
-    if (!latest) continue;
-    if (latest.value < 0 || !Number.isFinite(latest.value)) return undefined;
-    if (window.now - latest.at > window.maxAgeMs) return undefined;
-    const scale = metric.unit === 'milliseconds' ? 1 / 1000 : 1;
-    // The worst of the window's samples: a spike just before an outage is the data most likely lost.
-    const worst = Math.max(...(points.get(`lag${i}`) ?? []).map((p) => p.value));
-    return { seconds: latest.value * scale, at: latest.at, worstRecentSeconds: worst * scale };
+    const found = points.get(`lag${i}`);
+    if (!found || found.size === 0) continue;
+    return lagSample(metric, found, window);
   }
   return undefined;
 }
 
+/** One metric's datapoints as a LagSample: oldest first, in seconds, the sign kept. */
+function lagSample(metric: LagMetric, found: Map<number, number>, window: LagWindow): LagSample {
+  const scale = metric.unit === 'milliseconds' ? 1 / 1000 : 1;
+  const points = [...found.entries()].sort(([a], [b]) => a - b).map(([at, value]) => ({ at, seconds: value * scale }));
+  const newest = points.at(-1)!;
+  const lags = points.filter((p) => p.seconds >= 0).map((p) => p.seconds);
+  const sample: LagSample = { at: newest.at, points, periodSeconds: window.periodSeconds, metric: metric.metricName };
+  if (newest.seconds >= 0 && window.now - newest.at <= window.maxAgeMs) sample.seconds = newest.seconds;
+  if (lags.length > 0) sample.worstRecentSeconds = Math.max(...lags);
+  return sample;
+}
+
 /**
- * Gather one result's datapoints by query id (a query's points may be split
- * over pages). A result CloudWatch could not compute is an error, not an
- * empty series: Forbidden will not mend by itself, InternalError may.
+ * Gather one result's datapoints by query id and timestamp (a query's points
+ * may be split over pages, and a page boundary may repeat one: the larger
+ * value stands, as Maximum would have it). A result CloudWatch could not
+ * compute is an error, not an empty series: Forbidden will not mend by
+ * itself, InternalError may.
  */
-function collect(points: Map<string, { at: number; value: number }[]>, result: MetricDataResult, operation: string): void {
+function collect(points: Map<string, Map<number, number>>, result: MetricDataResult, operation: string): void {
   const why = (result.Messages ?? []).map((m) => `${m.Code ?? ''} ${m.Value ?? ''}`.trim()).join('; ');
   if (result.StatusCode === 'Forbidden') throw new PermanentError(`${operation}: ${result.Id}: Forbidden${why ? `: ${why}` : ''}`);
   if (result.StatusCode === 'InternalError') throw new TransientError(`${operation}: ${result.Id}: InternalError${why ? `: ${why}` : ''}`);
   const id = result.Id ?? '';
-  const list = points.get(id) ?? [];
+  const series = points.get(id) ?? new Map<number, number>();
   const timestamps = result.Timestamps ?? [];
   const values = result.Values ?? [];
   for (let i = 0; i < Math.min(timestamps.length, values.length); i++) {
     const at = timestamps[i]!.getTime();
-    if (Number.isFinite(at)) list.push({ at, value: values[i]! });
+    const value = values[i]!;
+    // A value JSON cannot carry (NaN, Infinity) is no datapoint.
+    if (!Number.isFinite(at) || !Number.isFinite(value)) continue;
+    series.set(at, Math.max(value, series.get(at) ?? -Infinity));
   }
-  points.set(id, list);
+  points.set(id, series);
 }

@@ -10,6 +10,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { DnsChange, DnsChangeStatus, DnsProvider } from '../../ports/dns-provider.js';
 import type { Route53Clients } from './route53-clients.js';
 import { awsCall } from './aws-errors.js';
+import type { AwsPartition } from './partition.js';
 import { RateLimiter } from './rate-limiter.js';
 import { normaliseRecordName } from './route53-names.js';
 import { fromResourceRecordSet, type Route53RecordSet, toResourceRecordSet } from './route53-records.js';
@@ -18,8 +19,15 @@ import { fromResourceRecordSet, type Route53RecordSet, toResourceRecordSet } fro
 export interface Route53DnsOptions {
   /** Paces requests (the rate limiter waits on it). */
   clock: Clock;
-  /** Requests per second this instance may send; Route 53's documented quota is 5 per account. Default 5. */
+  /**
+   * Requests per second this instance may send (fractions allowed). Route 53
+   * counts requests per account, so with several controller stacks in one
+   * account this is each one's share (config `route53.requestsPerSecond`,
+   * see src/config/route53-config.ts). Default 5, the whole account's quota.
+   */
   requestsPerSecond?: number;
+  /** The partition the hosted zones are in: picks Route 53's endpoint and signing region. Default `aws`. */
+  partition?: AwsPartition;
 }
 
 /** Route 53 rejects a ChangeBatch Comment longer than this (InvalidInput). */
@@ -37,16 +45,20 @@ const MAX_COMMENT = 256;
  *   record) is a ConflictError.
  * - GetChange reports PENDING or INSYNC.
  * Every request of an instance goes through one rate limiter, so a busy
- * runbook does not spend its retries on Route 53's Throttling.
+ * runbook does not spend its retries on Route 53's Throttling; Throttling
+ * and PriorRequestNotComplete that come anyway (other stacks, the console)
+ * are TransientErrors (aws-errors.ts), retried with backoff by the engine.
  */
 export class Route53Dns implements DnsProvider {
   private readonly limiter: RateLimiter;
+  private readonly partition: AwsPartition;
 
   constructor(
     private readonly clients: Route53Clients,
     options: Route53DnsOptions,
   ) {
-    this.limiter = new RateLimiter(options.clock, options.requestsPerSecond ?? 5);
+    this.limiter = RateLimiter.perSecond(options.clock, options.requestsPerSecond ?? 5);
+    this.partition = options.partition ?? 'aws';
   }
 
   async listRecords(hostedZoneId: string, name: string): Promise<Route53RecordSet[]> {
@@ -55,7 +67,7 @@ export class Route53Dns implements DnsProvider {
     let input: ListResourceRecordSetsCommandInput = { HostedZoneId: hostedZoneId, StartRecordName: target };
     for (;;) {
       await this.limiter.acquire();
-      const page = await awsCall('ListResourceRecordSets', () => this.clients.route53().send(new ListResourceRecordSetsCommand(input)));
+      const page = await awsCall('ListResourceRecordSets', () => this.clients.route53('read', this.partition).send(new ListResourceRecordSetsCommand(input)));
       let movedOn = false;
       for (const rr of page.ResourceRecordSets ?? []) {
         const record = fromResourceRecordSet(rr);
@@ -94,7 +106,7 @@ export class Route53Dns implements DnsProvider {
     await this.limiter.acquire();
     const result = await awsCall(
       'ChangeResourceRecordSets',
-      () => this.clients.route53('change').send(command).catch(rethrowLegacyInvalidChangeBatch),
+      () => this.clients.route53('change', this.partition).send(command).catch(rethrowLegacyInvalidChangeBatch),
       ['InvalidChangeBatch'],
     );
     const info = result.ChangeInfo;
@@ -106,7 +118,7 @@ export class Route53Dns implements DnsProvider {
     // ChangeInfo.Id comes as /change/C…; GetChange's path wants the bare id.
     const id = changeId.replace(/^\/change\//, '');
     await this.limiter.acquire();
-    const result = await awsCall('GetChange', () => this.clients.route53().send(new GetChangeCommand({ Id: id })));
+    const result = await awsCall('GetChange', () => this.clients.route53('read', this.partition).send(new GetChangeCommand({ Id: id })));
     return changeStatus('GetChange', result.ChangeInfo?.Status);
   }
 }

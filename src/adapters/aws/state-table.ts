@@ -18,6 +18,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | sign-in session | `SESSION#<sha256 of id>` | `SESSION` (caller, tokenSha256, createdAt, validUntil ms) |    |                           |
  * | caller's session | `SESSIONS#<caller>` | `<sha256 of id>` (validUntil ms: 0 once ended) |          |                           |
  * | game-day drill  | `DRILL#<drillId>`  | `DRILL` (version: conditional puts) | `DRILLS#<app>` / `<createdAt>#<drillId>` | `DRILL` / `<createdAt>#<drillId>` |
+ * | fencing epoch   | `FENCE#<app>`      | `EPOCH` (epoch, writerRegion, since, runId, reason: conditional puts) |  |                           |
+ * | network fence   | `FENCE#<app>`      | `NET#<region>` (state, revoked rules, attempts; version: conditional puts) |  |                      |
  *
  * Times in sort keys are zero-padded epoch milliseconds so that they sort as
  * strings. `expiresAt` (epoch seconds) is the TTL attribute: decisions and
@@ -31,6 +33,10 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * ticks and an operator's abort never overwrite each other.
  * Idempotency keys are claimed with a conditional put (absent or past
  * `validUntil`), so concurrent first uses of a key run one request.
+ * The fencing epoch is the item applications read (GetItem on their own
+ * region's replica) to know whether their region may write: it moves on
+ * only over the epoch before it, and an absent `writerRegion` means writes
+ * are frozen (a planned handover). Fences are kept, like runs.
  * Availability ledger hours (one item per app, hour and vantage point; the
  * minutes of the hour are attributes) expire 32 days after their hour, and
  * 30 days of them are one Query of at most 720 items per vantage point.

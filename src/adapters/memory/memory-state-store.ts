@@ -1,12 +1,13 @@
 import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, ObservationRecord, RunSignal, SessionRecord, StateStore } from '../../ports/state-store.js';
+import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, NetworkFenceRecord, ObservationRecord, RunSignal, SessionRecord, StateStore, WriterEpoch } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { MemoryApiRecords } from './memory-api-records.js';
 import { MemoryDrills } from './memory-drills.js';
 import type { DrillRecord } from '../../drills/drill.js';
 import { MemoryAvailability } from './memory-availability.js';
 import type { LedgerBucket } from '../../availability/types.js';
+import { MemoryFences } from './memory-fences.js';
 
 /** How many decisions per application are kept in memory. */
 const DECISIONS_KEPT = 500;
@@ -30,6 +31,7 @@ export class MemoryStateStore implements StateStore {
   private readonly api = new MemoryApiRecords();
   private readonly drills = new MemoryDrills();
   private readonly availability = new MemoryAvailability();
+  private readonly fences = new MemoryFences();
   private tokens = 0;
 
   async getAppState(app: string): Promise<AppState | undefined> {
@@ -180,6 +182,26 @@ export class MemoryStateStore implements StateStore {
 
   async listDrills(filter: { app?: string; limit: number }): Promise<DrillRecord[]> {
     return this.drills.list(filter);
+  }
+
+  async getWriterEpoch(app: string): Promise<WriterEpoch | undefined> {
+    return this.fences.getEpoch(app);
+  }
+
+  async advanceWriterEpoch(next: WriterEpoch): Promise<void> {
+    this.fences.advanceEpoch(next);
+  }
+
+  async getNetworkFence(app: string, region: string): Promise<NetworkFenceRecord | undefined> {
+    return this.fences.getFence(app, region);
+  }
+
+  async putNetworkFence(record: NetworkFenceRecord): Promise<void> {
+    this.fences.putFence(record);
+  }
+
+  async listNetworkFences(app: string): Promise<NetworkFenceRecord[]> {
+    return this.fences.listFences(app);
   }
 }
 

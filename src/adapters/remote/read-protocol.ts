@@ -13,10 +13,12 @@ export type ReadCall =
   | { op: 'database.describe'; ref: DatabaseRef }
   | { op: 'database.replicaLag'; ref: DatabaseRef }
   | { op: 'compute.describeGroup'; ref: ComputeRef }
-  | { op: 'prober.round'; targets: ProbeTarget[] };
+  | { op: 'fence.describe'; ref: DatabaseRef }
+  | { op: 'prober.round'; targets: ProbeTarget[] }
+  | { op: 'prober.heartbeat'; url: string; expectRole?: 'writer' | 'replica' };
 
 /** The operations of {@link ReadCall}. */
-export const READ_OPS: readonly ReadCall['op'][] = ['dns.listRecords', 'database.describe', 'database.replicaLag', 'compute.describeGroup', 'prober.round'];
+export const READ_OPS: readonly ReadCall['op'][] = ['dns.listRecords', 'database.describe', 'database.replicaLag', 'compute.describeGroup', 'fence.describe', 'prober.round', 'prober.heartbeat'];
 
 /** What the reader function receives: reads made at the same moment, answered together. */
 export interface ReadRequest {

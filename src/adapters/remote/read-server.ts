@@ -13,7 +13,8 @@ import { encodeError, READ_OPS, type ReadCall, type ReadOutcome, type ReadReques
  * has its own outcome (one unreadable database does not hide the others).
  *
  * Only what the configuration names is read: its hosted zones, databases,
- * Auto Scaling groups and probe targets (the witness's included). IAM
+ * Auto Scaling groups, probe targets (the witness's included) and
+ * replication endpoints, each with its configured deadline. IAM
  * already scopes the cloud reads to those resources; for probes it is the
  * only guard, so that the reader never becomes a way to send HTTP requests
  * to arbitrary addresses from inside the account's network.
@@ -34,11 +35,21 @@ export function readServer(world: { cloud: CloudProviders; prober: Prober }, con
       case 'compute.describeGroup':
         if (!known.groups.has(groupKey(call.ref))) return refuse(`Auto Scaling group ${groupKey(call.ref)}`);
         return world.cloud.compute.describeGroup(call.ref);
+      case 'fence.describe':
+        if (!known.databases.has(databaseKey(call.ref))) return refuse(`database ${databaseKey(call.ref)}`);
+        return world.cloud.fence.describe(call.ref);
       case 'prober.round': {
         // The whole target must be a configured one, not just its address: a caller's own timeout or body would make it another probe.
         const unknown = call.targets.filter((t) => !known.probes.has(probeKey(t)));
         if (unknown.length > 0) return refuse(`probe target ${unknown.map(probeName).join(', ')}`);
         return world.prober.round(call.targets.map((t) => known.probes.get(probeKey(t))!));
+      }
+      case 'prober.heartbeat': {
+        const endpoint = known.heartbeats.get(call.url);
+        if (!endpoint) return refuse(`replication endpoint ${call.url}`);
+        if (!world.prober.heartbeat) return Promise.reject(new PermanentError('this reader has no heartbeat reader'));
+        const role = call.expectRole === 'writer' || call.expectRole === 'replica' ? { expectRole: call.expectRole } : {};
+        return world.prober.heartbeat({ url: endpoint.url, timeoutMs: endpoint.timeoutMs, ...role });
       }
       default:
         return Promise.reject(new UserInputError(`unknown read ${JSON.stringify((call as { op?: unknown }).op)} (one of ${READ_OPS.join(', ')})`));
@@ -67,13 +78,20 @@ function refuse(what: string): Promise<never> {
 }
 
 /** The resources the configuration names, by key. */
-function configured(config: Config): { zones: Set<string>; databases: Set<string>; groups: Set<string>; probes: Map<string, ProbeTarget> } {
+function configured(config: Config): {
+  zones: Set<string>;
+  databases: Set<string>;
+  groups: Set<string>;
+  probes: Map<string, ProbeTarget>;
+  heartbeats: Map<string, { url: string; timeoutMs: number }>;
+} {
   const regions = config.applications.flatMap((app) => app.regions);
   return {
     zones: new Set(regions.map((r) => r.dns.hostedZoneId)),
     databases: new Set(regions.map((r) => databaseKey(r.database))),
     groups: new Set(regions.map((r) => groupKey({ region: r.name, groupName: r.compute.autoScalingGroup }))),
     probes: new Map([...regions.flatMap((r) => r.probes), ...config.witness].map((t) => [probeKey(t), t] as const)),
+    heartbeats: new Map(regions.flatMap((r) => (r.lag?.heartbeat ? [[r.lag.heartbeat.url, r.lag.heartbeat] as const] : []))),
   };
 }
 

@@ -2,6 +2,8 @@ import { PermanentError } from '../../errors/errors.js';
 import type { ComputeGroupState, ComputeProvider, ComputeRef } from '../../ports/compute-provider.js';
 import type { DatabaseProvider, DatabaseRef, DatabaseState, LagSample } from '../../ports/database-provider.js';
 import type { DnsProvider, DnsRecordSet } from '../../ports/dns-provider.js';
+import type { NetworkFence, NetworkPathState } from '../../ports/network-fence.js';
+import type { HeartbeatResult } from '../../lag/heartbeat.js';
 import type { Prober } from '../../ports/prober.js';
 import type { CloudProviders } from '../../ports/providers.js';
 import type { ProbeResult, ProbeTarget } from '../../probes/types.js';
@@ -10,7 +12,7 @@ import { decodeError, type ReadCall, type ReadTransport } from './read-protocol.
 /**
  * The cloud ports and the prober of a function that reads the world through
  * another function: every read (DNS records, a database, its replica lag, an
- * Auto Scaling group, a probe round) is sent over `transport` to the function
+ * Auto Scaling group, a database's security-group rules, a probe round) is sent over `transport` to the function
  * that holds the SDK clients and the read permissions (on AWS, the `reader`
  * function, src/handlers/reader.ts), and every change is refused here,
  * naming who makes it (`changes`): the function reading this way never acts.
@@ -48,8 +50,18 @@ export class RemoteReads {
       describeGroup: (ref: ComputeRef) => this.read<ComputeGroupState>({ op: 'compute.describeGroup', ref }),
       setCapacity: refuse('compute.setCapacity'),
     };
-    this.cloud = { dns, database, compute };
-    this.prober = { round: (targets: ProbeTarget[]) => this.read<ProbeResult[]>({ op: 'prober.round', targets }) };
+    const fence: NetworkFence = {
+      describe: (ref: DatabaseRef) => this.read<NetworkPathState>({ op: 'fence.describe', ref }),
+      revoke: refuse('fence.revoke'),
+      resetConnections: refuse('fence.resetConnections'),
+      reopen: refuse('fence.reopen'),
+    };
+    this.cloud = { dns, database, compute, fence };
+    this.prober = {
+      round: (targets: ProbeTarget[]) => this.read<ProbeResult[]>({ op: 'prober.round', targets }),
+      // The deadline is the configured one, applied by the reader: the caller names only the endpoint.
+      heartbeat: ({ url, expectRole }) => this.read<HeartbeatResult>({ op: 'prober.heartbeat', url, ...(expectRole ? { expectRole } : {}) }),
+    };
   }
 
   private read<T>(call: ReadCall): Promise<T> {

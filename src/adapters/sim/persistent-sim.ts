@@ -6,6 +6,7 @@ import type { SimCall, SimDelays } from './sim-cloud.js';
 import type { SimComputeSnapshot } from './sim-compute.js';
 import type { SimDatabaseSnapshot } from './sim-database.js';
 import type { SimDnsSnapshot } from './sim-dns.js';
+import type { SimNetworkFenceSnapshot } from './sim-network-fence.js';
 import { createSimProviders, type SimProviders } from './sim-providers.js';
 
 /** The snapshot of the whole simulated world, in `sim-state.json`. */
@@ -24,6 +25,8 @@ export interface SimWorldSnapshot {
   database: SimDatabaseSnapshot;
   compute: SimComputeSnapshot;
   dns: SimDnsSnapshot;
+  /** The databases' security groups whose rules a fence changed; absent in snapshots from before fences (every rule open). */
+  fence?: SimNetworkFenceSnapshot;
   /**
    * The call this snapshot is the result of. The snapshot is written before
    * the call's log line, so a kill between the two writes loses no logged
@@ -47,7 +50,7 @@ export interface PersistentSimOptions {
 
 /** A JSON-safe copy of the whole world (every service's state, not availability or faults). */
 export function snapshotSimWorld(sim: SimProviders, lastCall?: SimCall): SimWorldSnapshot {
-  const snapshot: SimWorldSnapshot = { version: 1, database: sim.database.snapshot(), compute: sim.compute.snapshot(), dns: sim.dns.snapshot() };
+  const snapshot: SimWorldSnapshot = { version: 1, database: sim.database.snapshot(), compute: sim.compute.snapshot(), dns: sim.dns.snapshot(), fence: sim.fence.snapshot() };
   if (lastCall) snapshot.lastCall = lastCall;
   return snapshot;
 }
@@ -57,6 +60,7 @@ export function restoreSimWorld(sim: SimProviders, snapshot: SimWorldSnapshot): 
   sim.database.restore(snapshot.database);
   sim.compute.restore(snapshot.compute);
   sim.dns.restore(snapshot.dns);
+  sim.fence.restore(snapshot.fence ?? { groups: [], nextRule: 1 });
 }
 
 /**

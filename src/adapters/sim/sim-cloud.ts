@@ -20,7 +20,7 @@ export const DEFAULT_SIM_DELAYS: SimDelays = { promoteMs: 5_000, replicaCreateMs
 export interface SimCall {
   seq: number;
   at: number;
-  service: 'route53' | 'rds' | 'autoscaling' | 'cloudwatch';
+  service: 'route53' | 'rds' | 'autoscaling' | 'cloudwatch' | 'ec2';
   /** The AWS operation it stands for, e.g. PromoteReadReplica. */
   operation: string;
   region?: string;

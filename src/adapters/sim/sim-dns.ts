@@ -1,7 +1,16 @@
-import { ConflictError, PermanentError } from '../../errors/errors.js';
+import { ConflictError, PermanentError, TransientError } from '../../errors/errors.js';
 import type { DnsChange, DnsChangeStatus, DnsProvider, DnsRecordSet } from '../../ports/dns-provider.js';
-import { sameKey, sameRecord } from '../../dns/record-switch.js';
+import { sameKey, sameStoredRecord } from '../../dns/record-switch.js';
+import { canonicalName } from '../../dns/targets.js';
 import type { SimCloud } from './sim-cloud.js';
+
+/**
+ * What happens to a change batch whose answer is lost on the way back (a
+ * reset connection): `applied`, Route 53 had applied it; `lands-late`, it
+ * was still being processed, so reads do not show it yet, and it lands
+ * before the next change batch to the zone is processed.
+ */
+export type LostChangeAnswer = 'applied' | 'lands-late';
 
 /** Everything a SimDns holds, JSON-safe: zones in order, changes with their submission time, the change counter. */
 export interface SimDnsSnapshot {
@@ -14,55 +23,86 @@ export interface SimDnsSnapshot {
  * Simulated Route 53 with its change-batch semantics: a batch applies
  * atomically or not at all; a DELETE must match the existing record exactly
  * and a CREATE must not find one (InvalidChangeBatch otherwise, reported as
- * a conflict); a change is PENDING until it has propagated, then INSYNC.
+ * a conflict, with Route 53's messages: "... but it was not found", "... but
+ * the values provided do not match the current values", "... but it already
+ * exists"); a change is PENDING until it has propagated, then INSYNC. Names
+ * and alias targets are stored as Route 53 stores them: lower case, with the
+ * trailing dot. `loseNextChangeAnswer` injects the lost answer of a batch
+ * that did apply, the case in which a repeat is refused as already done.
  */
 export class SimDns implements DnsProvider {
   private readonly zones = new Map<string, DnsRecordSet[]>();
   private readonly changes = new Map<string, number>();
   private nextChange = 1;
+  private lostAnswers: LostChangeAnswer[] = [];
+  /** Batches still being processed (`lands-late`), per zone, in order. */
+  private readonly landing = new Map<string, DnsChange[][]>();
 
   constructor(private readonly cloud: SimCloud) {}
 
   /** Create a zone with records (for seeding the world). */
   seed(hostedZoneId: string, records: DnsRecordSet[]): void {
     const zone = this.zones.get(hostedZoneId) ?? [];
-    zone.push(...records.map((r) => structuredClone(r)));
+    zone.push(...records.map(stored));
     this.zones.set(hostedZoneId, zone);
   }
 
+  /** The next ChangeResourceRecordSets takes effect (now, or `lands-late`) but its caller hears a reset connection. */
+  loseNextChangeAnswer(what: LostChangeAnswer = 'applied'): void {
+    this.lostAnswers.push(what);
+  }
+
   async listRecords(hostedZoneId: string, name: string): Promise<DnsRecordSet[]> {
+    const wanted = canonicalName(name);
     return this.cloud.call('route53', 'ListResourceRecordSets', undefined, `${hostedZoneId}/${name}`, () =>
       this.zone(hostedZoneId)
-        .filter((r) => r.name === name)
+        .filter((r) => r.name === wanted)
         .map((r) => structuredClone(r)),
     );
   }
 
   async changeRecords(hostedZoneId: string, changes: DnsChange[], _comment: string): Promise<{ changeId: string; status: DnsChangeStatus }> {
-    return this.cloud.call('route53', 'ChangeResourceRecordSets', undefined, hostedZoneId, () => {
+    let lost: LostChangeAnswer | undefined;
+    const result = await this.cloud.call('route53', 'ChangeResourceRecordSets', undefined, hostedZoneId, () => {
       // Route 53's ChangeBatch needs at least one change.
       if (changes.length === 0) throw new PermanentError('InvalidInput: Invalid request: Expected at least one change in the ChangeBatch');
-      const next = this.zone(hostedZoneId).map((r) => structuredClone(r));
-      for (const change of changes) {
-        const at = next.findIndex((r) => sameKey(r, change.record));
-        if (change.action === 'DELETE') {
-          if (at < 0 || !sameRecord(next[at]!, change.record)) {
-            throw new ConflictError(`InvalidChangeBatch: Tried to delete resource record set [name='${change.record.name}', type='${change.record.type}'] but the values provided do not match the current values`);
-          }
-          next.splice(at, 1);
-        } else if (change.action === 'CREATE') {
-          if (at >= 0) throw new ConflictError(`InvalidChangeBatch: Tried to create resource record set [name='${change.record.name}', type='${change.record.type}'] but it already exists`);
-          next.push(structuredClone(change.record));
-        } else {
-          if (at >= 0) next.splice(at, 1);
-          next.push(structuredClone(change.record));
-        }
-      }
-      this.zones.set(hostedZoneId, next);
+      // A batch still in processing lands before this one is looked at (it was accepted: it cannot fail now).
+      for (const batch of this.landing.get(hostedZoneId)?.splice(0) ?? []) this.zones.set(hostedZoneId, this.applied(hostedZoneId, batch));
+      const next = this.applied(hostedZoneId, changes);
+      // Only a batch that was accepted can lose its answer: a refused one is answered as refused.
+      lost = this.lostAnswers.shift();
+      if (lost === 'lands-late') this.landing.set(hostedZoneId, [...(this.landing.get(hostedZoneId) ?? []), changes]);
+      else this.zones.set(hostedZoneId, next);
       const changeId = `/change/C${String(this.nextChange++).padStart(12, '0')}`;
       this.changes.set(changeId, this.cloud.clock.now());
       return { changeId, status: 'PENDING' as const };
     });
+    if (lost) throw new TransientError('ChangeResourceRecordSets: ECONNRESET: the connection was reset before the answer arrived (simulated)');
+    return result;
+  }
+
+  /** The zone's records after `changes`, or the InvalidChangeBatch conflict that refuses them all, listing every problem as Route 53 does. */
+  private applied(hostedZoneId: string, changes: DnsChange[]): DnsRecordSet[] {
+    const next = this.zone(hostedZoneId).map((r) => structuredClone(r));
+    const problems: string[] = [];
+    for (const change of changes) {
+      const record = stored(change.record);
+      const at = next.findIndex((r) => sameKey(r, record));
+      const which = `[name='${record.name}', type='${record.type}'${record.setIdentifier !== undefined ? `, set-identifier='${record.setIdentifier}'` : ''}]`;
+      if (change.action === 'DELETE') {
+        if (at < 0) problems.push(`Tried to delete resource record set ${which} but it was not found`);
+        else if (!sameStoredRecord(next[at]!, record)) problems.push(`Tried to delete resource record set ${which} but the values provided do not match the current values`);
+        else next.splice(at, 1);
+      } else if (change.action === 'CREATE') {
+        if (at >= 0) problems.push(`Tried to create resource record set ${which} but it already exists`);
+        else next.push(record);
+      } else {
+        if (at >= 0) next.splice(at, 1);
+        next.push(record);
+      }
+    }
+    if (problems.length > 0) throw new ConflictError(`ChangeResourceRecordSets: InvalidChangeBatch: [${problems.join(', ')}]`);
+    return next;
   }
 
   async getChange(changeId: string): Promise<DnsChangeStatus> {
@@ -96,4 +136,12 @@ export class SimDns implements DnsProvider {
     if (!zone) throw new PermanentError(`NoSuchHostedZone: No hosted zone found with ID: ${hostedZoneId}`);
     return zone;
   }
+}
+
+/** A record set as Route 53 stores it: its name and alias target in lower case with the trailing dot. */
+function stored(record: DnsRecordSet): DnsRecordSet {
+  const copy = structuredClone(record);
+  copy.name = canonicalName(copy.name);
+  if (copy.alias) copy.alias.dnsName = canonicalName(copy.alias.dnsName);
+  return copy;
 }

@@ -7,13 +7,15 @@ import { type CallSink, DEFAULT_SIM_DELAYS, type SimCall, SimCloud, type SimDela
 import { SimCompute } from './sim-compute.js';
 import { SimDatabase } from './sim-database.js';
 import { SimDns } from './sim-dns.js';
+import { SimNetworkFence } from './sim-network-fence.js';
 
-/** The simulated cloud with its three services, seeded or not. */
+/** The simulated cloud with its services, seeded or not. */
 export interface SimProviders extends CloudProviders {
   cloud: SimCloud;
   dns: SimDns;
   database: SimDatabase;
   compute: SimCompute;
+  fence: SimNetworkFence;
 }
 
 /** Build the simulated cloud's services over one shared core; `onCommitted` becomes `cloud.onCommitted`. */
@@ -26,7 +28,11 @@ export function createSimProviders(options: {
 }): SimProviders {
   const cloud = new SimCloud(options.clock, { ...DEFAULT_SIM_DELAYS, ...options.delays }, options.random, options.sink);
   if (options.onCommitted) cloud.onCommitted = options.onCommitted;
-  return { cloud, dns: new SimDns(cloud), database: new SimDatabase(cloud), compute: new SimCompute(cloud) };
+  const database = new SimDatabase(cloud);
+  const fence = new SimNetworkFence(cloud, database);
+  // Renames reboot an instance: the network's open connections to it end.
+  database.observer = fence;
+  return { cloud, dns: new SimDns(cloud), database, compute: new SimCompute(cloud), fence };
 }
 
 /**

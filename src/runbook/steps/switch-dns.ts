@@ -54,7 +54,8 @@ export function switchDns(options: { id: string; title: string; side: Side; time
       await applySwitch(ctx, otherSide(options.side));
     },
     async verify(ctx, acted) {
-      // Without a change id (a resumed run), the records themselves are the evidence.
+      // Without a change id (a resumed run, or an act whose answer was lost and whose repeat Route 53 refused as
+      // already applied: see actOnce), the records themselves are the evidence; Route 53 has no call that finds a change by its batch.
       if (typeof acted?.['changeId'] !== 'string') return (await observe(ctx)).done;
       return (await ctx.cloud.dns.getChange(acted['changeId'])) === 'INSYNC';
     },

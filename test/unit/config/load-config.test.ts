@@ -83,7 +83,7 @@ describe('examples/failover.yaml', () => {
       availabilityTargetPercent: 99.95,
     });
     expect(shop.regions[1]!.database).toEqual({ engine: 'rds', region: 'eu-west-1', instanceId: 'shop-db-euw1' });
-    expect(shop.regions[0]!.compute).toEqual({ autoScalingGroup: 'shop-web-use1', standbyCapacity: 1, activeCapacity: 4 });
+    expect(shop.regions[0]!.compute).toEqual({ autoScalingGroup: 'shop-web-use1', standbyCapacity: 1, activeCapacity: 4, minShareBeforeDns: 0.9, standbyMinSize: 1 });
   });
 
   it('fills in defaults: probe method GET, record name fully qualified lower case', async () => {
@@ -219,7 +219,7 @@ describe('schema problems', () => {
 
   it('an unknown field with no near miss lists the known fields', () => {
     const issues = issuesOf(() => parseConfig(`colour: blue\n${text}`));
-    expect(issues).toEqual([{ path: 'colour', message: 'is not a known field (known fields: provider, vantage, probeConcurrency, endpoints, witness, notifications, api, simulation, applications)' }]);
+    expect(issues).toEqual([{ path: 'colour', message: 'is not a known field (known fields: provider, vantage, probeConcurrency, endpoints, route53, witness, notifications, api, simulation, applications)' }]);
   });
 
   it('every unknown field of one object is reported, not only the first', () => {
@@ -394,6 +394,16 @@ describe('semantic checks', () => {
     expect(issues).toEqual([{ path: 'applications[0].regions[1].compute.activeCapacity', message: 'must be at least standbyCapacity (5)' }]);
   });
 
+  it('checks the capacity options: a share from 0 to 1, standby bounds around the standby capacity', () => {
+    const compute = (extra: Record<string, unknown>) => ({ compute: { autoScalingGroup: 'g', standbyCapacity: 2, activeCapacity: 10, ...extra } });
+    const check = (extra: Record<string, unknown>) => issuesOf(() => validateConfig(minimal([app('shop', [region('us-east-1', 1), region('eu-west-1', 2, compute(extra))])])));
+    expect(check({ minShareBeforeDns: 1.5 })).toEqual([{ path: 'applications[0].regions[1].compute.minShareBeforeDns', message: 'must be a number from 0 to 1' }]);
+    expect(check({ standbyMinSize: 3 })).toEqual([{ path: 'applications[0].regions[1].compute.standbyMinSize', message: 'must be at most standbyCapacity (2): Auto Scaling keeps the desired capacity within MinSize and MaxSize' }]);
+    expect(check({ standbyMaxSize: 1 })).toEqual([{ path: 'applications[0].regions[1].compute.standbyMaxSize', message: 'must be at least standbyCapacity (2): Auto Scaling keeps the desired capacity within MinSize and MaxSize' }]);
+    const ok = validateConfig(minimal([app('shop', [region('us-east-1', 1), region('eu-west-1', 2, compute({ minShareBeforeDns: 0.75, standbyMinSize: 0, standbyMaxSize: 4 }))])]));
+    expect(ok.applications[0]!.regions[1]!.compute).toEqual({ autoScalingGroup: 'g', standbyCapacity: 2, activeCapacity: 10, minShareBeforeDns: 0.75, standbyMinSize: 0, standbyMaxSize: 4 });
+  });
+
   it('accepts an active capacity equal to the standby capacity', () => {
     expect(() => validateConfig(minimal([app('shop', [region('us-east-1', 1), region('eu-west-1', 2, { compute: { autoScalingGroup: 'g', standbyCapacity: 2, activeCapacity: 2 } })])]))).not.toThrow();
   });
@@ -485,7 +495,7 @@ describe('schema/failover.schema.json', () => {
     expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema['type']).toBe('object');
     expect(schema['required']).toEqual(['applications']);
-    expect(Object.keys(schema['properties'] as object)).toEqual(['provider', 'vantage', 'probeConcurrency', 'endpoints', 'witness', 'notifications', 'api', 'simulation', 'applications']);
+    expect(Object.keys(schema['properties'] as object)).toEqual(['provider', 'vantage', 'probeConcurrency', 'endpoints', 'route53', 'witness', 'notifications', 'api', 'simulation', 'applications']);
   });
 });
 

@@ -60,13 +60,13 @@ describe('the Lambda bundles', () => {
   it('carry the SDK clients of their role: the API only its table and Lambda (runs to the worker, reads to the reader)', () => {
     expect(clients('probe')).toEqual(['dynamodb', 'lambda', 'route-53', 'sns']);
     expect(clients('api')).toEqual(['dynamodb', 'lambda']);
-    expect(clients('runbook')).toEqual(['auto-scaling', 'cloudwatch', 'dynamodb', 'rds', 'route-53']);
+    expect(clients('runbook')).toEqual(['auto-scaling', 'cloudwatch', 'dynamodb', 'ec2', 'rds', 'route-53']);
     // The reader has no table and invokes nothing.
-    expect(clients('reader')).toEqual(['auto-scaling', 'cloudwatch', 'rds', 'route-53']);
+    expect(clients('reader')).toEqual(['auto-scaling', 'cloudwatch', 'ec2', 'rds', 'route-53']);
   });
 
   it('keep the prober and the cloud adapters out of the API: it reads through the reader', () => {
-    expect(has('api', /node_modules\/undici\/|src\/probes\/http-prober\.ts|src\/adapters\/aws\/(route53|rds|aurora|autoscaling|replica-lag|cloud-clients|aws-providers)/)).toEqual([]);
+    expect(has('api', /node_modules\/undici\/|src\/probes\/http-prober\.ts|src\/adapters\/aws\/(route53|rds|aurora|autoscaling|replica-lag|ec2|cloud-clients|aws-providers)/)).toEqual([]);
     expect(has('api', /src\/adapters\/remote\/remote-reads\.ts|src\/adapters\/aws\/lambda-read-transport\.ts/)).toHaveLength(2);
     // Nothing but the reader answers reads, and it reads the cloud itself.
     expect(has('reader', /src\/adapters\/remote\/read-server\.ts|src\/probes\/http-prober\.ts/)).toHaveLength(2);

@@ -15,7 +15,8 @@ const SECONDARY: DatabaseRef = { engine: 'aurora-global', region: 'eu-west-1', g
 const PRIMARY_ARN = clusterArn('us-east-1', 'shop-use1');
 const SECONDARY_ARN = clusterArn('eu-west-1', 'shop-euw1');
 
-const clock: Clock = { now: () => NOW, sleep: async () => {} };
+// Time stands still: a deadline (calls to the region being left) never passes unless a test moves it.
+const clock: Clock = { now: () => NOW, sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))) };
 let clients: AwsClients;
 let db: RdsDatabase;
 let aws: AwsNock;
@@ -78,14 +79,22 @@ describe('RdsDatabase.describe (Aurora global)', () => {
     expect(aws.rds[1]?.params['DBClusterIdentifier']).toBe(SECONDARY_ARN);
   });
 
-  it('reads a cluster that is not a member of the global cluster as exists: false', async () => {
+  it('reads a cluster that is neither a member of the global cluster nor there as exists: false', async () => {
     aws.rdsOk('eu-west-1', 'DescribeGlobalClusters', describeGlobalClustersResult({ id: GLOBAL, members: [{ arn: PRIMARY_ARN, writer: true }] }));
+    aws.rdsError('eu-west-1', 'DescribeDBClusters', 404, 'DBClusterNotFoundFault', 'DBCluster shop-euw1 not found.');
     expect(await db.describe(SECONDARY)).toMatchObject({ exists: false });
-    expect(aws.rds.map((c) => c.params['Action'])).toEqual(['DescribeGlobalClusters']);
+    expect(aws.rds.map((c) => c.params['Action'])).toEqual(['DescribeGlobalClusters', 'DescribeDBClusters']);
   });
 
-  it('reads GlobalClusterNotFoundFault as exists: false', async () => {
+  it('reads a cluster detached from the global database (RemoveFromGlobalCluster) as a standalone writer', async () => {
+    aws.rdsOk('eu-west-1', 'DescribeGlobalClusters', describeGlobalClustersResult({ id: GLOBAL, members: [{ arn: PRIMARY_ARN, writer: true }] }));
+    aws.rdsOk('eu-west-1', 'DescribeDBClusters', describeDbClustersResult({ region: 'eu-west-1', id: 'shop-euw1', status: 'available' }));
+    expect(await db.describe(SECONDARY)).toEqual({ ref: SECONDARY, exists: true, role: 'writer', status: 'available' });
+  });
+
+  it('reads GlobalClusterNotFoundFault, and no such cluster, as exists: false', async () => {
     aws.rdsError('eu-west-1', 'DescribeGlobalClusters', 404, 'GlobalClusterNotFoundFault', `Global cluster ${GLOBAL} not found`);
+    aws.rdsError('eu-west-1', 'DescribeDBClusters', 404, 'DBClusterNotFoundFault', 'DBCluster shop-euw1 not found.');
     expect(await db.describe(SECONDARY)).toMatchObject({ exists: false });
   });
 
@@ -103,7 +112,7 @@ describe('RdsDatabase.describe (Aurora global)', () => {
 
   it('takes the member cluster own status when the global cluster is available', async () => {
     aws.rdsOk('eu-west-1', 'DescribeGlobalClusters', globalAnswer());
-    aws.rdsOk('eu-west-1', 'DescribeDBClusters', describeDbClustersResult({ region: 'eu-west-1', id: 'shop-euw1', status: 'backing-up' }));
+    aws.rdsOk('eu-west-1', 'DescribeDBClusters', describeDbClustersResult({ region: 'eu-west-1', id: 'shop-euw1', status: 'maintenance' }));
     expect((await db.describe(SECONDARY)).status).toBe('modifying');
   });
 
@@ -118,46 +127,50 @@ describe('RdsDatabase.describe (Aurora global)', () => {
 });
 
 describe('RdsDatabase.promote (Aurora global)', () => {
-  it('unplanned: resolves the ARN, then FailoverGlobalCluster with AllowDataLoss=true in the secondary region', async () => {
+  it('unplanned, the old primary not answering: FailoverGlobalCluster with AllowDataLoss=true in the secondary region', async () => {
+    aws.rdsOk('eu-west-1', 'DescribeGlobalClusters', globalAnswer());
     aws.rdsOk('eu-west-1', 'DescribeDBClusters', describeDbClustersResult({ region: 'eu-west-1', id: 'shop-euw1' }));
+    aws.rdsUnreachable('us-east-1', 'DescribeDBClusters');
     aws.rdsOk('eu-west-1', 'FailoverGlobalCluster', globalClusterResult(layout({ failoverState: 'pending' })));
-    await db.promote(SECONDARY, 'unplanned');
-    expect(aws.rds).toEqual([
+    const outcome = await db.promote(SECONDARY, 'unplanned');
+    expect(aws.rds.slice(0, 2)).toEqual([
+      { region: 'eu-west-1', params: { Action: 'DescribeGlobalClusters', Version: '2014-10-31', GlobalClusterIdentifier: GLOBAL } },
       { region: 'eu-west-1', params: { Action: 'DescribeDBClusters', Version: '2014-10-31', DBClusterIdentifier: 'shop-euw1' } },
-      {
-        region: 'eu-west-1',
-        params: { Action: 'FailoverGlobalCluster', Version: '2014-10-31', GlobalClusterIdentifier: GLOBAL, TargetDbClusterIdentifier: SECONDARY_ARN, AllowDataLoss: 'true' },
-      },
     ]);
+    expect(aws.rds.at(-1)).toEqual({
+      region: 'eu-west-1',
+      params: { Action: 'FailoverGlobalCluster', Version: '2014-10-31', GlobalClusterIdentifier: GLOBAL, TargetDbClusterIdentifier: SECONDARY_ARN, AllowDataLoss: 'true' },
+    });
+    // The run names where the lost writes will be, and that they expire.
+    expect(outcome).toMatchObject({ method: 'failover', lostWrites: expect.stringMatching(/rds:unplanned-global-failover-shop-use1-<time>.*expires with shop-use1's backup retention/) });
     aws.done();
-  });
-
-  it('unplanned: a ref that is already an ARN needs no lookup', async () => {
-    aws.rdsOk('eu-west-1', 'FailoverGlobalCluster', globalClusterResult(layout({ failoverState: 'pending' })));
-    await db.promote({ ...SECONDARY, clusterId: SECONDARY_ARN }, 'unplanned');
-    expect(aws.rds.map((c) => c.params['Action'])).toEqual(['FailoverGlobalCluster']);
-    expect(aws.rds[0]?.params['TargetDbClusterIdentifier']).toBe(SECONDARY_ARN);
   });
 
   it('planned: SwitchoverGlobalCluster with the target ARN, sent to the region of the current primary', async () => {
     aws.rdsOk('eu-west-1', 'DescribeGlobalClusters', globalAnswer());
+    aws.rdsOk('eu-west-1', 'DescribeDBClusters', describeDbClustersResult({ region: 'eu-west-1', id: 'shop-euw1' }));
     aws.rdsOk('us-east-1', 'SwitchoverGlobalCluster', globalClusterResult(layout({ failoverState: 'pending' })));
-    await db.promote(SECONDARY, 'planned');
-    expect(aws.rds).toEqual([
-      { region: 'eu-west-1', params: { Action: 'DescribeGlobalClusters', Version: '2014-10-31', GlobalClusterIdentifier: GLOBAL } },
-      { region: 'us-east-1', params: { Action: 'SwitchoverGlobalCluster', Version: '2014-10-31', GlobalClusterIdentifier: GLOBAL, TargetDbClusterIdentifier: SECONDARY_ARN } },
+    expect(await db.promote(SECONDARY, 'planned')).toEqual({ method: 'switchover' });
+    expect(aws.rds.map((c) => [c.region, c.params['Action']])).toEqual([
+      ['eu-west-1', 'DescribeGlobalClusters'],
+      ['eu-west-1', 'DescribeDBClusters'],
+      ['us-east-1', 'SwitchoverGlobalCluster'],
     ]);
+    expect(aws.rds[2]?.params).toEqual({ Action: 'SwitchoverGlobalCluster', Version: '2014-10-31', GlobalClusterIdentifier: GLOBAL, TargetDbClusterIdentifier: SECONDARY_ARN });
     aws.done();
   });
 
   it('planned: refuses to switch over to the cluster that already writes', async () => {
     aws.rdsOk('us-east-1', 'DescribeGlobalClusters', globalAnswer());
+    aws.rdsOk('us-east-1', 'DescribeDBClusters', describeDbClustersResult({ region: 'us-east-1', id: 'shop-use1' }));
     await expect(db.promote(PRIMARY, 'planned')).rejects.toBeInstanceOf(PermanentError);
-    expect(aws.rds.map((c) => c.params['Action'])).toEqual(['DescribeGlobalClusters']);
+    expect(aws.rds.map((c) => c.params['Action'])).toEqual(['DescribeGlobalClusters', 'DescribeDBClusters']);
   });
 
   it('turns InvalidGlobalClusterStateFault into a PermanentError', async () => {
+    aws.rdsOk('eu-west-1', 'DescribeGlobalClusters', globalAnswer());
     aws.rdsOk('eu-west-1', 'DescribeDBClusters', describeDbClustersResult({ region: 'eu-west-1', id: 'shop-euw1' }));
+    aws.rdsUnreachable('us-east-1', 'DescribeDBClusters');
     aws.rdsError('eu-west-1', 'FailoverGlobalCluster', 400, 'InvalidGlobalClusterStateFault', `Global cluster ${GLOBAL} is not in a valid state`);
     const err = await db.promote(SECONDARY, 'unplanned').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentError);
@@ -205,7 +218,14 @@ describe('RdsDatabase.replicaLag (Aurora global)', () => {
         { Id: 'lag1', Label: 'AuroraGlobalDBReplicationLag', Timestamps: [at(60_000)], Values: [90], StatusCode: 'Complete' },
       ],
     });
-    expect(await db.replicaLag(SECONDARY)).toEqual({ seconds: 1.5, at: at(60_000) * 1000, worstRecentSeconds: 1.5 });
+    expect(await db.replicaLag(SECONDARY)).toEqual({
+      seconds: 1.5,
+      at: at(60_000) * 1000,
+      worstRecentSeconds: 1.5,
+      points: [{ at: at(60_000) * 1000, seconds: 1.5 }],
+      periodSeconds: 60,
+      metric: 'AuroraGlobalDBRPOLag',
+    });
     const queries = aws.cloudWatch[0]?.body['MetricDataQueries'] as { MetricStat: { Metric: unknown } }[];
     expect(queries.map((q) => q.MetricStat.Metric)).toEqual([
       { Namespace: 'AWS/RDS', MetricName: 'AuroraGlobalDBRPOLag', Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'shop-euw1' }] },
@@ -222,7 +242,7 @@ describe('RdsDatabase.replicaLag (Aurora global)', () => {
         { Id: 'lag1', Timestamps: [at(60_000), at(120_000)], Values: [250, 4000], StatusCode: 'Complete' },
       ],
     });
-    expect(await db.replicaLag(SECONDARY)).toEqual({ seconds: 0.25, at: at(60_000) * 1000, worstRecentSeconds: 4 });
+    expect(await db.replicaLag(SECONDARY)).toMatchObject({ seconds: 0.25, at: at(60_000) * 1000, worstRecentSeconds: 4, metric: 'AuroraGlobalDBReplicationLag' });
   });
 
   it('uses the bare cluster identifier as the dimension when the ref names the cluster by ARN', async () => {

@@ -31,7 +31,9 @@ interface GroupXml {
   min: number;
   max: number;
   desired: number;
-  instances?: { id: string; state: string; health: string }[];
+  /** `weight`: the instance's WeightedCapacity, present only in groups with instance weights. */
+  instances?: { id: string; state: string; health: string; weight?: string }[];
+  suspended?: { name: string; reason: string }[];
 }
 
 function groupXml(g: GroupXml): string {
@@ -39,16 +41,19 @@ function groupXml(g: GroupXml): string {
     .map(
       (i) =>
         `<member><InstanceId>${i.id}</InstanceId><InstanceType>t3.micro</InstanceType><AvailabilityZone>${REGION}a</AvailabilityZone>` +
-        `<LifecycleState>${i.state}</LifecycleState><HealthStatus>${i.health}</HealthStatus><ProtectedFromScaleIn>false</ProtectedFromScaleIn></member>`,
+        `<LifecycleState>${i.state}</LifecycleState><HealthStatus>${i.health}</HealthStatus><ProtectedFromScaleIn>false</ProtectedFromScaleIn>` +
+        (i.weight !== undefined ? `<WeightedCapacity>${i.weight}</WeightedCapacity>` : '') +
+        `</member>`,
     )
     .join('');
+  const suspended = (g.suspended ?? []).map((p) => `<member><ProcessName>${p.name}</ProcessName><SuspensionReason>${p.reason}</SuspensionReason></member>`).join('');
   return (
     `<member><AutoScalingGroupName>${g.name}</AutoScalingGroupName>` +
     `<AutoScalingGroupARN>arn:aws:autoscaling:${REGION}:123456789012:autoScalingGroup:6f0d8a53-0000-4000-8000-000000000001:autoScalingGroupName/${g.name}</AutoScalingGroupARN>` +
     `<MinSize>${g.min}</MinSize><MaxSize>${g.max}</MaxSize><DesiredCapacity>${g.desired}</DesiredCapacity><DefaultCooldown>300</DefaultCooldown>` +
     `<AvailabilityZones><member>${REGION}a</member><member>${REGION}b</member></AvailabilityZones><HealthCheckType>ELB</HealthCheckType>` +
     `<HealthCheckGracePeriod>300</HealthCheckGracePeriod><CreatedTime>2026-03-01T09:00:00.000Z</CreatedTime>` +
-    `<Instances>${instances}</Instances><TerminationPolicies><member>Default</member></TerminationPolicies>` +
+    `<Instances>${instances}</Instances><SuspendedProcesses>${suspended}</SuspendedProcesses><TerminationPolicies><member>Default</member></TerminationPolicies>` +
     `<NewInstancesProtectedFromScaleIn>false</NewInstancesProtectedFromScaleIn></member>`
   );
 }
@@ -62,6 +67,10 @@ function describeXml(groups: GroupXml[], nextToken?: string): string {
     `</DescribeAutoScalingGroupsResponse>`
   );
 }
+
+const NO_ACTIVITIES =
+  `<DescribeScalingActivitiesResponse xmlns="${XMLNS}"><DescribeScalingActivitiesResult><Activities/></DescribeScalingActivitiesResult>` +
+  `<ResponseMetadata><RequestId>3c8a2b1e-0000-4000-8000-000000000003</RequestId></ResponseMetadata></DescribeScalingActivitiesResponse>`;
 
 const UPDATE_OK =
   `<UpdateAutoScalingGroupResponse xmlns="${XMLNS}"><ResponseMetadata><RequestId>3c8a2b1e-0000-4000-8000-000000000002</RequestId></ResponseMetadata>` +
@@ -126,6 +135,8 @@ describe('describeGroup', () => {
       { id: 'i-10', state: 'Warmed:Running', health: 'Healthy' },
     ];
     answer(200, describeXml([{ name: REF.groupName, min: 2, max: 12, desired: 6, instances }]));
+    // Four of six launching or in service: the group is short, so its activities are read for the reason (none failed here).
+    answer(200, NO_ACTIVITIES);
 
     const group = await compute.describeGroup(REF);
     expect(group).toEqual({
@@ -133,7 +144,8 @@ describe('describeGroup', () => {
       minSize: 2,
       maxSize: 12,
       desiredCapacity: 6,
-      instances: instances.map((i) => ({ id: i.id, lifecycleState: i.state, healthStatus: i.health })),
+      instances: instances.map((i) => ({ id: i.id, lifecycleState: i.state, healthStatus: i.health, weight: 1 })),
+      suspendedProcesses: [],
     });
     expect(serving(group)).toBe(1);
   });
@@ -157,7 +169,7 @@ describe('describeGroup', () => {
 
   it('maps a group without instances to an empty list', async () => {
     answer(200, describeXml([{ name: REF.groupName, min: 0, max: 4, desired: 0 }]));
-    expect(await compute.describeGroup(REF)).toEqual({ ref: REF, minSize: 0, maxSize: 4, desiredCapacity: 0, instances: [] });
+    expect(await compute.describeGroup(REF)).toEqual({ ref: REF, minSize: 0, maxSize: 4, desiredCapacity: 0, instances: [], suspendedProcesses: [] });
   });
 
   it('follows NextToken across pages until the group turns up', async () => {
@@ -275,6 +287,26 @@ describe('setCapacity', () => {
     const err = await compute.setCapacity(REF, 2).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentError);
     expect((err as Error).message).toContain(`no Auto Scaling group named ${REF.groupName} in region ${REGION}`);
+  });
+
+  it('sets MinSize and MaxSize as asked, in the same call, sending only the bounds that change', async () => {
+    answer(200, describeXml([{ ...GROUP, min: 1, max: 4, desired: 1 }]));
+    const update = answer(200, UPDATE_OK);
+    await compute.setCapacity(REF, 10, { minSize: 10, maxSize: 4 + 6 });
+    expect(update[0]?.params).toEqual({ ...UPDATE, DesiredCapacity: '10', MinSize: '10', MaxSize: '10' });
+
+    answer(200, describeXml([{ ...GROUP, min: 10, max: 12, desired: 10 }]));
+    const back = answer(200, UPDATE_OK);
+    await compute.setCapacity(REF, 1, { minSize: 1, maxSize: 12 });
+    expect(back[0]?.params).toEqual({ ...UPDATE, DesiredCapacity: '1', MinSize: '1' });
+  });
+
+  it('refuses bounds that do not hold the desired capacity, and changes nothing', async () => {
+    answer(200, describeXml([{ ...GROUP, min: 1, max: 4 }]));
+    const err = await compute.setCapacity(REF, 6, { minSize: 1, maxSize: 4 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PermanentError);
+    expect((err as Error).message).toContain('desired capacity 6 must lie within MinSize 1 and MaxSize 4');
+    await expect(compute.setCapacity(REF, 2, { minSize: -1 })).rejects.toThrow(/MinSize must be a whole number/);
   });
 
   it.each([-1, 1.5, Number.NaN])('rejects desired capacity %s without calling AWS', async (desired) => {

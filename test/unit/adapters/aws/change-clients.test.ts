@@ -18,11 +18,15 @@ describe('calls that change something go out once; reads keep the SDK retries', 
 
   it('does not re-send PromoteReadReplica after a 503 (AWS may have accepted it): one request, a transient error', async () => {
     const aws = new AwsNock();
+    // The promotion first reads the replica (and, bounded, its writer for the backup settings to restore).
+    aws.rdsOk('eu-west-1', 'DescribeDBInstances', describeDbInstancesResult(dbInstanceXml({ region: 'eu-west-1', id: 'shop-db-euw1', source: 'arn:aws:rds:us-east-1:123456789012:db:shop-db-use1' })));
+    aws.rdsOk('us-east-1', 'DescribeDBInstances', describeDbInstancesResult(dbInstanceXml({ region: 'us-east-1', id: 'shop-db-use1' })));
     aws.rdsError('eu-west-1', 'PromoteReadReplica', 503, 'ServiceUnavailable', 'try later');
     aws.rdsError('eu-west-1', 'PromoteReadReplica', 503, 'ServiceUnavailable', 'try later');
     const pool = clients();
     try {
-      await expect(new RdsDatabase(pool, { clock: { now: () => 0, sleep: async () => undefined } }).promote(REPLICA, 'unplanned')).rejects.toBeInstanceOf(TransientError);
+      const still = { now: () => 0, sleep: (_ms: number, signal?: AbortSignal) => new Promise<void>((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))) };
+      await expect(new RdsDatabase(pool, { clock: still }).promote(REPLICA, 'unplanned')).rejects.toBeInstanceOf(TransientError);
       expect(aws.rds.filter((c) => c.params['Action'] === 'PromoteReadReplica')).toHaveLength(1);
     } finally {
       pool.destroy();

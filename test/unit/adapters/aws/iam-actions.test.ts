@@ -34,14 +34,24 @@ describe('IAM actions of the AWS adapters (src/adapters/aws/iam-actions.ts)', ()
     // A command without a known IAM action needs a person to look it up (TransactWriteItems, for one, has none of its own).
     expect(unmapped, 'SDK commands with no entry in COMMAND_ACTIONS').toEqual([]);
     const declared: Record<string, string[]> = {};
-    for (const spec of [...IAM_ACTIONS, ...LOCAL_ONLY_IAM_ACTIONS]) declared[spec.adapter] = [...new Set([...(declared[spec.adapter] ?? []), spec.action])].sort();
+    // Permissions AWS checks on behalf of a call (a KMS grant, passing a role) have no command of their own.
+    const called = [...IAM_ACTIONS.filter((s) => s.requiredBy === undefined), ...LOCAL_ONLY_IAM_ACTIONS];
+    for (const spec of called) declared[spec.adapter] = [...new Set([...(declared[spec.adapter] ?? []), spec.action])].sort();
     expect(found).toEqual(declared);
+  });
+
+  it('ties every permission checked on behalf of a call to an action its adapter does call', () => {
+    const dependent = IAM_ACTIONS.filter((s) => s.requiredBy !== undefined);
+    expect(dependent.map((s) => s.action)).toEqual(expect.arrayContaining(['kms:CreateGrant', 'kms:DescribeKey', 'iam:PassRole', 'rds:AddTagsToResource']));
+    for (const spec of dependent) {
+      expect(IAM_ACTIONS.some((s) => s.adapter === spec.adapter && s.action === spec.requiredBy && s.requiredBy === undefined), `${spec.adapter} ${spec.action}`).toBe(true);
+    }
   });
 
   it('names each action once per adapter, in service:Action form, and never a wildcard', () => {
     const names = IAM_ACTIONS.map((s) => s.action);
     // An action two adapters call (lambda:InvokeFunction: the dispatcher and the read transport) has an entry for each, on its own resources.
-    const pairs = IAM_ACTIONS.map((s) => `${s.adapter} ${s.action}`);
+    const pairs = IAM_ACTIONS.filter((s) => s.requiredBy === undefined).map((s) => `${s.adapter} ${s.action}`);
     expect(new Set(pairs).size).toBe(pairs.length);
     for (const name of [...names, ...LOCAL_ONLY_IAM_ACTIONS.map((s) => s.action)]) expect(name).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/);
     expect(actionNames(IAM_ACTIONS).filter((a) => LOCAL_ONLY_IAM_ACTIONS.some((l) => l.action === a))).toEqual([]);

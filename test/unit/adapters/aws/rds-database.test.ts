@@ -14,7 +14,8 @@ const WRITER: DatabaseRef = { engine: 'rds', region: 'us-east-1', instanceId: 's
 const REPLICA: DatabaseRef = { engine: 'rds', region: 'eu-west-1', instanceId: 'shop-db-euw1' };
 const WRITER_ARN = 'arn:aws:rds:us-east-1:123456789012:db:shop-db-use1';
 
-const clock: Clock = { now: () => NOW, sleep: async () => {} };
+// Time stands still: a deadline (calls to the region being left) never passes unless a test moves it.
+const clock: Clock = { now: () => NOW, sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))) };
 let clients: AwsClients;
 let db: RdsDatabase;
 let aws: AwsNock;
@@ -40,14 +41,14 @@ describe('RdsDatabase.describe (RDS instances)', () => {
   it('sends DescribeDBInstances with the identifier to the ref region, and reads a writer', async () => {
     aws.rdsOk('us-east-1', 'DescribeDBInstances', describeDbInstancesResult(dbInstanceXml({ region: 'us-east-1', id: 'shop-db-use1' })));
     const state = await db.describe(WRITER);
-    expect(state).toEqual({ ref: WRITER, exists: true, role: 'writer', status: 'available' });
+    expect(state).toEqual({ ref: WRITER, exists: true, role: 'writer', status: 'available', multiAz: false });
     expect(aws.rds).toEqual([{ region: 'us-east-1', params: { Action: 'DescribeDBInstances', Version: '2014-10-31', DBInstanceIdentifier: 'shop-db-use1' } }]);
     aws.done();
   });
 
   it('reads a cross-region replica: replicaOf is the region of the source ARN', async () => {
     aws.rdsOk('eu-west-1', 'DescribeDBInstances', replicaAnswer());
-    expect(await db.describe(REPLICA)).toEqual({ ref: REPLICA, exists: true, role: 'replica', replicaOf: 'us-east-1', status: 'available' });
+    expect(await db.describe(REPLICA)).toEqual({ ref: REPLICA, exists: true, role: 'replica', replicaOf: 'us-east-1', status: 'available', multiAz: false });
   });
 
   it('reads a same-region replica: the source is a bare identifier, replicaOf is its own region', async () => {
@@ -67,12 +68,12 @@ describe('RdsDatabase.describe (RDS instances)', () => {
 
   it('counts an instance whose source is gone but that still reports read replication as promoting', async () => {
     aws.rdsOk('eu-west-1', 'DescribeDBInstances', replicaAnswer({ source: '', statusInfos: ['replicating'] }));
-    expect(await db.describe(REPLICA)).toEqual({ ref: REPLICA, exists: true, role: 'writer', status: 'promoting' });
+    expect(await db.describe(REPLICA)).toEqual({ ref: REPLICA, exists: true, role: 'writer', status: 'promoting', multiAz: false });
   });
 
   it.each([
     ['rebooting', 'modifying'],
-    ['backing-up', 'modifying'],
+    ['backing-up', 'backing-up'],
     ['creating', 'creating'],
     ['stopped', 'unavailable'],
     ['storage-optimization', 'available'],
@@ -125,13 +126,21 @@ describe('rdsStatus', () => {
 });
 
 describe('RdsDatabase.promote (RDS instances)', () => {
-  it.each(['planned', 'unplanned'] as const)('sends PromoteReadReplica with the identifier to the ref region (%s)', async (mode) => {
+  it.each(['planned', 'unplanned'] as const)('reads the replica and its writer, then sends PromoteReadReplica to the ref region (%s)', async (mode) => {
+    aws.rdsOk('eu-west-1', 'DescribeDBInstances', replicaAnswer());
+    aws.rdsOk('us-east-1', 'DescribeDBInstances', describeDbInstancesResult(dbInstanceXml({ region: 'us-east-1', id: 'shop-db-use1' })));
     aws.rdsOk('eu-west-1', 'PromoteReadReplica', dbInstanceXml({ region: 'eu-west-1', id: 'shop-db-euw1', status: 'modifying', source: WRITER_ARN }));
     await db.promote(REPLICA, mode);
-    expect(aws.rds).toEqual([{ region: 'eu-west-1', params: { Action: 'PromoteReadReplica', Version: '2014-10-31', DBInstanceIdentifier: 'shop-db-euw1' } }]);
+    expect(aws.rds.map((c) => [c.region, c.params['Action']])).toEqual([
+      ['eu-west-1', 'DescribeDBInstances'],
+      ['us-east-1', 'DescribeDBInstances'],
+      ['eu-west-1', 'PromoteReadReplica'],
+    ]);
+    expect(aws.rds[2]?.params).toEqual({ Action: 'PromoteReadReplica', Version: '2014-10-31', DBInstanceIdentifier: 'shop-db-euw1' });
   });
 
   it('turns InvalidDBInstanceState (not a read replica) into a PermanentError', async () => {
+    aws.rdsOk('us-east-1', 'DescribeDBInstances', describeDbInstancesResult(dbInstanceXml({ region: 'us-east-1', id: 'shop-db-use1' })));
     aws.rdsError('us-east-1', 'PromoteReadReplica', 400, 'InvalidDBInstanceState', 'DB Instance shop-db-use1 is not a read replica.');
     const err = await db.promote(WRITER, 'unplanned').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentError);
@@ -155,6 +164,9 @@ describe('RdsDatabase.createReplica (RDS instances)', () => {
       Version: '2014-10-31',
       DBInstanceIdentifier: 'shop-db-euw1',
       SourceDBInstanceIdentifier: WRITER_ARN,
+      // The writer's backup and Multi-AZ settings, for the replica's own promotion later.
+      'Tags.Tag.1.Key': 'failover-controller:writer-settings',
+      'Tags.Tag.1.Value': 'retention=0 multi-az=false',
     });
     // SourceRegion never travels: the SDK derives the source region from the ARN and signs a
     // CreateDBInstanceReadReplica for it, with DestinationRegion, as the PreSignedUrl.
@@ -169,14 +181,20 @@ describe('RdsDatabase.createReplica (RDS instances)', () => {
 
   it('names a same-region source by its identifier, as RDS requires, without a presigned URL', async () => {
     const sameRegion: DatabaseRef = { engine: 'rds', region: 'us-east-1', instanceId: 'shop-db-use1-replica' };
+    aws.rdsOk('us-east-1', 'DescribeDBInstances', describeDbInstancesResult(dbInstanceXml({ region: 'us-east-1', id: 'shop-db-use1' })));
     aws.rdsOk('us-east-1', 'CreateDBInstanceReadReplica', dbInstanceXml({ region: 'us-east-1', id: 'shop-db-use1-replica', status: 'creating', source: 'shop-db-use1' }));
     await db.createReplica(sameRegion, WRITER);
-    expect(aws.rds).toEqual([
-      {
-        region: 'us-east-1',
-        params: { Action: 'CreateDBInstanceReadReplica', Version: '2014-10-31', DBInstanceIdentifier: 'shop-db-use1-replica', SourceDBInstanceIdentifier: 'shop-db-use1' },
+    expect(aws.rds[1]).toEqual({
+      region: 'us-east-1',
+      params: {
+        Action: 'CreateDBInstanceReadReplica',
+        Version: '2014-10-31',
+        DBInstanceIdentifier: 'shop-db-use1-replica',
+        SourceDBInstanceIdentifier: 'shop-db-use1',
+        'Tags.Tag.1.Key': 'failover-controller:writer-settings',
+        'Tags.Tag.1.Value': 'retention=0 multi-az=false',
       },
-    ]);
+    });
   });
 
   it('turns DBInstanceAlreadyExists into a PermanentError', async () => {
@@ -241,7 +259,17 @@ describe('RdsDatabase.replicaLag (RDS instances)', () => {
       MetricDataResults: [{ Id: 'lag0', Label: 'ReplicaLag', Timestamps: [at(60_000), at(120_000)], Values: [3, 7], StatusCode: 'Complete' }],
       Messages: [],
     });
-    expect(await db.replicaLag(REPLICA)).toEqual({ seconds: 3, at: at(60_000) * 1000, worstRecentSeconds: 7 });
+    expect(await db.replicaLag(REPLICA)).toEqual({
+      seconds: 3,
+      at: at(60_000) * 1000,
+      worstRecentSeconds: 7,
+      points: [
+        { at: at(120_000) * 1000, seconds: 7 },
+        { at: at(60_000) * 1000, seconds: 3 },
+      ],
+      periodSeconds: 60,
+      metric: 'ReplicaLag',
+    });
 
     const [request] = aws.cloudWatch;
     expect(request?.headers['x-amz-target']).toBe('GraniteServiceVersion20100801.GetMetricData');
@@ -272,28 +300,33 @@ describe('RdsDatabase.replicaLag (RDS instances)', () => {
     expect(await db.replicaLag(REPLICA)).toBeUndefined();
   });
 
-  it('is unknown when ReplicaLag is -1 (replication not running)', async () => {
+  it('has no lag now when ReplicaLag is -1 (replication not running), and keeps the -1 as evidence', async () => {
     aws.rdsOk('eu-west-1', 'DescribeDBInstances', replicaAnswer());
     aws.getMetricData('eu-west-1', { MetricDataResults: [{ Id: 'lag0', Timestamps: [at(60_000)], Values: [-1], StatusCode: 'Complete' }] });
-    expect(await db.replicaLag(REPLICA)).toBeUndefined();
+    const lag = await db.replicaLag(REPLICA);
+    expect(lag).toEqual({ at: at(60_000) * 1000, points: [{ at: at(60_000) * 1000, seconds: -1 }], periodSeconds: 60, metric: 'ReplicaLag' });
+    expect(lag?.seconds).toBeUndefined();
   });
 
-  it('is unknown when the newest datapoint is older than lagMaxAgeMs (default 5 minutes)', async () => {
+  it('has no lag now when the newest datapoint is older than lagMaxAgeMs (default 5 minutes); the datapoint stays', async () => {
     aws.rdsOk('eu-west-1', 'DescribeDBInstances', replicaAnswer());
     aws.getMetricData('eu-west-1', { MetricDataResults: [{ Id: 'lag0', Timestamps: [at(6 * 60_000)], Values: [0], StatusCode: 'Complete' }] });
-    expect(await db.replicaLag(REPLICA)).toBeUndefined();
+    expect(await db.replicaLag(REPLICA)).toEqual({ at: at(6 * 60_000) * 1000, worstRecentSeconds: 0, points: [{ at: at(6 * 60_000) * 1000, seconds: 0 }], periodSeconds: 60, metric: 'ReplicaLag' });
 
     const patient = new RdsDatabase(clients, { clock, lagMaxAgeMs: 10 * 60_000 });
     aws.rdsOk('eu-west-1', 'DescribeDBInstances', replicaAnswer());
     aws.getMetricData('eu-west-1', { MetricDataResults: [{ Id: 'lag0', Timestamps: [at(6 * 60_000)], Values: [0], StatusCode: 'Complete' }] });
-    expect(await patient.replicaLag(REPLICA)).toEqual({ seconds: 0, at: at(6 * 60_000) * 1000, worstRecentSeconds: 0 });
+    expect(await patient.replicaLag(REPLICA)).toMatchObject({ seconds: 0, at: at(6 * 60_000) * 1000, worstRecentSeconds: 0 });
   });
 
   it('follows NextToken and takes the newest datapoint across pages', async () => {
     aws.rdsOk('eu-west-1', 'DescribeDBInstances', replicaAnswer());
     aws.getMetricData('eu-west-1', { MetricDataResults: [{ Id: 'lag0', Timestamps: [at(180_000)], Values: [9], StatusCode: 'PartialData' }], NextToken: 'page-2' });
     aws.getMetricData('eu-west-1', { MetricDataResults: [{ Id: 'lag0', Timestamps: [at(60_000), at(120_000)], Values: [2, 4], StatusCode: 'Complete' }] });
-    expect(await db.replicaLag(REPLICA)).toEqual({ seconds: 2, at: at(60_000) * 1000, worstRecentSeconds: 9 });
+    const lag = await db.replicaLag(REPLICA);
+    expect(lag).toMatchObject({ seconds: 2, at: at(60_000) * 1000, worstRecentSeconds: 9 });
+    // Every page's datapoints, oldest first.
+    expect(lag?.points.map((p) => p.seconds)).toEqual([9, 4, 2]);
     expect(aws.cloudWatch.map((c) => c.body['NextToken'])).toEqual([undefined, 'page-2']);
     expect(aws.cloudWatch[1]?.body['MetricDataQueries']).toEqual(aws.cloudWatch[0]?.body['MetricDataQueries']);
     aws.done();

@@ -61,7 +61,7 @@ describe('readServer: the reads of another function, on this one’s cloud ports
       },
       {
         ok: false,
-        error: { name: 'UserInputError', message: 'unknown read "dns.changeRecords" (one of dns.listRecords, database.describe, database.replicaLag, compute.describeGroup, prober.round)' },
+        error: { name: 'UserInputError', message: 'unknown read "dns.changeRecords" (one of dns.listRecords, database.describe, database.replicaLag, compute.describeGroup, fence.describe, prober.round, prober.heartbeat)' },
       },
     ]);
     expect(sim.cloud.calls.length).toBe(before);
@@ -84,6 +84,25 @@ describe('readServer: the reads of another function, on this one’s cloud ports
     const [ok] = await read({ op: 'prober.round', targets: [JSON.parse(JSON.stringify(target)) as ProbeTarget] });
     expect(ok).toMatchObject({ ok: true });
     expect(probed.at(-1)).toEqual([target]);
+  });
+
+  it('reads only configured replication endpoints, with their configured deadline', async () => {
+    const withHeartbeat: Config = structuredClone(config);
+    const region = withHeartbeat.applications[0]!.regions[1]!;
+    region.lag = { source: 'heartbeat', heartbeat: { url: 'http://127.0.0.1:9/replication', timeoutMs: 1500 } };
+    const asked: unknown[] = [];
+    const heartbeat = async (request: { url: string; timeoutMs: number }) => (asked.push(request), { ok: false as const, url: request.url, reason: 'test' });
+    const serveLag = readServer({ cloud: sim, prober: { round: async () => [], heartbeat } }, withHeartbeat);
+    const { results } = await serveLag({
+      source: 'failover-controller',
+      reads: [
+        { op: 'prober.heartbeat', url: 'http://169.254.169.254/latest/meta-data/' },
+        { op: 'prober.heartbeat', url: 'http://127.0.0.1:9/replication', expectRole: 'replica' },
+      ],
+    });
+    expect(results[0]).toMatchObject({ ok: false, error: { message: expect.stringContaining("replication endpoint http://169.254.169.254/latest/meta-data/: not in this stack's configuration") } });
+    expect(results[1]).toEqual({ ok: true, value: { ok: false, url: 'http://127.0.0.1:9/replication', reason: 'test' } });
+    expect(asked).toEqual([{ url: 'http://127.0.0.1:9/replication', timeoutMs: 1500, expectRole: 'replica' }]);
   });
 
   it('refuses an event that is not a read request', async () => {

@@ -29,6 +29,8 @@ describe('RemoteReads: the cloud ports and the prober read through another funct
         if (r.op === 'database.describe') return { ok: true, value: { ref: r.ref, exists: true, role: 'replica', status: 'available' } };
         if (r.op === 'database.replicaLag') return { ok: true };
         if (r.op === 'compute.describeGroup') return { ok: true, value: { ref: r.ref, minSize: 1, maxSize: 4, desiredCapacity: 1, instances: [] } };
+        if (r.op === 'fence.describe') return { ok: true, value: { ref: r.ref, exists: true, securityGroups: [], open: [] } };
+        if (r.op !== 'prober.round') return { ok: false, error: { name: 'Error', message: r.op } };
         return { ok: true, value: r.targets.map((t) => ({ url: t.url, ok: true, status: 200, latencyMs: 3, at: 1 })) };
       }),
     }));

@@ -112,16 +112,36 @@ describe('SimDatabase', () => {
     expect(await sim.database.describe(REPLICA)).toMatchObject({ role: 'writer', status: 'available' });
   });
 
-  it('names the AWS operation of each engine and mode', async () => {
+  it('names the AWS operation of each engine and mode: an unplanned Aurora promotion asks the old primary first, and fails over when it does not answer', async () => {
     const a = providers();
     const writer = aurora('us-east-1', 'shop-use1');
     const secondary = aurora('eu-west-1', 'shop-euw1');
     a.database.seed(writer, 'writer');
     a.database.seed(secondary, 'replica', writer);
     await a.database.describe(writer);
-    await a.database.promote(secondary, 'unplanned');
-    expect(a.cloud.calls.map((c) => c.operation)).toEqual(['DescribeDBClusters', 'FailoverGlobalCluster']);
+    a.cloud.setRegionAvailable('us-east-1', false);
+    expect(await a.database.promote(secondary, 'unplanned')).toMatchObject({ method: 'failover' });
+    expect(a.cloud.calls.map((c) => [c.operation, c.outcome])).toEqual([
+      ['DescribeDBClusters', 'ok'],
+      ['DescribeDBClusters', 'error'],
+      ['FailoverGlobalCluster', 'ok'],
+    ]);
     expect((await a.database.describe(secondary)).status).toBe('promoting');
+  });
+
+  it('an unplanned Aurora promotion while the old primary answers is a switchover: no data loss', async () => {
+    const a = providers();
+    const writer = aurora('us-east-1', 'shop-use1');
+    const secondary = aurora('eu-west-1', 'shop-euw1');
+    a.database.seed(writer, 'writer');
+    a.database.seed(secondary, 'replica', writer);
+    expect(await a.database.promote(secondary, 'unplanned')).toEqual({ method: 'switchover' });
+    expect(a.cloud.calls.map((c) => [c.operation, c.region])).toEqual([
+      ['DescribeDBClusters', 'us-east-1'],
+      ['SwitchoverGlobalCluster', 'us-east-1'],
+    ]);
+    t += DELAYS.promoteMs;
+    expect(await a.database.describe(writer)).toMatchObject({ role: 'replica', replicaOf: 'eu-west-1' });
   });
 
   it('an Aurora global planned switchover turns the old writer into a replica of the new one', async () => {
@@ -138,19 +158,23 @@ describe('SimDatabase', () => {
     expect(await a.database.describe(secondary)).toEqual({ ref: secondary, exists: true, role: 'writer', status: 'available' });
     expect(await a.database.describe(writer)).toEqual({ ref: writer, exists: true, role: 'replica', replicaOf: 'eu-west-1', status: 'available' });
     // The old writer now replicates, with a known lag.
-    expect(await a.database.replicaLag(writer)).toEqual({ seconds: 0, at: t, worstRecentSeconds: 0 });
+    expect(await a.database.replicaLag(writer)).toMatchObject({ seconds: 0, worstRecentSeconds: 0, metric: 'ReplicaLag' });
   });
 
-  it('an Aurora unplanned failover leaves the old writer a writer (it is detached, not demoted)', async () => {
+  it('an Aurora failover leaves the old writer alone while its region is down; once back, Aurora snapshots its volume and rebuilds it as a secondary', async () => {
     const a = providers();
     const writer = aurora('us-east-1', 'shop-use1');
     const secondary = aurora('eu-west-1', 'shop-euw1');
     a.database.seed(writer, 'writer');
     a.database.seed(secondary, 'replica', writer);
+    a.cloud.setRegionAvailable('us-east-1', false);
     await a.database.promote(secondary, 'unplanned');
     t += DELAYS.promoteMs;
-    expect((await a.database.describe(writer)).role).toBe('writer');
     expect((await a.database.describe(secondary)).role).toBe('writer');
+    expect(a.database.inspect(writer)?.role).toBe('writer');
+    a.cloud.setRegionAvailable('us-east-1', true);
+    expect(await a.database.describe(writer)).toMatchObject({ role: 'replica', replicaOf: 'eu-west-1', status: 'modifying' });
+    expect(await a.database.listLostWrites(writer)).toEqual([{ id: expect.stringMatching(/^rds:unplanned-global-failover-shop-use1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/) }]);
   });
 
   it('createReplica refuses an identifier that exists', async () => {
@@ -167,7 +191,7 @@ describe('SimDatabase', () => {
     expect((await sim.database.describe(third)).status).toBe('creating');
     t += 1;
     expect(await sim.database.describe(third)).toEqual({ ref: third, exists: true, role: 'replica', replicaOf: 'us-east-1', status: 'available' });
-    expect(await sim.database.replicaLag(third)).toEqual({ seconds: 0, at: t, worstRecentSeconds: 0 });
+    expect(await sim.database.replicaLag(third)).toMatchObject({ seconds: 0, worstRecentSeconds: 0 });
   });
 
   it('createReplica refuses a source that is not a writer, or whose region is down', async () => {
@@ -204,24 +228,31 @@ describe('SimDatabase', () => {
   it('replicas of a retired writer follow it under its new name', async () => {
     await sim.database.retire(WRITER, 'old');
     expect(await sim.database.describe(REPLICA)).toMatchObject({ role: 'replica', replicaOf: 'us-east-1' });
-    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 0, at: t, worstRecentSeconds: 0 });
+    expect(await sim.database.replicaLag(REPLICA)).toMatchObject({ seconds: 0, worstRecentSeconds: 0 });
   });
 
   it('retire of a database that does not exist is a PermanentError', async () => {
     await expect(sim.database.retire(rds('us-east-1', 'ghost'), 'old')).rejects.toThrow(PermanentError);
   });
 
-  it('replicaLag is fresh for a replica with a reachable writer, frozen at the outage while the writer\'s region is down, undefined for a writer', async () => {
-    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 0, at: T0, worstRecentSeconds: 0 });
+  it('replicaLag has a fresh lag for a replica with a reachable writer, -1 datapoints while the writer\'s region is down, and is undefined for a writer', async () => {
+    const fresh = await sim.database.replicaLag(REPLICA);
+    expect(fresh).toMatchObject({ seconds: 0, at: Math.floor(T0 / 1000) * 1000, worstRecentSeconds: 0, periodSeconds: 1, metric: 'ReplicaLag' });
+    // Ten minutes of one-second datapoints, the current one included.
+    expect(fresh?.points).toHaveLength(601);
     sim.cloud.setRegionAvailable('us-east-1', false);
     t += 30_000;
-    // No new samples since the outage: the last one is as old as the outage.
-    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 0, at: T0, worstRecentSeconds: 0 });
+    // The replica goes on publishing: -1 (replication not running) once its writer is unreachable; the datapoints before stay.
+    const during = await sim.database.replicaLag(REPLICA);
+    expect(during?.seconds).toBeUndefined();
+    expect(during?.points.filter((p) => p.at >= T0 + 1_000).every((p) => p.seconds === -1)).toBe(true);
+    expect(during?.points.filter((p) => p.at < T0 - 1_000).every((p) => p.seconds === 0)).toBe(true);
     sim.cloud.setRegionAvailable('us-east-1', true);
     t += 1_000;
     sim.database.setReplicationLag(4);
     sim.database.setReplicationLag(2);
-    expect(await sim.database.replicaLag(REPLICA)).toEqual({ seconds: 2, at: T0 + 31_000, worstRecentSeconds: 4 });
+    // Without a time, as if it had always been so.
+    expect(await sim.database.replicaLag(REPLICA)).toMatchObject({ seconds: 2, worstRecentSeconds: 2 });
     expect(await sim.database.replicaLag(WRITER)).toBeUndefined();
     expect(await sim.database.replicaLag(rds('eu-west-1', 'ghost'))).toBeUndefined();
   });

@@ -1,0 +1,14 @@
+import type { Config } from '../../config/types.js';
+import type { Clock } from '../../ports/clock.js';
+import { partitionOfRegions } from './partition.js';
+import type { Route53DnsOptions } from './route53-dns.js';
+
+/**
+ * The Route 53 adapter's options for a configuration: the partition its
+ * regions are in (Route 53's endpoint differs per partition) and this
+ * process's share of the account's request rate (`route53.requestsPerSecond`).
+ */
+export function route53Options(config: Config, clock: Clock): Route53DnsOptions {
+  const regions = config.applications.flatMap((app) => app.regions.map((r) => r.name));
+  return { clock, partition: partitionOfRegions(regions), requestsPerSecond: config.route53.requestsPerSecond };
+}

@@ -1,0 +1,80 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { MemoryStateStore } from '../../../../src/adapters/memory/memory-state-store.js';
+import { createSimProviders } from '../../../../src/adapters/sim/sim-providers.js';
+import { validateConfig } from '../../../../src/config/load-config.js';
+import type { DnsRecordSet } from '../../../../src/ports/dns-provider.js';
+import { pendingSteps, RunbookEngine } from '../../../../src/runbook/engine.js';
+import type { RunRecord } from '../../../../src/runbook/run.js';
+import { runbook } from '../../../../src/runbook/step.js';
+import { retireStaleWriter } from '../../../../src/runbook/steps/replica-steps.js';
+import { ManualClock } from '../../../support/manual-clock.js';
+
+const LB = { 'us-east-1': 'shop-use1-111.us-east-1.elb.amazonaws.com', 'eu-west-1': 'shop-euw1-222.eu-west-1.elb.amazonaws.com' } as const;
+const LB_ZONE = { 'us-east-1': 'Z35SXDOTRQ7X7K', 'eu-west-1': 'Z32O12XQLNTSW2' } as const;
+
+// The config names the load balancers as the ELB API reports them: without `dualstack.`.
+const app = validateConfig({
+  applications: [
+    {
+      name: 'shop',
+      regions: (['us-east-1', 'eu-west-1'] as const).map((name) => ({
+        name,
+        probes: [{ url: `https://${name}.shop.example.com/health` }],
+        database: { engine: 'rds', instanceId: `shop-db-${name}` },
+        compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
+        dns: { hostedZoneId: 'Z0SHOP', recordName: 'shop.example.com', type: 'A', alias: { dnsName: LB[name], hostedZoneId: LB_ZONE[name] } },
+      })),
+    },
+  ],
+}).applications[0]!;
+
+/** The alias as the Route 53 console writes it when an operator edits the record: `dualstack.` + the load balancer. */
+const consoleAlias = (region: keyof typeof LB): DnsRecordSet => ({
+  name: 'shop.example.com.',
+  type: 'A',
+  values: [],
+  alias: { dnsName: `dualstack.${LB[region]}.`, hostedZoneId: LB_ZONE[region], evaluateTargetHealth: false },
+});
+
+const book = runbook('failback-tail', 'Set the former standby writer aside', retireStaleWriter({ id: 'retire-standby-writer', title: 'Set the former standby writer aside', side: 'from' }));
+
+/**
+ * The tail of a failback in the simulated world: both databases are
+ * writers (eu-west-1 took over; us-east-1 was promoted back), and the step
+ * sets eu-west-1's aside. DNS is whatever `dns` says, as the console left it.
+ */
+async function retireStandbyWriter(dns: DnsRecordSet) {
+  const clock = new ManualClock();
+  const sim = createSimProviders({ clock, random: () => 0.5 });
+  sim.database.seed(app.regions[0]!.database, 'writer');
+  sim.database.seed(app.regions[1]!.database, 'writer');
+  sim.dns.seed('Z0SHOP', [dns]);
+  const store = new MemoryStateStore();
+  const engine = new RunbookEngine({ store, clock, log: pino({ level: 'silent' }), random: () => 0.5, retry: { attempts: 3, baseMs: 100, maxMs: 1_000 } });
+  const run: RunRecord = { id: 'run-failback-1', app: 'shop', kind: 'failback', runbook: book.name, from: 'eu-west-1', to: 'us-east-1', trigger: 'manual', reason: 'test', status: 'running', createdAt: clock.now(), steps: pendingSteps(book) };
+  let finished: RunRecord | undefined;
+  void engine.execute(run, book, { app, from: app.regions[1]!, to: app.regions[0]!, cloud: sim, prober: { round: async () => [] }, clock }).then((r) => (finished = r));
+  await clock.advanceUntil(() => finished !== undefined, { stepMs: 100, maxMs: 10 * 60_000 });
+  return { run: finished!, sim };
+}
+
+describe('retire-standby-writer in the simulated world, with a console-made dualstack. alias', () => {
+  it('refuses while DNS, in the console’s dualstack. form, still sends traffic to eu-west-1: the writer is left alone', async () => {
+    const { run, sim } = await retireStandbyWriter(consoleAlias('eu-west-1'));
+    expect(run.status).toBe('failed');
+    expect(run.steps[0]).toMatchObject({
+      status: 'failed',
+      message: `refusing to set aside rds:shop-db-eu-west-1 (eu-west-1): DNS sends the application's traffic to eu-west-1 (A alias dualstack.${LB['eu-west-1']}.); it is set aside only while DNS sends traffic to another region`,
+    });
+    expect(await sim.database.describe(app.regions[1]!.database)).toMatchObject({ exists: true, role: 'writer' });
+    // Reads only: nothing renamed, modified or deleted.
+    expect(sim.cloud.calls.filter((c) => c.service === 'rds' && !c.operation.startsWith('Describe')).map((c) => c.operation)).toEqual([]);
+  });
+
+  it('sets it aside once DNS, in the same form, names us-east-1', async () => {
+    const { run, sim } = await retireStandbyWriter(consoleAlias('us-east-1'));
+    expect(run.status, run.error).toBe('succeeded');
+    expect(await sim.database.describe(app.regions[1]!.database)).toMatchObject({ exists: false });
+  });
+});
