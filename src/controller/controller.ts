@@ -21,6 +21,7 @@ import type { FaultInjector } from '../ports/fault-injector.js';
 import { findApp, findRegion } from './app-lookup.js';
 import { failoverRefusal } from './failover-target.js';
 import { NotificationOutbox } from './notification-outbox.js';
+import { FailoverLeftovers } from './failover-leftovers.js';
 import { PendingFences } from './pending-fences.js';
 import { lastFailoverFromRuns, latest, takeUpOutcome } from './run-outcome.js';
 import { retryingProviders } from '../runbook/retrying-providers.js';
@@ -85,6 +86,8 @@ export class Controller {
   readonly drills: DrillConductor;
   /** Network fences a failover left pending (its old region did not answer): tried again every tick. */
   private readonly fences: PendingFences;
+  /** What failovers leave to finish once the world allows: Aurora's lost-writes snapshots, an RDS writer's Multi-AZ. */
+  private readonly leftovers: FailoverLeftovers;
 
   constructor(private readonly deps: ControllerDeps) {
     this.launcher = new RunLauncher({
@@ -102,6 +105,7 @@ export class Controller {
     this.signals = new RunSignals(deps);
     this.reads = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
     this.fences = new PendingFences({ config: deps.config, store: deps.store, cloud: this.reads, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
+    this.leftovers = new FailoverLeftovers({ config: deps.config, store: deps.store, cloud: this.reads, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
     this.notifications = new NotificationOutbox({ clock: deps.clock, log: deps.log, ...(deps.notifier ? { notifier: deps.notifier } : {}) });
     this.drills = new DrillConductor({
       store: deps.store,
@@ -194,9 +198,14 @@ export class Controller {
     return resumed;
   }
 
-  /** Try again the network fences failovers left pending (the Lambda worker, every invocation; the loop does it every tick). */
-  retryPendingFences(): Promise<void> {
-    return this.fences.retry();
+  /**
+   * What failovers leave to finish once their old region answers: the network
+   * fences left pending, and Aurora's lost-writes snapshots to keep (the
+   * Lambda worker, every invocation; the loop does it every tick).
+   */
+  async finishLeftovers(): Promise<void> {
+    await this.fences.retry();
+    await this.leftovers.keep();
   }
 
   /** Wait for a run executing in this process (for the Lambda worker and tests). */
@@ -338,7 +347,7 @@ export class Controller {
     // After deciding: a drill sees this round's judgement and any run it started.
     await this.drills.advance();
     // In the background: a lost region's calls must not slow the round. Only where runs execute (the probe function may not touch EC2).
-    if (!this.deps.placement?.handoff) void this.fences.retry();
+    if (!this.deps.placement?.handoff) void this.finishLeftovers();
   }
 
   /** Book the round in the availability ledger. A failed write costs accounting, never a decision: it is logged. */

@@ -33,7 +33,7 @@ export interface RunbookSummary {
  * end, in which case the run pauses at a step boundary or between polls
  * and the next invocation continues it. While runs execute it keeps looking
  * for new ones, and it returns as soon as none is left, after one more try
- * at the network fences failovers left pending (pending-fences.ts).
+ * at what failovers left pending (pending-fences.ts, failover-leftovers.ts).
  *
  * serverless.yml keeps the worker to one concurrent execution: two workers
  * must never drive the same run side by side.
@@ -69,8 +69,8 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
     }
     await Promise.all(active.values());
     await controller.settled();
-    // Once no run holds them: the fences a failover left pending, while its old region did not answer.
-    await controller.retryPendingFences();
+    // Once no run holds them: what failovers left while their old region did not answer (fences, Aurora's lost writes).
+    await controller.finishLeftovers();
     const summary: RunbookSummary = { runs: [...outcomes].map(([id, run]) => ({ id, status: run?.status ?? 'unknown' })) };
     if (summary.runs.length > 0) log.info(summary, 'runbook invocation done');
     return summary;

@@ -1,10 +1,12 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { MemoryStateStore } from '../../src/adapters/memory/memory-state-store.js';
 import { createSimProviders, type SimProviders } from '../../src/adapters/sim/sim-providers.js';
 import { validateConfig } from '../../src/config/load-config.js';
-import type { AppConfig } from '../../src/config/types.js';
+import type { AppConfig, Config } from '../../src/config/types.js';
+import { FailoverLeftovers } from '../../src/controller/failover-leftovers.js';
 import { desiredRecords } from '../../src/dns/desired-records.js';
 import { ownerRecordName, ownerValue } from '../../src/dns/record-switch.js';
-import type { MemoryStateStore } from '../../src/adapters/memory/memory-state-store.js';
 import type { RunRecord } from '../../src/runbook/run.js';
 import { runbook } from '../../src/runbook/step.js';
 import { promoteDatabase } from '../../src/runbook/steps/promote-database.js';
@@ -98,6 +100,37 @@ describe('Aurora’s unplanned path (simulated world)', () => {
     expect(await sim.database.listLostWrites(USE1)).toEqual([{ id: lost[0]!.id, preservedAs: copy }]);
     // An Aurora secondary is not renamed: Aurora rebuilt it already.
     expect(sim.cloud.calls.filter((c) => c.operation === 'ModifyDBCluster')).toEqual([]);
+  });
+
+  it('no failback comes: the controller keeps the lost writes itself once the old region answers, and names the copy in the failover run', async () => {
+    const { clock, sim } = world();
+    sim.cloud.setRegionAvailable('us-east-1', false);
+    const { run } = await runDbSteps(failover, { app: shop, cloud: sim, clock });
+    expect(run.status, run.error).toBe('succeeded');
+    const store = new MemoryStateStore();
+    await store.putRun(run);
+    await store.advanceWriterEpoch({ app: 'shop', epoch: 1, writerRegion: 'eu-west-1', since: clock.now(), runId: run.id, reason: 'failover' });
+    const log = pino({ level: 'silent' });
+    const keeper = new FailoverLeftovers({ config: { applications: [shop] } as unknown as Config, store, cloud: sim, clock, log, everyMs: 60_000 });
+
+    // While us-east-1 is down there is no snapshot to read: nothing kept, nothing thrown, the run untouched.
+    await keeper.keep();
+    expect(sim.cloud.calls.filter((c) => c.operation === 'CopyDBClusterSnapshot')).toEqual([]);
+
+    sim.cloud.setRegionAvailable('us-east-1', true);
+    await clock.advance(60 * 60_000);
+    const [lost] = await sim.database.listLostWrites(USE1);
+    expect(lost?.preservedAs).toBeUndefined();
+    await keeper.keep();
+    const copy = `shop-us-east-1-lost-writes-${lost!.id.slice('rds:unplanned-global-failover-shop-us-east-1-'.length)}`;
+    expect(await sim.database.listLostWrites(USE1)).toEqual([{ id: lost!.id, preservedAs: copy }]);
+    const promote = (await store.getRun(run.id))!.steps.find((s) => s.id === 'promote-standby-database')!;
+    expect(promote.message).toContain(`lost writes ${lost!.id} kept as ${copy} (seen to by the controller after the run)`);
+
+    // Kept once: the next look finds the copy.
+    await clock.advance(60_000);
+    await keeper.keep();
+    expect(sim.cloud.succeeded('CopyDBClusterSnapshot')).toHaveLength(1);
   });
 
   it('engine versions differ: the plan says so, the run asks at the gate, and an approved detach makes the standby a standalone writer', async () => {

@@ -1,8 +1,38 @@
 import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { AwsClients } from '../../src/adapters/aws/aws-clients.js';
+import type { Clock } from '../../src/ports/clock.js';
 
 const RDS_XMLNS = 'http://rds.amazonaws.com/doc/2014-10-31/';
 const AUTOSCALING_XMLNS = 'http://autoscaling.amazonaws.com/doc/2011-01-01/';
 const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+
+/** Time that stands still: a deadline passes only when its call fails (a refused connection), never by waiting. */
+export const STILL_CLOCK: Clock = {
+  now: () => Date.UTC(2026, 10, 24, 12),
+  sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))),
+};
+
+/**
+ * For a test file of AWS adapters over nock: no real network in the file,
+ * and per test fresh clients (test credentials, one attempt, so every
+ * request is one the test scripted) and a fresh {@link AwsNock}, with
+ * every interceptor cleared after it. Read the fields inside the tests.
+ */
+export function useAwsNock(): { clients: AwsClients; aws: AwsNock } {
+  const current = {} as { clients: AwsClients; aws: AwsNock };
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  beforeEach(() => {
+    current.clients = new AwsClients({ credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
+    current.aws = new AwsNock();
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    current.clients.destroy();
+  });
+  return current;
+}
 
 /** One request nock answered: the region it went to, and its form parameters (RDS) or JSON body (CloudWatch). */
 export interface CapturedRds {
@@ -32,36 +62,12 @@ export class AwsNock {
 
   /** Answer the next RDS request to `region` with `Action`'s result XML (`result` is the inside of <ActionResult>). */
   rdsOk(region: string, action: string, result: string): this {
-    nock(`https://rds.${region}.amazonaws.com`)
-      .post('/', (body) => formOf(body)['Action'] === action)
-      .reply((_uri, body) => {
-        this.rds.push({ region, params: formOf(body) });
-        const id = this.nextId();
-        return [
-          200,
-          `<?xml version="1.0"?>\n<${action}Response xmlns="${RDS_XMLNS}"><${action}Result>${result}</${action}Result>` +
-            `<ResponseMetadata><RequestId>${id}</RequestId></ResponseMetadata></${action}Response>`,
-          { 'content-type': 'text/xml', 'x-amzn-requestid': id },
-        ];
-      });
-    return this;
+    return this.query('rds', region, action, 200, awsQueryOk(RDS_XMLNS, action, result));
   }
 
   /** Answer the next RDS `action` request to `region` with an awsQuery ErrorResponse. */
   rdsError(region: string, action: string, status: number, code: string, message: string): this {
-    nock(`https://rds.${region}.amazonaws.com`)
-      .post('/', (body) => formOf(body)['Action'] === action)
-      .reply((_uri, body) => {
-        this.rds.push({ region, params: formOf(body) });
-        const id = this.nextId();
-        return [
-          status,
-          `<?xml version="1.0"?>\n<ErrorResponse xmlns="${RDS_XMLNS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
-            `<Code>${code}</Code><Message>${message}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`,
-          { 'content-type': 'text/xml', 'x-amzn-requestid': id },
-        ];
-      });
-    return this;
+    return this.query('rds', region, action, status, awsQueryError(RDS_XMLNS, status, code, message));
   }
 
   /** The next RDS `action` request to `region` finds nobody (connection refused): a region that does not answer. */
@@ -103,65 +109,22 @@ export class AwsNock {
 
   /** Answer the next Auto Scaling `action` request to `region`; `result` is the inside of <ActionResult> ('' for an action without one). */
   autoScalingOk(region: string, action: string, result: string): this {
-    nock(`https://autoscaling.${region}.amazonaws.com`)
-      .post('/', (body) => formOf(body)['Action'] === action)
-      .reply((_uri, body) => {
-        this.autoScaling.push({ region, params: formOf(body) });
-        const id = this.nextId();
-        return [
-          200,
-          `<?xml version="1.0"?>\n<${action}Response xmlns="${AUTOSCALING_XMLNS}">` +
-            (result === '' ? '' : `<${action}Result>${result}</${action}Result>`) +
-            `<ResponseMetadata><RequestId>${id}</RequestId></ResponseMetadata></${action}Response>`,
-          { 'content-type': 'text/xml', 'x-amzn-requestid': id },
-        ];
-      });
-    return this;
+    return this.query('autoScaling', region, action, 200, awsQueryOk(AUTOSCALING_XMLNS, action, result));
   }
 
   /** Answer the next Auto Scaling `action` request to `region` with an awsQuery ErrorResponse. */
   autoScalingError(region: string, action: string, status: number, code: string, message: string): this {
-    nock(`https://autoscaling.${region}.amazonaws.com`)
-      .post('/', (body) => formOf(body)['Action'] === action)
-      .reply((_uri, body) => {
-        this.autoScaling.push({ region, params: formOf(body) });
-        const id = this.nextId();
-        return [
-          status,
-          `<?xml version="1.0"?>\n<ErrorResponse xmlns="${AUTOSCALING_XMLNS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
-            `<Code>${code}</Code><Message>${message}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`,
-          { 'content-type': 'text/xml', 'x-amzn-requestid': id },
-        ];
-      });
-    return this;
+    return this.query('autoScaling', region, action, status, awsQueryError(AUTOSCALING_XMLNS, status, code, message));
   }
 
   /** Answer the next EC2 `action` request to `region`; `result` is the response's content after its requestId (EC2 has no Result wrapper). */
   ec2Ok(region: string, action: string, result: string): this {
-    nock(`https://ec2.${region}.amazonaws.com`)
-      .post('/', (body) => formOf(body)['Action'] === action)
-      .reply((_uri, body) => {
-        this.ec2.push({ region, params: formOf(body) });
-        const id = this.nextId();
-        return [200, `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_XMLNS}"><requestId>${id}</requestId>${result}</${action}Response>`, { 'content-type': 'text/xml;charset=UTF-8' }];
-      });
-    return this;
+    return this.query('ec2', region, action, 200, (id) => `<${action}Response xmlns="${EC2_XMLNS}"><requestId>${id}</requestId>${result}</${action}Response>`);
   }
 
   /** Answer the next EC2 `action` request to `region` with EC2's error document (Response/Errors/Error, RequestID). */
   ec2Error(region: string, action: string, status: number, code: string, message: string): this {
-    nock(`https://ec2.${region}.amazonaws.com`)
-      .post('/', (body) => formOf(body)['Action'] === action)
-      .reply((_uri, body) => {
-        this.ec2.push({ region, params: formOf(body) });
-        const id = this.nextId();
-        return [
-          status,
-          `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${id}</RequestID></Response>`,
-          { 'content-type': 'text/xml;charset=UTF-8' },
-        ];
-      });
-    return this;
+    return this.query('ec2', region, action, status, (id) => `<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${id}</RequestID></Response>`);
   }
 
   /** Everything scripted was asked for. */
@@ -169,9 +132,36 @@ export class AwsNock {
     if (!nock.isDone()) throw new Error(`nock answers left unused: ${nock.pendingMocks().join(', ')}`);
   }
 
+  /** One query-protocol answer (RDS, Auto Scaling, EC2: form-encoded POST to `/`, XML back), captured under `service`. */
+  private query(service: 'rds' | 'autoScaling' | 'ec2', region: string, action: string, status: number, xml: (requestId: string) => string): this {
+    const host = service === 'autoScaling' ? 'autoscaling' : service;
+    nock(`https://${host}.${region}.amazonaws.com`)
+      .post('/', (body) => formOf(body)['Action'] === action)
+      .reply((_uri, body) => {
+        this[service].push({ region, params: formOf(body) });
+        const id = this.nextId();
+        return [status, `<?xml version="1.0" encoding="UTF-8"?>\n${xml(id)}`, { 'content-type': 'text/xml', 'x-amzn-requestid': id }];
+      });
+    return this;
+  }
+
   private nextId(): string {
     return `00000000-0000-4000-8000-${String(this.requestId++).padStart(12, '0')}`;
   }
+}
+
+/** An awsQuery success document: `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata/>` (no Result element for an empty result). */
+function awsQueryOk(xmlns: string, action: string, result: string): (requestId: string) => string {
+  return (id) =>
+    `<${action}Response xmlns="${xmlns}">${result === '' ? '' : `<${action}Result>${result}</${action}Result>`}` +
+    `<ResponseMetadata><RequestId>${id}</RequestId></ResponseMetadata></${action}Response>`;
+}
+
+/** An awsQuery ErrorResponse: Sender for a 4xx, Receiver for a 5xx. */
+function awsQueryError(xmlns: string, status: number, code: string, message: string): (requestId: string) => string {
+  return (id) =>
+    `<ErrorResponse xmlns="${xmlns}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
+    `<Code>${code}</Code><Message>${message}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`;
 }
 
 function formOf(body: nock.Body): Record<string, string> {

@@ -117,15 +117,15 @@ function approved(run: RunRecord, gateId: string): boolean {
 
 /**
  * Ask for Multi-AZ on the new writer. Never holds traffic back: a writer
- * that cannot take the change yet (its first backup runs) is told in the
- * log, for a person to finish.
+ * that cannot take the change yet (its first backup runs) is asked again
+ * by the controller after the run (src/controller/failover-leftovers.ts).
  */
 async function restoreMultiAz(ctx: StepContext, side: Side): Promise<void> {
   const region = regionOf(ctx, side);
   if (!ctx.cloud.database.restoreMultiAz) return;
   try {
     if (await ctx.cloud.database.restoreMultiAz(region.database)) ctx.log.info({ resource: databaseLabel(region) }, 'Multi-AZ requested for the new writer, as the writer it replaces had');
-    else ctx.log.warn({ resource: databaseLabel(region) }, 'the new writer cannot take Multi-AZ yet (busy): request it once its first backup completes');
+    else ctx.log.warn({ resource: databaseLabel(region) }, 'the new writer cannot take Multi-AZ yet (busy): the controller asks again after the run');
   } catch (err) {
     if (isTransient(err)) throw err;
     ctx.log.warn({ resource: databaseLabel(region), err: String(err) }, 'Multi-AZ could not be requested for the new writer: request it by hand');

@@ -1,33 +1,23 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { preservedName } from '../../../../src/adapters/aws/aurora-lost-writes.js';
-import { AwsClients } from '../../../../src/adapters/aws/aws-clients.js';
 import { RdsDatabase } from '../../../../src/adapters/aws/rds-database.js';
 import { PermanentError } from '../../../../src/errors/errors.js';
-import type { Clock } from '../../../../src/ports/clock.js';
 import type { DatabaseRef } from '../../../../src/ports/database-provider.js';
-import { AwsNock, clusterArn, describeDbClustersResult, describeGlobalClustersResult, type GlobalClusterShape, globalClusterResult } from '../../../support/aws-nock.js';
+import { AwsNock, STILL_CLOCK, useAwsNock, clusterArn, describeDbClustersResult, describeGlobalClustersResult, type GlobalClusterShape, globalClusterResult } from '../../../support/aws-nock.js';
 
 const GLOBAL = 'shop-global';
 const PRIMARY: DatabaseRef = { engine: 'aurora-global', region: 'us-east-1', globalClusterId: GLOBAL, clusterId: 'shop-use1' };
 const SECONDARY: DatabaseRef = { engine: 'aurora-global', region: 'eu-west-1', globalClusterId: GLOBAL, clusterId: 'shop-euw1' };
 const PRIMARY_ARN = clusterArn('us-east-1', 'shop-use1');
 const SECONDARY_ARN = clusterArn('eu-west-1', 'shop-euw1');
-const clock: Clock = { now: () => Date.UTC(2026, 10, 24, 12), sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))) };
+const clock = STILL_CLOCK;
 
-let clients: AwsClients;
+const nocked = useAwsNock();
 let db: RdsDatabase;
 let aws: AwsNock;
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
-  clients = new AwsClients({ credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
-  db = new RdsDatabase(clients, { clock });
-  aws = new AwsNock();
-});
-afterEach(() => {
-  nock.cleanAll();
-  clients.destroy();
+  db = new RdsDatabase(nocked.clients, { clock });
+  aws = nocked.aws;
 });
 
 function shape(options: Partial<GlobalClusterShape> & { writer?: 'us-east-1' | 'eu-west-1' } = {}): GlobalClusterShape {

@@ -1,15 +1,12 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../../../../src/adapters/aws/aws-clients.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Ec2NetworkFence } from '../../../../src/adapters/aws/ec2-network-fence.js';
 import { MemoryStateStore } from '../../../../src/adapters/memory/memory-state-store.js';
-import type { Clock } from '../../../../src/ports/clock.js';
 import type { DatabaseRef } from '../../../../src/ports/database-provider.js';
 import { attemptFence, openFence } from '../../../../src/runbook/steps/fence-attempt.js';
-import { AwsNock, dbInstanceXml, describeDbInstancesResult, securityGroupRuleXml } from '../../../support/aws-nock.js';
+import { AwsNock, STILL_CLOCK, useAwsNock, dbInstanceXml, describeDbInstancesResult, securityGroupRuleXml } from '../../../support/aws-nock.js';
 
 const OLD_WRITER: DatabaseRef = { engine: 'rds', region: 'us-east-1', instanceId: 'shop-db-use1' };
-const clock: Clock = { now: () => Date.UTC(2026, 10, 24, 12), sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))) };
+const clock = STILL_CLOCK;
 
 /** The old writer on port 5432, in its own group sg-db; sg-old is being removed from it and must not be touched. */
 const WRITER = describeDbInstancesResult(
@@ -27,19 +24,12 @@ const VPC_RULE = securityGroupRuleXml({ id: 'sgr-vpc', group: 'sg-db', protocol:
 const SSH_RULE = securityGroupRuleXml({ id: 'sgr-ssh', group: 'sg-db', protocol: 'tcp', from: 22, to: 22, cidr: '10.1.0.0/16' });
 const EGRESS = securityGroupRuleXml({ id: 'sgr-out', group: 'sg-db', egress: true, protocol: '-1', cidr: '0.0.0.0/0' });
 
-let clients: AwsClients;
+const nocked = useAwsNock();
 let fence: Ec2NetworkFence;
 let aws: AwsNock;
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
-  clients = new AwsClients({ credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
-  fence = new Ec2NetworkFence(clients);
-  aws = new AwsNock();
-});
-afterEach(() => {
-  nock.cleanAll();
-  clients.destroy();
+  fence = new Ec2NetworkFence(nocked.clients);
+  aws = nocked.aws;
 });
 
 describe('the network fence on EC2 and RDS wire formats', () => {

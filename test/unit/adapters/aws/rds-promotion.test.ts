@@ -1,30 +1,20 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../../../../src/adapters/aws/aws-clients.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RdsDatabase } from '../../../../src/adapters/aws/rds-database.js';
 import { PermanentError } from '../../../../src/errors/errors.js';
-import type { Clock } from '../../../../src/ports/clock.js';
 import type { DatabaseRef } from '../../../../src/ports/database-provider.js';
-import { AwsNock, dbInstanceXml, describeDbInstancesResult } from '../../../support/aws-nock.js';
+import { AwsNock, STILL_CLOCK, useAwsNock, dbInstanceXml, describeDbInstancesResult } from '../../../support/aws-nock.js';
 
 const REPLICA: DatabaseRef = { engine: 'rds', region: 'eu-west-1', instanceId: 'shop-db-euw1' };
 const WRITER_ARN = 'arn:aws:rds:us-east-1:123456789012:db:shop-db-use1';
 // Time stands still: the deadline on the old region's answer never passes unless the region refuses the connection.
-const clock: Clock = { now: () => Date.UTC(2026, 10, 24, 12), sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))) };
+const clock = STILL_CLOCK;
 
-let clients: AwsClients;
+const nocked = useAwsNock();
 let db: RdsDatabase;
 let aws: AwsNock;
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
-  clients = new AwsClients({ credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
-  db = new RdsDatabase(clients, { clock });
-  aws = new AwsNock();
-});
-afterEach(() => {
-  nock.cleanAll();
-  clients.destroy();
+  db = new RdsDatabase(nocked.clients, { clock });
+  aws = nocked.aws;
 });
 
 function replica(options: { status?: string; extra?: string } = {}): string {

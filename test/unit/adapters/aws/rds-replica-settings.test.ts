@@ -1,18 +1,15 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../../../../src/adapters/aws/aws-clients.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RdsDatabase } from '../../../../src/adapters/aws/rds-database.js';
 import { backupWindowConflicts, writerSettingsFromTags, writerSettingsTag } from '../../../../src/adapters/aws/rds-replica-settings.js';
 import { PermanentError } from '../../../../src/errors/errors.js';
-import type { Clock } from '../../../../src/ports/clock.js';
 import type { DatabaseRef } from '../../../../src/ports/database-provider.js';
-import { AwsNock, dbInstanceXml, describeDbInstancesResult } from '../../../support/aws-nock.js';
+import { AwsNock, STILL_CLOCK, useAwsNock, dbInstanceXml, describeDbInstancesResult } from '../../../support/aws-nock.js';
 
 const WRITER: DatabaseRef = { engine: 'rds', region: 'us-east-1', instanceId: 'shop-db-use1' };
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/0987dcba-09dc-21ba-43fe-0987654321ba';
 const REPLICA: DatabaseRef = { engine: 'rds', region: 'eu-west-1', instanceId: 'shop-db-euw1', kmsKeyId: KEY };
 const WRITER_ARN = 'arn:aws:rds:us-east-1:123456789012:db:shop-db-use1';
-const clock: Clock = { now: () => Date.UTC(2026, 10, 24, 12), sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))) };
+const clock = STILL_CLOCK;
 
 /** The instance being replaced, as DescribeDBInstances shows it: where it lives and how it is set up. */
 const TEMPLATE =
@@ -29,19 +26,12 @@ const TEMPLATE =
   '<Tag><Key>failover-controller:writer-settings</Key><Value>retention=1 multi-az=false</Value></Tag></TagList>';
 const ENCRYPTED_WRITER = '<StorageEncrypted>true</StorageEncrypted><BackupRetentionPeriod>7</BackupRetentionPeriod><PreferredBackupWindow>03:00-03:30</PreferredBackupWindow>';
 
-let clients: AwsClients;
+const nocked = useAwsNock();
 let db: RdsDatabase;
 let aws: AwsNock;
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
-  clients = new AwsClients({ credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
-  db = new RdsDatabase(clients, { clock });
-  aws = new AwsNock();
-});
-afterEach(() => {
-  nock.cleanAll();
-  clients.destroy();
+  db = new RdsDatabase(nocked.clients, { clock });
+  aws = nocked.aws;
 });
 
 describe('CreateDBInstanceReadReplica with the settings of the instance it replaces (RDS API Reference, CreateDBInstanceReadReplica)', () => {

@@ -1,0 +1,66 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { MemoryStateStore } from '../../../src/adapters/memory/memory-state-store.js';
+import { validateConfig } from '../../../src/config/load-config.js';
+import type { Config } from '../../../src/config/types.js';
+import { FailoverLeftovers } from '../../../src/controller/failover-leftovers.js';
+import type { DatabaseRef } from '../../../src/ports/database-provider.js';
+import type { CloudProviders } from '../../../src/ports/providers.js';
+import { ManualClock } from '../../support/manual-clock.js';
+import { runFixture } from '../../support/run-fixture.js';
+
+const config: Config = validateConfig({
+  applications: [
+    {
+      name: 'shop',
+      regions: ['us-east-1', 'eu-west-1'].map((name) => ({
+        name,
+        probes: [{ url: `https://shop-${name}.example.com/health` }],
+        database: { engine: 'rds', instanceId: `shop-db-${name}` },
+        compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
+        dns: { hostedZoneId: 'Z0SHOP', recordName: 'shop.example.com', type: 'CNAME', value: `shop-${name}.example.com` },
+      })),
+    },
+  ],
+});
+
+/** A succeeded failover whose promotion asked (or not) for Multi-AZ, and a database port that takes it from the `takesFrom`-th ask on. */
+async function world(options: { asked: boolean; takesFrom: number }) {
+  const clock = new ManualClock();
+  const store = new MemoryStateStore();
+  const run = runFixture({
+    status: 'succeeded',
+    steps: [{ id: 'promote-standby-database', title: 'Promote', status: 'succeeded', message: 'writer (backing-up)' }],
+  });
+  await store.putRun(run);
+  await store.appendJournal({ seq: 1, at: 0, runId: run.id, type: 'act-succeeded', stepId: 'promote-standby-database', detail: options.asked ? { restoreMultiAz: true } : {} });
+  const asks: DatabaseRef[] = [];
+  const cloud = { database: { restoreMultiAz: async (ref: DatabaseRef) => (asks.push(ref), asks.length >= options.takesFrom) } } as unknown as CloudProviders;
+  const leftovers = new FailoverLeftovers({ config, store, cloud, clock, log: pino({ level: 'silent' }), everyMs: 60_000 });
+  return { clock, store, run, asks, leftovers };
+}
+
+describe('FailoverLeftovers: Multi-AZ on a promoted RDS writer', () => {
+  it('asks again at each look while the new writer refuses (its first backup), then says so in the failover run, and stops asking', async () => {
+    const { clock, store, run, asks, leftovers } = await world({ asked: true, takesFrom: 3 });
+    await leftovers.keep();
+    // Within `everyMs` of the last look: no new ask.
+    await leftovers.keep();
+    expect(asks).toHaveLength(1);
+    expect((await store.getRun(run.id))!.steps[0]!.message).toBe('writer (backing-up)');
+    for (let i = 0; i < 4; i++) {
+      await clock.advance(60_000);
+      await leftovers.keep();
+    }
+    expect(asks).toEqual([1, 2, 3].map(() => ({ engine: 'rds', region: 'eu-west-1', instanceId: 'shop-db-eu-west-1' })));
+    expect((await store.getRun(run.id))!.steps[0]!.message).toBe('writer (backing-up); Multi-AZ on or requested, as the writer it replaces had (seen to by the controller after the run)');
+  });
+
+  it('asks nothing when the replaced writer was not Multi-AZ', async () => {
+    const { clock, asks, leftovers } = await world({ asked: false, takesFrom: 1 });
+    await leftovers.keep();
+    await clock.advance(60_000);
+    await leftovers.keep();
+    expect(asks).toEqual([]);
+  });
+});
