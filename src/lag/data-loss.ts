@@ -32,7 +32,7 @@ export interface EstimateOptions {
 }
 
 /** How many datapoints a summary lists one by one before it summarises the rest. */
-const LISTED_POINTS = 6;
+const LISTED_POINTS = 5;
 
 /**
  * Estimate the data a promotion would lose from the replica's lag metric,

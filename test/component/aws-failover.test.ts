@@ -107,7 +107,7 @@ describe('provider: aws — the same runbook against AWS-shaped APIs (stateful f
       ['check-data-loss-within-rpo', expect.stringMatching(/^estimated data loss up to 0\.4 s of writes/), 'none'],
       ['fence-epoch-to-standby', 'no epoch yet (applications that check it write where they are)', 'act'],
       ['fence-old-writer', 'not fenced', 'act'],
-      ['approve-detach-standby-database', 'managed promotion possible (or already a writer)', 'none'],
+      ['approve-detach-standby-database', 'not needed: an RDS replica is promoted on its own', 'none'],
       ['promote-standby-database', 'replica of us-east-1 (available)', 'act'],
       ['scale-up-standby-compute', 'desired 1 (min 1, max 2), 1 in service', 'act'],
       ['switch-dns-to-standby', 'shop-us-east-1.example.com', 'act'],

@@ -149,6 +149,10 @@ export function detachGate(gate: { id: string; title: string }, side: Side): Run
     timeoutMs: 24 * 3600_000,
     async observe(ctx) {
       const region = regionOf(ctx, side);
+      // An RDS instance has no global cluster to fail over or detach from: nothing to ask, and nothing read.
+      if (region.database.engine !== 'aurora-global') {
+        return { resource: databaseLabel(region), current: 'not needed: an RDS replica is promoted on its own', desired: 'a managed promotion, or an approved detach', done: true };
+      }
       const state = await ctx.cloud.database.describe(region.database);
       const blocked = state.exists && state.role === 'replica' && state.managedPromotionBlocker !== undefined;
       return {

@@ -80,7 +80,7 @@ describe('describePoints', () => {
     expect(describePoints([{ at: T, seconds: 1 }, { at: T + 1_000, seconds: -1 }])).toBe('-1 (not running) at 12:00:01Z, 1 s at 12:00:00Z');
     const many = Array.from({ length: 10 }, (_, i) => ({ at: T + i * 1_000, seconds: i === 2 ? 7 : 0 }));
     expect(describePoints(many)).toBe(
-      '0 s at 12:00:09Z, 0 s at 12:00:08Z, 0 s at 12:00:07Z, 0 s at 12:00:06Z, 0 s at 12:00:05Z, 0 s at 12:00:04Z and 4 more back to 12:00:00Z (worst of all 10: 7 s)',
+      '0 s at 12:00:09Z, 0 s at 12:00:08Z, 0 s at 12:00:07Z, 0 s at 12:00:06Z, 0 s at 12:00:05Z and 5 more back to 12:00:00Z (worst of all 10: 7 s)',
     );
   });
 });
