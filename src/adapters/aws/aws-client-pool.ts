@@ -1,4 +1,5 @@
 import type { EndpointOverrides } from '../../config/types.js';
+import { CLIENT_TIMEOUTS, type ClientTimeouts, handlerOptions } from './client-timeouts.js';
 
 /** Options shared by every client. */
 export interface AwsClientOptions {
@@ -8,6 +9,8 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** Tests inject static credentials; production uses the SDK's default chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Deadlines per service instead of {@link CLIENT_TIMEOUTS} (tests of a hanging endpoint). */
+  timeouts?: Partial<Record<keyof EndpointOverrides, ClientTimeouts>>;
 }
 
 /**
@@ -50,6 +53,8 @@ export class AwsClientPool {
       client = create({
         region,
         maxAttempts: use === 'change' ? 1 : (this.options.maxAttempts ?? 3),
+        // The SDK's NodeHttpHandler options: no call waits on a hung connection past its deadline.
+        requestHandler: handlerOptions(this.options.timeouts?.[service] ?? CLIENT_TIMEOUTS[service]),
         ...(endpoint ? { endpoint } : {}),
         ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
       });

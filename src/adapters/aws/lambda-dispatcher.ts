@@ -3,6 +3,7 @@ import { PermanentError } from '../../errors/errors.js';
 import type { RunDispatcher } from '../../ports/run-dispatcher.js';
 import type { RunRecord } from '../../runbook/run.js';
 import { awsCall } from './aws-errors.js';
+import { CLIENT_TIMEOUTS, handlerOptions } from './client-timeouts.js';
 
 /** What the runbook function receives when a run is handed to it. */
 export interface RunbookInvocation {
@@ -28,6 +29,7 @@ export class LambdaRunDispatcher implements RunDispatcher {
     this.client = new LambdaClient({
       region: options.region,
       maxAttempts: 3,
+      requestHandler: handlerOptions(CLIENT_TIMEOUTS.lambdaDispatch),
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });

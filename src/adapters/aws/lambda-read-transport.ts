@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PermanentError } from '../../errors/errors.js';
 import type { ReadRequest, ReadResponse, ReadTransport } from '../remote/read-protocol.js';
 import { awsCall } from './aws-errors.js';
+import { CLIENT_TIMEOUTS, handlerOptions } from './client-timeouts.js';
 
 /**
  * Sends a batch of reads to the reader function of this stack with a
@@ -20,6 +21,7 @@ export class LambdaReadTransport implements ReadTransport {
     this.client = new LambdaClient({
       region: options.region,
       maxAttempts: options.maxAttempts ?? 3,
+      requestHandler: handlerOptions(CLIENT_TIMEOUTS.lambdaReader),
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CLIENT_TIMEOUTS, handlerOptions } from './client-timeouts.js';
 import { DynamoStateStore } from './dynamodb-state-store.js';
 
 /** The DynamoDB StateStore with its own client, for compositions outside adapters/aws (they may not import the SDK). */
@@ -11,6 +12,7 @@ export function createDynamoStateStore(options: {
   const client = new DynamoDBClient({
     region: options.region,
     maxAttempts: 3,
+    requestHandler: handlerOptions(CLIENT_TIMEOUTS.dynamodb),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });

@@ -1,0 +1,47 @@
+/** A client's deadlines: the TCP (and TLS) connect, and the whole wait for an answer once the request is sent. */
+export interface ClientTimeouts {
+  connectionTimeout: number;
+  requestTimeout: number;
+}
+
+/**
+ * The SDK's NodeHttpHandler options for these deadlines. Without
+ * `throwOnRequestTimeout` the handler of @smithy/node-http-handler 4 only
+ * logs a warning when `requestTimeout` passes and goes on waiting: the call
+ * must fail (TimeoutError) to be a deadline at all.
+ */
+export function handlerOptions(timeouts: ClientTimeouts): ClientTimeouts & { throwOnRequestTimeout: true } {
+  return { ...timeouts, throwOnRequestTimeout: true };
+}
+
+/** Connecting to a regional endpoint takes tens of milliseconds; seconds mean it is not there. */
+const CONNECT_MS = 3_000;
+
+/**
+ * Every AWS client's deadlines, by what it calls. Without them a call into a
+ * region that accepts connections and never answers waits for the SDK's
+ * socket default, minutes, and a failover waits with it. Each request
+ * timeout is well above the calls' normal answer time (AWS's control-plane
+ * calls answer in well under a second, and the slowest here, a
+ * CreateDBInstanceReadReplica that checks its source across regions, in a
+ * few) and well below anything a run can afford to lose to one hung
+ * connection. A timeout counts as transient (aws-errors.ts): a read is
+ * retried, a change is judged by reading the world (act-once.ts).
+ *
+ * The reader invocation waits for the reader function itself, whose own
+ * timeout is 25 s (serverless.yml); the API function that waits for it has 29 s.
+ */
+export const CLIENT_TIMEOUTS = {
+  rds: { connectionTimeout: CONNECT_MS, requestTimeout: 15_000 },
+  autoscaling: { connectionTimeout: CONNECT_MS, requestTimeout: 10_000 },
+  ec2: { connectionTimeout: CONNECT_MS, requestTimeout: 10_000 },
+  cloudwatch: { connectionTimeout: CONNECT_MS, requestTimeout: 10_000 },
+  route53: { connectionTimeout: CONNECT_MS, requestTimeout: 10_000 },
+  // A Publish is small: a topic endpoint slower than this is in trouble, and a notification is never worth the wait.
+  sns: { connectionTimeout: 2_000, requestTimeout: 4_000 },
+  // The state store is on every decision's path; DynamoDB answers in milliseconds.
+  dynamodb: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+  lambdaReader: { connectionTimeout: CONNECT_MS, requestTimeout: 27_000 },
+  // An asynchronous invocation is queued and answered at once (202).
+  lambdaDispatch: { connectionTimeout: CONNECT_MS, requestTimeout: 5_000 },
+} as const satisfies Record<string, ClientTimeouts>;
