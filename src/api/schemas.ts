@@ -61,6 +61,10 @@ export const OutageBody = Type.Object(
     mode: Type.Optional(
       Type.Union([Type.Literal('down'), Type.Literal('slow'), Type.Literal('http503'), Type.Literal('flapping')], { default: 'down', 'x-message': 'must be down, slow, http503 or flapping' }),
     ),
+    /** With mode down: the control plane refuses calls (default) or hangs, each call failing at the client's deadline. */
+    controlPlane: Type.Optional(
+      Type.Union([Type.Literal('refuses'), Type.Literal('hangs')], { default: 'refuses', 'x-message': 'must be refuses or hangs (with mode down)' }),
+    ),
   },
   { additionalProperties: false },
 );

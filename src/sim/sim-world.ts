@@ -109,11 +109,16 @@ export class SimWorld implements FaultInjector {
     return endpoint;
   }
 
-  /** Break a region: its endpoints take `mode`; a `down` region's control plane stops answering too. */
-  async outage(region: string, mode: Exclude<EndpointMode, 'healthy'> = 'down'): Promise<void> {
+  /**
+   * Break a region: its endpoints take `mode`; a `down` region's control
+   * plane stops answering too, refusing calls or (`controlPlane: 'hangs'`)
+   * holding each one until the client's deadline.
+   */
+  async outage(region: string, mode: Exclude<EndpointMode, 'healthy'> = 'down', options: { controlPlane?: 'refuses' | 'hangs' } = {}): Promise<void> {
     const endpoints = this.regionEndpoints(region);
     await Promise.all(endpoints.map((e) => e.setMode(mode)));
     this.providers.cloud.setRegionAvailable(region, mode !== 'down');
+    this.providers.cloud.setRegionHanging(region, mode === 'down' && options.controlPlane === 'hangs');
     this.saveSwitches();
   }
 
@@ -121,15 +126,18 @@ export class SimWorld implements FaultInjector {
   async heal(region: string): Promise<void> {
     await Promise.all(this.regionEndpoints(region).map((e) => e.setMode('healthy')));
     this.providers.cloud.setRegionAvailable(region, true);
+    this.providers.cloud.setRegionHanging(region, false);
     this.saveSwitches();
   }
 
   /** Every simulated region with its endpoints' mode. */
-  regions(): { name: string; mode: EndpointMode; controlPlane: 'up' | 'down'; endpoints: string[] }[] {
+  regions(): { name: string; mode: EndpointMode; controlPlane: 'up' | 'down' | 'hanging'; endpoints: string[] }[] {
     const names = [...new Set(this.endpoints.map((e) => e.region))].sort();
     return names.map((name) => {
       const mine = this.regionEndpoints(name);
-      return { name, mode: mine[0]!.mode, controlPlane: this.providers.cloud.regionAvailable(name) ? 'up' : 'down', endpoints: mine.map((e) => e.url('')) };
+      const cloud = this.providers.cloud;
+      const controlPlane = cloud.regionAvailable(name) ? 'up' : cloud.regionHanging(name) ? 'hanging' : 'down';
+      return { name, mode: mine[0]!.mode, controlPlane, endpoints: mine.map((e) => e.url('')) };
     });
   }
 
@@ -146,6 +154,7 @@ export class SimWorld implements FaultInjector {
       const endpoints = this.endpoints.filter((e) => e.region === region);
       await Promise.all(endpoints.map((e) => e.setMode(state.mode)));
       if (state.controlPlaneDownSince !== undefined) this.providers.cloud.setRegionAvailable(region, false, state.controlPlaneDownSince);
+      this.providers.cloud.setRegionHanging(region, state.controlPlaneHangs === true);
     }
   }
 
@@ -153,9 +162,10 @@ export class SimWorld implements FaultInjector {
   private saveSwitches(): void {
     if (this.dir === undefined) return;
     const regions: WorldSwitches['regions'] = {};
-    for (const { name, mode } of this.regions()) {
+    for (const { name, mode, controlPlane } of this.regions()) {
       const since = this.providers.cloud.regionDownSince(name);
-      if (mode !== 'healthy' || since !== undefined) regions[name] = { mode, ...(since !== undefined ? { controlPlaneDownSince: since } : {}) };
+      const hangs = controlPlane === 'hanging' ? { controlPlaneHangs: true } : {};
+      if (mode !== 'healthy' || since !== undefined) regions[name] = { mode, ...(since !== undefined ? { controlPlaneDownSince: since } : {}), ...hangs };
     }
     writeWorldSwitches(this.dir, { version: 1, regions });
   }

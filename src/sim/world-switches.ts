@@ -12,6 +12,8 @@ export interface RegionSwitch {
   mode: EndpointMode;
   /** Set while the region's control plane does not answer: when it stopped (ms since epoch). */
   controlPlaneDownSince?: number;
+  /** The down control plane holds calls until the client's deadline instead of refusing them. */
+  controlPlaneHangs?: boolean;
 }
 
 /**
@@ -54,7 +56,11 @@ function isSwitches(value: unknown): value is WorldSwitches {
   if (version !== 1 || typeof regions !== 'object' || regions === null || Array.isArray(regions)) return false;
   return Object.values(regions).every((r: unknown) => {
     if (typeof r !== 'object' || r === null) return false;
-    const { mode, controlPlaneDownSince } = r as { mode?: unknown; controlPlaneDownSince?: unknown };
-    return MODES.includes(mode as EndpointMode) && (controlPlaneDownSince === undefined || typeof controlPlaneDownSince === 'number');
+    const { mode, controlPlaneDownSince, controlPlaneHangs } = r as { mode?: unknown; controlPlaneDownSince?: unknown; controlPlaneHangs?: unknown };
+    return (
+      MODES.includes(mode as EndpointMode) &&
+      (controlPlaneDownSince === undefined || typeof controlPlaneDownSince === 'number') &&
+      (controlPlaneHangs === undefined || typeof controlPlaneHangs === 'boolean')
+    );
   });
 }

@@ -185,7 +185,17 @@ describe('the API over the simulated world', () => {
     expect(unknown.json().message).toMatch(/unknown region "mars-north-1"/);
     expect((await post('/sim/regions/eu-west-1/outage', { mode: 'melted' })).statusCode).toBe(400);
     // Without a body the outage is a hard one.
-    expect((await post('/sim/regions/eu-west-1/outage')).json()).toEqual({ region: 'eu-west-1', mode: 'down' });
+    expect((await post('/sim/regions/eu-west-1/outage')).json()).toEqual({ region: 'eu-west-1', mode: 'down', controlPlane: 'refuses' });
+    // A hanging control plane goes with a hard outage only, and says so; nothing changes on a refusal.
+    const slowHang = await post('/sim/regions/us-east-1/outage', { mode: 'slow', controlPlane: 'hangs' });
+    expect(slowHang.statusCode).toBe(400);
+    expect(slowHang.json().message).toMatch(/body\.controlPlane: hangs goes with mode down/);
+    expect((await post('/sim/regions/us-east-1/outage', { controlPlane: 'sleepy' })).statusCode).toBe(400);
+    expect(h.world.regions().find((r) => r.name === 'us-east-1')).toMatchObject({ mode: 'healthy', controlPlane: 'up' });
+    expect((await post('/sim/regions/us-east-1/outage', { controlPlane: 'hangs' })).json()).toEqual({ region: 'us-east-1', mode: 'down', controlPlane: 'hangs' });
+    expect(h.world.regions().find((r) => r.name === 'us-east-1')).toMatchObject({ mode: 'down', controlPlane: 'hanging' });
+    await post('/sim/regions/us-east-1/heal');
+    expect(h.world.regions().find((r) => r.name === 'us-east-1')).toMatchObject({ mode: 'healthy', controlPlane: 'up' });
   });
 
   it('POST /runs/:id/cancel with rollback stops at the next step boundary and undoes what can be undone, journaled', async () => {

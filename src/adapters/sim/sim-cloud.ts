@@ -14,6 +14,12 @@ export interface SimDelays {
 }
 
 /** The delays `npm start` uses: promotion ~5 s, boot ~3 s, DNS ~2 s. */
+/**
+ * What a call into a hanging region costs before it fails: the longest
+ * request deadline of the AWS clients (RDS's, src/adapters/aws/client-timeouts.ts).
+ */
+export const SIM_REQUEST_DEADLINE_MS = 15_000;
+
 export const DEFAULT_SIM_DELAYS: SimDelays = { promoteMs: 5_000, replicaCreateMs: 6_000, instanceBootMs: 3_000, dnsPropagationMs: 2_000 };
 
 /** One API call the simulated cloud received, in order. Tests assert on this log. */
@@ -64,6 +70,7 @@ export class SimCloud {
   onCommitted?: (call: SimCall) => void;
   private readonly faults: (FaultRule & { id: number; used: number })[] = [];
   private readonly down = new Set<string>();
+  private readonly hanging = new Set<string>();
   private readonly downSince = new Map<string, number>();
   private nextFault = 1;
 
@@ -86,6 +93,23 @@ export class SimCloud {
       this.down.add(region);
       if (!this.downSince.has(region)) this.downSince.set(region, since ?? this.clock.now());
     }
+  }
+
+  /**
+   * How a down region's control plane fails: `refuses` (connection refused,
+   * at once) or `hangs` (connections accepted, no answer: each call costs
+   * {@link SIM_REQUEST_DEADLINE_MS}, the AWS clients' request deadline, and
+   * then fails as a timeout). A hang is the more common face of a region in
+   * trouble, and the one that shows what waits on it.
+   */
+  setRegionHanging(region: string, hanging: boolean): void {
+    if (hanging) this.hanging.add(region);
+    else this.hanging.delete(region);
+  }
+
+  /** Whether a down region's calls hang rather than being refused. */
+  regionHanging(region: string): boolean {
+    return this.down.has(region) && this.hanging.has(region);
   }
 
   /** When a region's outage began, if it is down. */
@@ -133,6 +157,14 @@ export class SimCloud {
       return entry;
     };
     let result: T;
+    if (region !== undefined && this.regionHanging(region)) {
+      // The client gives up at its deadline; the caller's own, shorter deadline may give up first.
+      await this.clock.sleep(SIM_REQUEST_DEADLINE_MS);
+      const err = new TransientError(`${operation}: no answer from ${region} within ${SIM_REQUEST_DEADLINE_MS / 1000} s (TimeoutError; simulated hang)`);
+      const entry = record('error', err.message);
+      this.onCommitted?.(entry);
+      throw err;
+    }
     try {
       if (region !== undefined && this.down.has(region)) {
         throw new TransientError(`${operation}: ${region} is not answering (simulated regional outage)`);

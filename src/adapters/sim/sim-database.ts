@@ -27,6 +27,9 @@ import {
 
 export { databaseId, type SimDb, type SimDbOptions } from './sim-db-model.js';
 
+/** How long the AWS adapters wait on the old writer's region before a promotion goes on without it (RdsDatabase's oldRegionDeadlineMs). */
+export const SIM_OLD_REGION_DEADLINE_MS = 10_000;
+
 /** Everything a SimDatabase holds, JSON-safe; pending changes keep their absolute `readyAt`. */
 export interface SimDatabaseSnapshot {
   databases: SimDb[];
@@ -119,14 +122,18 @@ export class SimDatabase implements DatabaseProvider {
   }
 
   async promote(ref: DatabaseRef, mode: 'planned' | 'unplanned', options: PromoteOptions = {}): Promise<PromotionOutcome> {
-    if (ref.engine === 'rds') return this.promoteInstance(ref, mode);
     const db = this.dbs.get(databaseId(ref));
     const source = db?.sourceId ? this.dbs.get(db.sourceId) : undefined;
+    // The AWS adapters ask the old writer's region first, bounded by their deadline on it: a hanging region costs that much, then counts as gone.
+    const sourceHangs = source !== undefined && this.cloud.regionHanging(source.region);
+    if (sourceHangs && !options.detach) await this.cloud.clock.sleep(SIM_OLD_REGION_DEADLINE_MS);
+    if (ref.engine === 'rds') return this.promoteInstance(ref, mode);
     if (options.detach) return this.cloud.call('rds', 'RemoveFromGlobalCluster', ref.region, databaseId(ref), () => this.detach(ref));
     // A switchover needs the old primary: asked in its own region, which answers or does not (a regional outage).
     const primaryAnswers =
       mode === 'planned' ||
       (source !== undefined &&
+        !sourceHangs &&
         (await this.cloud.call('rds', 'DescribeDBClusters', source.region, source.id, () => this.settle(source.id)?.status === 'available').catch(() => false)));
     if (primaryAnswers && source) {
       return this.answered('SwitchoverGlobalCluster', this.cloud.call('rds', 'SwitchoverGlobalCluster', source.region, databaseId(ref), () => this.moveAuroraWriter(ref, 'switchover', mode)));

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { SimWorld } from '../../sim/sim-world.js';
+import { UserInputError } from '../../errors/errors.js';
 import { OutageBody, RegionParams } from '../schemas.js';
 
 /** Simulation only: break and heal a region of the simulated world. */
@@ -18,8 +19,10 @@ export function registerSimRoutes(app: FastifyInstance, world: SimWorld): void {
     },
     async (request) => {
       const mode = request.body?.mode ?? 'down';
-      await world.outage(request.params.region, mode);
-      return { region: request.params.region, mode };
+      const controlPlane = request.body?.controlPlane ?? 'refuses';
+      if (controlPlane === 'hangs' && mode !== 'down') throw new UserInputError(`body.controlPlane: hangs goes with mode down (a region whose endpoints answer ${mode} still has its control plane)`);
+      await world.outage(request.params.region, mode, { controlPlane });
+      return { region: request.params.region, mode, ...(mode === 'down' ? { controlPlane } : {}) };
     },
   );
 
