@@ -18,7 +18,7 @@ const LagSourceSchema = Type.Object(
     source: Type.Unsafe<'cloudwatch' | 'heartbeat'>(Type.String({ enum: ['cloudwatch', 'heartbeat'], 'x-message': 'must be cloudwatch or heartbeat' })),
     /** With source heartbeat: this region's replication endpoint, answering `{"heartbeatAt": "<ISO time>"}` as this region's database has the heartbeat row. */
     url: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/\\S*)?$', 'x-message': 'must be an http(s) URL' })),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000, default: 2_000 })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 20_000, default: 2_000 })),
   },
   {
     additionalProperties: false,

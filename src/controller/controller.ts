@@ -105,7 +105,7 @@ export class Controller {
     this.signals = new RunSignals(deps);
     this.reads = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
     this.fences = new PendingFences({ config: deps.config, store: deps.store, cloud: this.reads, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
-    this.leftovers = new FailoverLeftovers({ config: deps.config, store: deps.store, cloud: this.reads, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
+    this.leftovers = new FailoverLeftovers({ config: deps.config, store: deps.store, cloud: deps.cloud, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
     this.notifications = new NotificationOutbox({ clock: deps.clock, log: deps.log, ...(deps.notifier ? { notifier: deps.notifier } : {}) });
     this.drills = new DrillConductor({
       store: deps.store,
@@ -204,8 +204,9 @@ export class Controller {
    * Lambda worker, every invocation; the loop does it every tick).
    */
   async finishLeftovers(): Promise<void> {
-    await this.fences.retry();
-    await this.leftovers.keep();
+    // Never a reason to stop the loop or fail the worker: logged, and tried again next time.
+    await this.fences.retry().catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'pending fences not retried'));
+    await this.leftovers.keep().catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'failover leftovers not seen to'));
   }
 
   /** Wait for a run executing in this process (for the Lambda worker and tests). */

@@ -3,6 +3,8 @@ import type { AppConfig, Config } from '../config/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { CloudProviders } from '../ports/providers.js';
 import type { StateStore } from '../ports/state-store.js';
+import type { RunRecord } from '../runbook/run.js';
+import { BEST_EFFORT_DEADLINE_MS } from '../runbook/steps/fence-network.js';
 
 /** What the leftovers need. */
 export interface FailoverLeftoversDeps {
@@ -18,7 +20,16 @@ export interface FailoverLeftoversDeps {
 }
 
 const DEFAULT_EVERY_MS = 5 * 60_000;
-const PROMOTE_STEP = 'promote-standby-database';
+/** The promotion steps of the built-in runbooks: a failover's, and a failback's. */
+const PROMOTE_STEPS = ['promote-standby-database', 'promote-original-database'];
+const MULTI_AZ_NOTE = 'Multi-AZ on or requested, as the writer it replaces had';
+
+/**
+ * How long one region's look (and copies) may take: the region may be the
+ * one just lost, hanging, and the runbook worker that calls this has runs to
+ * execute. What is not done is tried again at the next look.
+ */
+const REGION_DEADLINE_MS = BEST_EFFORT_DEADLINE_MS;
 
 /**
  * What a failover could not finish by itself, finished by the controller
@@ -74,30 +85,64 @@ export class FailoverLeftovers {
     if (this.deps.region !== undefined && this.deps.region !== writer) return;
     for (const region of app.regions.filter((r) => r.name !== writer && r.database.engine === 'aurora-global')) {
       try {
-        for (const snapshot of await cloud.database.listLostWrites(region.database)) {
-          if (snapshot.preservedAs) continue;
-          const copy = await cloud.database.preserveLostWrites(region.database, snapshot.id);
-          this.deps.log.warn({ app: app.name, region: region.name, snapshot: snapshot.id, copy }, 'writes an unplanned failover lost kept as a manual snapshot');
-          await this.report(app.name, region.name, `${snapshot.id} kept as ${copy}`);
-        }
+        await this.withinDeadline(`lost-writes snapshots of ${region.name}`, async () => {
+          for (const snapshot of await cloud.database.listLostWrites!(region.database)) {
+            if (snapshot.preservedAs) continue;
+            const copy = await cloud.database.preserveLostWrites!(region.database, snapshot.id);
+            this.deps.log.warn({ app: app.name, region: region.name, snapshot: snapshot.id, copy }, 'writes an unplanned failover lost kept as a manual snapshot');
+            await this.report(app.name, region.name, `${snapshot.id} kept as ${copy}`);
+          }
+        });
       } catch (err) {
         this.deps.log.warn({ app: app.name, region: region.name, err: String(err) }, 'lost-writes snapshot not kept yet');
       }
     }
   }
 
-  /** The newest failover, if it succeeded and its promotion asked for Multi-AZ: asked again until RDS takes it. */
+  /**
+   * The newest run, if it succeeded and its promotion asked for Multi-AZ:
+   * asked again until RDS takes it, by the stack of the new writer's region.
+   * Once taken, the run's promotion step says so, and that settles it for
+   * good (every process, every restart): an operator who turns Multi-AZ off
+   * later is not overruled.
+   */
   private async restoreMultiAz(app: AppConfig): Promise<void> {
     const { store, cloud } = this.deps;
     if (!cloud.database.restoreMultiAz) return;
     const [latest] = await store.listRuns({ app: app.name, limit: 1 });
-    if (!latest || latest.kind !== 'failover' || latest.status !== 'succeeded' || this.multiAzSettled.has(latest.id)) return;
-    const asked = (await store.readJournal(latest.id)).some((e) => e.type === 'act-succeeded' && e.stepId === PROMOTE_STEP && e.detail?.['restoreMultiAz'] === true);
+    if (!latest || latest.status !== 'succeeded' || this.multiAzSettled.has(latest.id)) return;
+    if (this.deps.region !== undefined && this.deps.region !== latest.to) return;
+    const promote = promotionStep(latest);
+    const asked =
+      promote !== undefined &&
+      !promote.message?.includes(MULTI_AZ_NOTE) &&
+      (await store.readJournal(latest.id)).some((e) => e.type === 'act-succeeded' && e.stepId === promote.id && e.detail?.['restoreMultiAz'] === true);
     const region = app.regions.find((r) => r.name === latest.to);
     if (!asked || !region) return void this.multiAzSettled.add(latest.id);
-    if (!(await cloud.database.restoreMultiAz(region.database))) return;
+    if (!(await this.withinDeadline(`Multi-AZ of ${region.name}`, () => cloud.database.restoreMultiAz!(region.database)))) return;
     this.multiAzSettled.add(latest.id);
-    await this.note(latest.id, 'Multi-AZ on or requested, as the writer it replaces had');
+    await this.note(latest.id, MULTI_AZ_NOTE);
+  }
+
+  /** `work`, or a rejection once {@link REGION_DEADLINE_MS} of clock time has passed (the work is left to finish or fail on its own). */
+  private async withinDeadline<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const timer = new AbortController();
+    const working = work();
+    working.catch(() => undefined);
+    try {
+      return await Promise.race([
+        working,
+        this.deps.clock.sleep(REGION_DEADLINE_MS, timer.signal).then(
+          () => {
+            throw new Error(`${what}: no answer within ${REGION_DEADLINE_MS / 1000} s`);
+          },
+          // Cancelled because the work ended first.
+          () => undefined as never,
+        ),
+      ]);
+    } finally {
+      timer.abort();
+    }
   }
 
   /** Name the copy in the newest ended failover out of `region`, on its promotion step. */
@@ -110,9 +155,14 @@ export class FailoverLeftovers {
   /** Add to the promotion step's message of an ended run, once. */
   private async note(runId: string, note: string): Promise<void> {
     const run = await this.deps.store.getRun(runId);
-    const step = run?.steps.find((s) => s.id === PROMOTE_STEP);
+    const step = run ? promotionStep(run) : undefined;
     if (!run || !step || run.status === 'running' || step.message?.includes(note)) return;
     step.message = `${step.message ? `${step.message}; ` : ''}${note} (seen to by the controller after the run)`;
     await this.deps.store.putRun(run);
   }
+}
+
+/** The run's promotion step (a failover's or a failback's). */
+function promotionStep(run: RunRecord): RunRecord['steps'][number] | undefined {
+  return run.steps.find((s) => PROMOTE_STEPS.includes(s.id));
 }

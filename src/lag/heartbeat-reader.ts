@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { type HeartbeatResult, parseHeartbeatBody } from './heartbeat.js';
 
 /** A replication endpoint answers with a line of JSON; anything much larger is not one. */
@@ -18,11 +18,16 @@ export function heartbeatReadsInFlight(): number {
  * redirects are followed (the configured URL is the one that counts), and
  * the deadline covers the whole exchange.
  */
-export async function readHeartbeat(url: string, options: { timeoutMs: number; now: () => number; expectRole?: 'writer' | 'replica' }): Promise<HeartbeatResult> {
+export async function readHeartbeat(
+  url: string,
+  options: { timeoutMs: number; now: () => number; expectRole?: 'writer' | 'replica'; dispatcher?: Dispatcher },
+): Promise<HeartbeatResult> {
   const readAt = options.now();
   inflight++;
   try {
-    const res = await request(url, { method: 'GET', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs) });
+    // With the prober's dispatcher, a fresh connection each time, as for a probe: a pooled socket a frozen Lambda kept may be dead.
+    const via = options.dispatcher ? { dispatcher: options.dispatcher, reset: true } : {};
+    const res = await request(url, { method: 'GET', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs), ...via });
     const text = await readLimited(res.body, MAX_BODY_BYTES);
     if (res.statusCode !== 200) return { ok: false, url, reason: `HTTP ${res.statusCode}` };
     if (text === undefined) return { ok: false, url, reason: `the answer is larger than ${MAX_BODY_BYTES} bytes` };

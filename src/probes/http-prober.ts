@@ -103,7 +103,7 @@ export class HttpProber implements Prober {
   /** Read a replication heartbeat (src/lag/heartbeat-reader.ts), stamped with this prober's clock. */
   heartbeat(request: HeartbeatRequest): Promise<HeartbeatResult> {
     const { url, timeoutMs, expectRole } = request;
-    return readHeartbeat(url, { timeoutMs, now: () => this.clock.now(), ...(expectRole ? { expectRole } : {}) });
+    return readHeartbeat(url, { timeoutMs, now: () => this.clock.now(), dispatcher: this.agent, ...(expectRole ? { expectRole } : {}) });
   }
 
   /** Close the connection pool. Probes started afterwards fail with error class `other`. */

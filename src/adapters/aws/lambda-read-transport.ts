@@ -30,7 +30,10 @@ export class LambdaReadTransport implements ReadTransport {
   async read(request: ReadRequest): Promise<ReadResponse> {
     const operation = `Invoke ${this.functionName} (${request.reads.length} ${request.reads.length === 1 ? 'read' : 'reads'})`;
     const out = await awsCall(operation, () =>
-      this.client.send(new InvokeCommand({ FunctionName: this.functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(request)) })),
+      this.client.send(new InvokeCommand({ FunctionName: this.functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(request)) }), {
+        // One budget for every attempt: the SDK retries a timed-out attempt, and the API function that waits has 29 s in all.
+        abortSignal: AbortSignal.timeout(CLIENT_TIMEOUTS.lambdaReader.requestTimeout),
+      }),
     );
     const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
     if (out.FunctionError) throw new PermanentError(`${operation}: the function failed (${out.FunctionError}): ${functionErrorMessage(text)}`);

@@ -60,7 +60,11 @@ export class RemoteReads {
     this.prober = {
       round: (targets: ProbeTarget[]) => this.read<ProbeResult[]>({ op: 'prober.round', targets }),
       // The deadline is the configured one, applied by the reader: the caller names only the endpoint.
-      heartbeat: ({ url, expectRole }) => this.read<HeartbeatResult>({ op: 'prober.heartbeat', url, ...(expectRole ? { expectRole } : {}) }),
+      // Never throws, as the port says: a reader that cannot be asked is a reason like any other, and the caller uses CloudWatch.
+      heartbeat: ({ url, expectRole }) =>
+        this.read<HeartbeatResult>({ op: 'prober.heartbeat', url, ...(expectRole ? { expectRole } : {}) }).catch(
+          (err: unknown): HeartbeatResult => ({ ok: false, url, reason: `through the reader: ${err instanceof Error ? err.message : String(err)}` }),
+        ),
     };
   }
 

@@ -160,5 +160,5 @@ function describeGoal(goal: CapacityGoal, shape: CapacityShape): string {
     return `desired ${shape.desired} (min ${shape.bounds.minSize}), ${goal.target} in service${dns}`;
   }
   const max = shape.bounds.maxSize !== undefined ? `, max ${shape.bounds.maxSize}` : '';
-  return `desired ${goal.target} (min ${goal.minSize}${max}), at most ${goal.target} in service`;
+  return `desired ${goal.target} (min ${goal.minSize}${max}), ${goal.target} in service, none beyond`;
 }

@@ -17,10 +17,17 @@ export function describeEpoch(epoch: WriterEpoch | undefined): string {
 /**
  * Whether a side's database has been promoted, or is being promoted: from
  * then on the writer moved, and undoing a fence would leave two writers.
+ * A replica reads `modifying` during its promotion, but also during
+ * maintenance or a reboot: it counts as promoting only once a promotion
+ * step of this run has started (a rollback before it must lift the fence,
+ * or the application stays frozen everywhere).
  */
 export async function promotedOrPromoting(ctx: StepContext, side: Side): Promise<boolean> {
   const state = await ctx.cloud.database.describe(regionOf(ctx, side).database);
-  return state.exists && (state.role === 'writer' || state.status === 'promoting' || state.status === 'modifying');
+  if (!state.exists) return false;
+  if (state.role === 'writer' || state.status === 'promoting') return true;
+  const promotionStarted = ctx.run.steps.some((s) => s.id.startsWith('promote-') && s.status !== 'pending');
+  return state.status === 'modifying' && promotionStarted;
 }
 
 /**

@@ -56,11 +56,58 @@ describe('FailoverLeftovers: Multi-AZ on a promoted RDS writer', () => {
     expect((await store.getRun(run.id))!.steps[0]!.message).toBe('writer (backing-up); Multi-AZ on or requested, as the writer it replaces had (seen to by the controller after the run)');
   });
 
+  it('is settled for good once the run says so: a new process (every Lambda invocation) does not ask again', async () => {
+    const { clock, store, asks, leftovers } = await world({ asked: true, takesFrom: 1 });
+    await leftovers.keep();
+    expect(asks).toHaveLength(1);
+    const cloud = { database: { restoreMultiAz: async (ref: DatabaseRef) => (asks.push(ref), true) } } as unknown as CloudProviders;
+    const restarted = new FailoverLeftovers({ config, store, cloud, clock, log: pino({ level: 'silent' }), everyMs: 60_000 });
+    await restarted.keep();
+    expect(asks).toHaveLength(1);
+  });
+
+  it('is left to the stack of the new writer’s region', async () => {
+    const { store, clock, asks } = await world({ asked: true, takesFrom: 1 });
+    const cloud = { database: { restoreMultiAz: async (ref: DatabaseRef) => (asks.push(ref), true) } } as unknown as CloudProviders;
+    await new FailoverLeftovers({ config, store, cloud, clock, log: pino({ level: 'silent' }), region: 'us-east-1' }).keep();
+    expect(asks).toEqual([]);
+  });
+
   it('asks nothing when the replaced writer was not Multi-AZ', async () => {
     const { clock, asks, leftovers } = await world({ asked: false, takesFrom: 1 });
     await leftovers.keep();
     await clock.advance(60_000);
     await leftovers.keep();
     expect(asks).toEqual([]);
+  });
+});
+
+describe('FailoverLeftovers: a lost region that hangs', () => {
+  it('costs one look its deadline, never the whole loop', async () => {
+    const aurora: Config = validateConfig({
+      applications: [
+        {
+          name: 'shop',
+          regions: ['us-east-1', 'eu-west-1'].map((name) => ({
+            name,
+            probes: [{ url: `https://shop-${name}.example.com/health` }],
+            database: { engine: 'aurora-global', globalClusterId: 'shop-global', clusterId: `shop-${name}` },
+            compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
+            dns: { hostedZoneId: 'Z0SHOP', recordName: 'shop.example.com', type: 'CNAME', value: `shop-${name}.example.com` },
+          })),
+        },
+      ],
+    });
+    const clock = new ManualClock();
+    const store = new MemoryStateStore();
+    await store.advanceWriterEpoch({ app: 'shop', epoch: 1, writerRegion: 'eu-west-1', since: 0, runId: 'run-1', reason: 'failover' });
+    const listed: string[] = [];
+    const cloud = { database: { listLostWrites: (ref: DatabaseRef) => (listed.push(ref.region), new Promise(() => undefined)), preserveLostWrites: async () => 'x' } } as unknown as CloudProviders;
+    const leftovers = new FailoverLeftovers({ config: aurora, store, cloud, clock, log: pino({ level: 'silent' }) });
+    let done = false;
+    void leftovers.keep().then(() => (done = true));
+    expect(await clock.advanceUntil(async () => done, { stepMs: 1_000, maxMs: 60_000 })).toBe(true);
+    expect(listed).toEqual(['us-east-1']);
+    expect(clock.now() - Date.UTC(2026, 10, 24, 12)).toBeLessThanOrEqual(11_000);
   });
 });

@@ -21,8 +21,9 @@ function world(app: AppConfig = testApp) {
   const sim = createSimProviders({ clock });
   seedSimWorld(sim, { applications: [app] } as Config);
   const store = new MemoryStateStore();
-  const ctx = (cloud: SimProviders | (Omit<SimProviders, 'fence'> & { fence: NetworkFence }) = sim, runId = 'run-1'): StepContext => ({
-    run: runFixture({ id: runId }),
+  /** `promoting`: the run's promotion step has started (it shows in the run record, as the engine keeps it). */
+  const ctx = (cloud: SimProviders | (Omit<SimProviders, 'fence'> & { fence: NetworkFence }) = sim, runId = 'run-1', promoting = false): StepContext => ({
+    run: runFixture({ id: runId, steps: promoting ? [{ id: 'promote-standby-database', title: 'Promote', status: 'running' }] : [] }),
     app,
     from: app.regions[0]!,
     to: app.regions[1]!,
@@ -76,7 +77,7 @@ describe('the fencing epoch step', () => {
     expect(await store.getWriterEpoch('shop')).toMatchObject({ epoch: 2, writerRegion: US.name });
     await step.act!(ctx());
     await sim.database.promote(EU.database, 'unplanned');
-    await expect(step.compensate!(ctx())).rejects.toThrow(/kept: eu-west-1 has been promoted/);
+    await expect(step.compensate!(ctx(sim, 'run-1', true))).rejects.toThrow(/kept: eu-west-1 has been promoted/);
     expect(await store.getWriterEpoch('shop')).toMatchObject({ epoch: 3, writerRegion: EU.name });
   });
 });
@@ -92,7 +93,21 @@ describe('the compute freeze step', () => {
     const look = await step.observe(ctx());
     expect(look.done || look.pending).toBe(true);
     await sim.database.promote(EU.database, 'planned');
-    await expect(step.compensate!(ctx())).rejects.toThrow(/kept: eu-west-1 has been promoted/);
+    await expect(step.compensate!(ctx(sim, 'run-1', true))).rejects.toThrow(/kept: eu-west-1 has been promoted/);
+  });
+
+  it('is undone when the replica reads modifying for another reason (maintenance) and no promotion began: never left frozen', async () => {
+    const { sim, ctx } = world();
+    const step = definition(freezeCompute({ id: 'freeze-compute', title: 't', side: 'from', guard: 'to' }));
+    await step.act!(ctx());
+    // The standby replica in its maintenance window: RDS reads it as modifying, as it would a promotion.
+    const maintenance = Object.assign(Object.create(sim.database) as SimProviders['database'], {
+      describe: async (ref: Parameters<SimProviders['database']['describe']>[0]) => ({ ...(await sim.database.describe(ref)), status: 'modifying' as const }),
+    });
+    const cloud = { ...sim, database: maintenance } as SimProviders;
+    expect(await cloud.database.describe(EU.database)).toMatchObject({ role: 'replica', status: 'modifying' });
+    await step.compensate!(ctx(cloud));
+    expect((await sim.compute.describeGroup({ region: US.name, groupName: US.compute.autoScalingGroup })).desiredCapacity).toBe(US.compute.activeCapacity);
   });
 
   it('gives the group its active capacity back when undone before the promotion', async () => {

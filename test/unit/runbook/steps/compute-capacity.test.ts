@@ -109,7 +109,7 @@ describe('assessCapacity, standby', () => {
   });
 
   it('needs MinSize and the configured MaxSize back as well', () => {
-    expect(assessCapacity(standby, group({ minSize: 10, maxSize: 10, desiredCapacity: 1 }), NOW)).toMatchObject({ done: false, pending: false, desired: 'desired 1 (min 1, max 4), at most 1 in service' });
+    expect(assessCapacity(standby, group({ minSize: 10, maxSize: 10, desiredCapacity: 1 }), NOW)).toMatchObject({ done: false, pending: false, desired: 'desired 1 (min 1, max 4), 1 in service, none beyond' });
   });
 
   it('with weights, settles above the standby capacity by less than one instance', () => {
