@@ -2,7 +2,6 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../src/adapters/memory/memory-state-store.js';
 import { createSimProviders, type SimProviders } from '../../src/adapters/sim/sim-providers.js';
-import { validateConfig } from '../../src/config/load-config.js';
 import type { AppConfig, Config } from '../../src/config/types.js';
 import { FailoverLeftovers } from '../../src/controller/failover-leftovers.js';
 import { desiredRecords } from '../../src/dns/desired-records.js';
@@ -13,23 +12,11 @@ import { promoteDatabase } from '../../src/runbook/steps/promote-database.js';
 import { retireStaleWriter } from '../../src/runbook/steps/replica-steps.js';
 import { runDbSteps } from '../support/db-step-runner.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { shopConfig } from '../support/shop-config.js';
 
 const GATE = 'approve-detach-standby-database';
 
-const shop: AppConfig = validateConfig({
-  applications: [
-    {
-      name: 'shop',
-      regions: ['us-east-1', 'eu-west-1'].map((name) => ({
-        name,
-        probes: [{ url: `https://shop-${name}.example.com/health` }],
-        database: { engine: 'aurora-global', globalClusterId: 'shop-global', clusterId: `shop-${name}` },
-        compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
-        dns: { hostedZoneId: 'Z0SHOP', recordName: 'shop.example.com', type: 'CNAME', value: `shop-${name}.example.com` },
-      })),
-    },
-  ],
-}).applications[0]!;
+const shop: AppConfig = shopConfig('aurora-global').applications[0]!;
 const [USE1, EUW1] = shop.regions.map((r) => r.database) as [AppConfig['regions'][0]['database'], AppConfig['regions'][0]['database']];
 
 /** The regional failover's database part: the detach gate, then the promotion (as runbooks/regional-failover.ts has them). */

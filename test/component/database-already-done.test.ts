@@ -4,7 +4,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/adapters/aws/aws-clients.js';
 import { RdsDatabase } from '../../src/adapters/aws/rds-database.js';
 import { createSimProviders } from '../../src/adapters/sim/sim-providers.js';
-import { validateConfig } from '../../src/config/load-config.js';
 import type { AppConfig } from '../../src/config/types.js';
 import { desiredRecords } from '../../src/dns/desired-records.js';
 import { ownerRecordName, ownerValue } from '../../src/dns/record-switch.js';
@@ -19,6 +18,7 @@ import { runDbSteps } from '../support/db-step-runner.js';
 import { FakeRds } from '../support/fake-rds.js';
 import { countInflight } from '../support/inflight.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { shopConfig } from '../support/shop-config.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => {
@@ -28,20 +28,7 @@ afterAll(() => {
 afterEach(() => nock.cleanAll());
 
 function appOf(engine: 'rds' | 'aurora-global'): AppConfig {
-  return validateConfig({
-    applications: [
-      {
-        name: 'shop',
-        regions: ['us-east-1', 'eu-west-1'].map((name) => ({
-          name,
-          probes: [{ url: `https://shop-${name}.example.com/health` }],
-          database: engine === 'rds' ? { engine, instanceId: `shop-db-${name}` } : { engine, globalClusterId: 'shop-global', clusterId: `shop-${name}` },
-          compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
-          dns: { hostedZoneId: 'Z0SHOP', recordName: 'shop.example.com', type: 'CNAME', value: `shop-${name}.example.com` },
-        })),
-      },
-    ],
-  }).applications[0]!;
+  return shopConfig(engine).applications[0]!;
 }
 
 /** The RDS adapter over a stateful fake of RDS's wire format; DNS and compute simulated (the steps here only read DNS). */

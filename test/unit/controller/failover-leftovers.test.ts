@@ -1,28 +1,15 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../src/adapters/memory/memory-state-store.js';
-import { validateConfig } from '../../../src/config/load-config.js';
 import type { Config } from '../../../src/config/types.js';
 import { FailoverLeftovers } from '../../../src/controller/failover-leftovers.js';
 import type { DatabaseRef } from '../../../src/ports/database-provider.js';
 import type { CloudProviders } from '../../../src/ports/providers.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { runFixture } from '../../support/run-fixture.js';
+import { shopConfig } from '../../support/shop-config.js';
 
-const config: Config = validateConfig({
-  applications: [
-    {
-      name: 'shop',
-      regions: ['us-east-1', 'eu-west-1'].map((name) => ({
-        name,
-        probes: [{ url: `https://shop-${name}.example.com/health` }],
-        database: { engine: 'rds', instanceId: `shop-db-${name}` },
-        compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
-        dns: { hostedZoneId: 'Z0SHOP', recordName: 'shop.example.com', type: 'CNAME', value: `shop-${name}.example.com` },
-      })),
-    },
-  ],
-});
+const config: Config = shopConfig('rds');
 
 /** A succeeded failover whose promotion asked (or not) for Multi-AZ, and a database port that takes it from the `takesFrom`-th ask on. */
 async function world(options: { asked: boolean; takesFrom: number }) {
@@ -84,20 +71,7 @@ describe('FailoverLeftovers: Multi-AZ on a promoted RDS writer', () => {
 
 describe('FailoverLeftovers: a lost region that hangs', () => {
   it('costs one look its deadline, never the whole loop', async () => {
-    const aurora: Config = validateConfig({
-      applications: [
-        {
-          name: 'shop',
-          regions: ['us-east-1', 'eu-west-1'].map((name) => ({
-            name,
-            probes: [{ url: `https://shop-${name}.example.com/health` }],
-            database: { engine: 'aurora-global', globalClusterId: 'shop-global', clusterId: `shop-${name}` },
-            compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
-            dns: { hostedZoneId: 'Z0SHOP', recordName: 'shop.example.com', type: 'CNAME', value: `shop-${name}.example.com` },
-          })),
-        },
-      ],
-    });
+    const aurora = shopConfig('aurora-global');
     const clock = new ManualClock();
     const store = new MemoryStateStore();
     await store.advanceWriterEpoch({ app: 'shop', epoch: 1, writerRegion: 'eu-west-1', since: 0, runId: 'run-1', reason: 'failover' });
