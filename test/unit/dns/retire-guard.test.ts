@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../../src/config/load-config.js';
 import type { RegionConfig } from '../../../src/config/types.js';
 import { refuseRetireUnlessDnsElsewhere, retireVerdict } from '../../../src/dns/retire-guard.js';
 import { PermanentError } from '../../../src/errors/errors.js';
 import type { DnsRecordSet } from '../../../src/ports/dns-provider.js';
+import { SHOP_LB as LB, SHOP_LB_ZONE as LB_ZONE, shopConfig } from '../../support/shop-config.js';
 
-const LB = { 'us-east-1': 'shop-use1-111.us-east-1.elb.amazonaws.com', 'eu-west-1': 'shop-euw1-222.eu-west-1.elb.amazonaws.com' } as const;
-const LB_ZONE = { 'us-east-1': 'Z35SXDOTRQ7X7K', 'eu-west-1': 'Z32O12XQLNTSW2' } as const;
 
 function regions(routing: 'simple' | 'weighted' | 'failover'): RegionConfig[] {
-  return validateConfig({
-    applications: [
-      {
-        name: 'shop',
-        regions: (['us-east-1', 'eu-west-1'] as const).map((name) => ({
-          name,
-          probes: [{ url: `https://${name}.shop.example.com/health` }],
-          database: { engine: 'rds', instanceId: `shop-db-${name}` },
-          compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
-          dns: { hostedZoneId: 'Z0SHOP', recordName: 'shop.example.com', type: 'A', alias: { dnsName: LB[name], hostedZoneId: LB_ZONE[name] }, routing, ...(routing !== 'simple' ? { setIdentifier: name } : {}) },
-        })),
-      },
-    ],
-  }).applications[0]!.regions;
+  return shopConfig({ alias: { routing } }).applications[0]!.regions;
 }
 
 /** An alias as the console writes it: `dualstack.` + the load balancer's name, with the dot. */

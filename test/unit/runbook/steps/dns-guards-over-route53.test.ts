@@ -5,7 +5,6 @@ import { AwsClients } from '../../../../src/adapters/aws/aws-clients.js';
 import { Route53Dns } from '../../../../src/adapters/aws/route53-dns.js';
 import { MemoryStateStore } from '../../../../src/adapters/memory/memory-state-store.js';
 import { createSimProviders } from '../../../../src/adapters/sim/sim-providers.js';
-import { validateConfig } from '../../../../src/config/load-config.js';
 import type { AppConfig } from '../../../../src/config/types.js';
 import { ownerRecordName, ownerValue } from '../../../../src/dns/record-switch.js';
 import { pendingSteps, RunbookEngine } from '../../../../src/runbook/engine.js';
@@ -16,6 +15,7 @@ import { switchDns } from '../../../../src/runbook/steps/switch-dns.js';
 import { FakeRoute53, type FakeRecordSet } from '../../../support/fake-route53.js';
 import { countInflight } from '../../../support/inflight.js';
 import { ManualClock } from '../../../support/manual-clock.js';
+import { SHOP_LB as LB, SHOP_LB_ZONE as LB_ZONE, shopConfig } from '../../../support/shop-config.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => {
@@ -23,27 +23,11 @@ afterAll(() => {
   nock.enableNetConnect();
 });
 
-const LB = { 'us-east-1': 'shop-use1-111.us-east-1.elb.amazonaws.com', 'eu-west-1': 'shop-euw1-222.eu-west-1.elb.amazonaws.com' } as const;
-const LB_ZONE = { 'us-east-1': 'Z35SXDOTRQ7X7K', 'eu-west-1': 'Z32O12XQLNTSW2' } as const;
 const HC = { 'us-east-1': 'abcdef11-2222-3333-4444-555555fedcba', 'eu-west-1': 'abcdef22-2222-3333-4444-555555fedcba' } as const;
 type Region = keyof typeof LB;
 
 function appWith(routing: 'simple' | 'failover'): AppConfig {
-  return validateConfig({
-    provider: 'aws',
-    applications: [
-      {
-        name: 'shop',
-        regions: (['us-east-1', 'eu-west-1'] as const).map((name) => ({
-          name,
-          probes: [{ url: `https://${name}.shop.example.com/health` }],
-          database: { engine: 'rds', instanceId: `shop-db-${name}` },
-          compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
-          dns: { hostedZoneId: 'Z0SHOP', recordName: 'shop.example.com', type: 'A', alias: { dnsName: LB[name], hostedZoneId: LB_ZONE[name] }, routing, ...(routing === 'failover' ? { setIdentifier: name } : {}) },
-        })),
-      },
-    ],
-  }).applications[0]!;
+  return shopConfig({ provider: 'aws', alias: { routing } }).applications[0]!;
 }
 
 /** An alias record as Route 53 holds it when made in the console: `dualstack.` + the load balancer. */

@@ -2,32 +2,17 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../../src/adapters/memory/memory-state-store.js';
 import { createSimProviders } from '../../../../src/adapters/sim/sim-providers.js';
-import { validateConfig } from '../../../../src/config/load-config.js';
 import type { DnsRecordSet } from '../../../../src/ports/dns-provider.js';
 import { pendingSteps, RunbookEngine } from '../../../../src/runbook/engine.js';
 import type { RunRecord } from '../../../../src/runbook/run.js';
 import { runbook } from '../../../../src/runbook/step.js';
 import { retireStaleWriter } from '../../../../src/runbook/steps/replica-steps.js';
 import { ManualClock } from '../../../support/manual-clock.js';
+import { SHOP_LB as LB, SHOP_LB_ZONE as LB_ZONE, shopConfig } from '../../../support/shop-config.js';
 
-const LB = { 'us-east-1': 'shop-use1-111.us-east-1.elb.amazonaws.com', 'eu-west-1': 'shop-euw1-222.eu-west-1.elb.amazonaws.com' } as const;
-const LB_ZONE = { 'us-east-1': 'Z35SXDOTRQ7X7K', 'eu-west-1': 'Z32O12XQLNTSW2' } as const;
 
 // The config names the load balancers as the ELB API reports them: without `dualstack.`.
-const app = validateConfig({
-  applications: [
-    {
-      name: 'shop',
-      regions: (['us-east-1', 'eu-west-1'] as const).map((name) => ({
-        name,
-        probes: [{ url: `https://${name}.shop.example.com/health` }],
-        database: { engine: 'rds', instanceId: `shop-db-${name}` },
-        compute: { autoScalingGroup: `shop-web-${name}`, standbyCapacity: 1, activeCapacity: 2 },
-        dns: { hostedZoneId: 'Z0SHOP', recordName: 'shop.example.com', type: 'A', alias: { dnsName: LB[name], hostedZoneId: LB_ZONE[name] } },
-      })),
-    },
-  ],
-}).applications[0]!;
+const app = shopConfig({ alias: { routing: 'simple' } }).applications[0]!;
 
 /** The alias as the Route 53 console writes it when an operator edits the record: `dualstack.` + the load balancer. */
 const consoleAlias = (region: keyof typeof LB): DnsRecordSet => ({
