@@ -36,7 +36,7 @@ if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: must be a whol
 
 const PROFILES: { name: string; delays: SimDelays }[] = [
   { name: '`npm start` delays', delays: DEFAULT_SIM_DELAYS },
-  { name: 'off the poll grid', delays: { promoteMs: 4_300, instanceBootMs: 3_700, dnsPropagationMs: 1_300, replicaCreateMs: 6_000 } },
+  { name: 'off the poll grid', delays: { ...DEFAULT_SIM_DELAYS, promoteMs: 4_300, instanceBootMs: 3_700, dnsPropagationMs: 1_300, replicaCreateMs: 6_000 } },
 ];
 
 /** What each step of the failover waits for, in injected latency; a step not listed here is refused, not guessed. */

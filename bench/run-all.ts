@@ -18,6 +18,7 @@ const BENCHMARKS = [
   { name: 'api-throughput', args: ['--seconds', '1'] },
   { name: 'orchestration', args: ['--reps', '3'] },
   { name: 'detection', args: ['--trials', '24'] },
+  { name: 'traffic-switch', args: ['--reps', '3'] },
   { name: 'cold-start', args: ['--runs', '21'] },
   { name: 'status-page-memory', args: ['--loads', '10000', '--unfixed-loads', '2000'] },
 ];

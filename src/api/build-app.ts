@@ -14,6 +14,7 @@ import { registerRateLimit } from './hardening/rate-limit.js';
 import { installBeforeChange, installRouteRules } from './hardening/route-rules.js';
 import { registerSecurityHeaders } from './hardening/security-headers.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerTrafficRoutes } from './routes/traffic-routes.js';
 import { registerFenceRoutes } from './routes/fence-routes.js';
 import { DOCS_PREFIX, type DocsUi, registerOpenApi } from './openapi/openapi.js';
 import type { Controller } from '../controller/controller.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerRunRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerFenceRoutes(app, deps);
+  registerTrafficRoutes(app, deps);
   registerPageRoutes(app, deps, sessions);
   if (deps.world) registerSimRoutes(app, deps.world);
   await app.ready();

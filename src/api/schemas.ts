@@ -40,7 +40,24 @@ export function ListLimit(maximum: number, defaultLimit: number) {
   return Type.Optional(Type.Integer({ minimum: 1, maximum, default: defaultLimit, 'x-message': `must be a whole number from 1 to ${maximum}, in decimal digits` }));
 }
 
-export const FailoverBody = Type.Object({ app: Type.Optional(AppName), to: RegionName, reason: Reason }, { additionalProperties: false });
+export const FailoverBody = Type.Object(
+  {
+    app: Type.Optional(AppName),
+    to: RegionName,
+    reason: Reason,
+    /** Break-glass, routing-control switches only: the ARC safety rules the switch may override. Recorded on the run with the caller. */
+    safetyRulesToOverride: Type.Optional(
+      Type.Array(
+        Type.String({
+          pattern: '^arn:aws[a-z-]*:route53-recovery-control::[0-9]{12}:controlpanel/[a-z0-9]+/safetyrule/[a-z0-9]+$',
+          'x-message': 'must be an ARC safety rule ARN (arn:aws:route53-recovery-control::<account>:controlpanel/<id>/safetyrule/<id>)',
+        }),
+        { minItems: 1, maxItems: 20 },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const FailbackBody = Type.Object({ app: Type.Optional(AppName), reason: Reason }, { additionalProperties: false });
 
@@ -108,3 +125,18 @@ export const AuditQuery = Type.Object({ limit: ListLimit(500, 50) }, { additiona
 
 /** GET /fence: one application (may be left out when the config has one). */
 export const FenceQuery = Type.Object({ app: Type.Optional(AppName) }, { additionalProperties: false });
+
+/** POST /traffic/provision: which application (default: every one with a data-plane switch), and whether to change anything. */
+export const ProvisionBody = Type.Object(
+  {
+    app: Type.Optional(AppName),
+    apply: Type.Optional(Type.Boolean({ default: false, description: 'false (default): only say what would be created or changed; true: do it' })),
+  },
+  { additionalProperties: false },
+);
+
+/** POST /sim/route53/outage: how Route 53's control plane fails. */
+export const Route53OutageBody = Type.Object(
+  { controlPlane: Type.Optional(Type.Union([Type.Literal('refuses'), Type.Literal('hangs')], { default: 'refuses', 'x-message': 'must be refuses or hangs' })) },
+  { additionalProperties: false },
+);

@@ -86,6 +86,7 @@ export function formatPlan(plan: RunPlan): string {
     lines.push(`   now:    ${step.current}`);
     lines.push(`   wanted: ${step.desired}`);
   });
+  for (const f of plan.staticStability ?? []) lines.push(`static stability: ${f.call}: ${f.why}; fix: ${f.fix}`);
   if (plan.note) lines.push(plan.note);
   return lines.join('\n');
 }

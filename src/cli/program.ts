@@ -6,6 +6,7 @@ import { registerFailback } from './commands/failback.js';
 import { registerFailover } from './commands/failover.js';
 import { registerIamPolicy } from './commands/iam-policy.js';
 import { registerPlan } from './commands/plan.js';
+import { registerProvision } from './commands/provision.js';
 import { registerRuns } from './commands/runs.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
@@ -35,7 +36,7 @@ export function buildProgram(program: Command, ctx: CliContext): Command {
       'after',
       '\nExit codes: 0 success; 1 the operation failed (a run failed or was cancelled, a run is already in progress, the API is unreachable); 2 usage or config error (bad option or input, bad config, token missing or lacking the role).',
     );
-  for (const register of [registerStatus, registerPlan, registerDrill, registerFailover, registerFailback, registerApprove, registerCancel, registerRuns, registerValidate, registerIamPolicy]) {
+  for (const register of [registerStatus, registerPlan, registerDrill, registerFailover, registerFailback, registerApprove, registerCancel, registerRuns, registerValidate, registerIamPolicy, registerProvision]) {
     register(program, ctx);
   }
   return program;

@@ -11,6 +11,7 @@ import type { AppConfig, Config } from './types.js';
 import { semanticIssues } from './semantic-checks.js';
 import { normalizeApi } from './api-config.js';
 import { normalizeFence } from './fence-config.js';
+import { normalizeTraffic } from './traffic-config.js';
 import { normalizeLag } from './lag-schema.js';
 import { normalizeRoute53 } from './route53-config.js';
 
@@ -79,11 +80,12 @@ function normalize(input: ConfigInput): Config {
     witness: (input.witness ?? []).map(probeTarget),
     notifications: { ...input.notifications },
     api: normalizeApi(input.api),
-    simulation: { delays: { ...input.simulation?.delays } },
+    simulation: { ...(input.simulation?.dnsPort !== undefined ? { dnsPort: input.simulation.dnsPort } : {}), delays: { ...input.simulation?.delays } },
     applications: input.applications.map(
       (app): AppConfig => ({
         name: app.name,
         fence: normalizeFence(app.fence),
+        traffic: normalizeTraffic(app.traffic),
         policy: {
           probeIntervalSeconds: app.policy?.probeIntervalSeconds ?? 5,
           fallThreshold: app.policy?.fallThreshold ?? 3,

@@ -4,6 +4,7 @@ import { ApiSchema } from './api-schema.js';
 import { FenceSchema } from './fence-config.js';
 import { DATABASE_LAG_FIELDS } from './lag-schema.js';
 import { Route53Schema } from './route53-config.js';
+import { TrafficSchema } from './traffic-config.js';
 
 /**
  * The schema of failover.yaml. It is the single source of truth: the loader
@@ -181,6 +182,8 @@ export const ApplicationSchema = Type.Object(
     policy: Type.Optional(PolicySchema),
     /** How the old writer is kept from taking writes while the writer moves. */
     fence: Type.Optional(FenceSchema),
+    /** How a run moves traffic: rewriting records, or in Route 53's data plane alone (see traffic-config.ts). */
+    traffic: Type.Optional(TrafficSchema),
   },
   { additionalProperties: false },
 );
@@ -200,9 +203,11 @@ const EndpointsSchema = Type.Object(
 
 const DelayMs = Type.Integer({ minimum: 0, maximum: 3_600_000, 'x-message': 'must be a whole number of milliseconds from 0 to 3600000' });
 
-/** Durations of the simulated cloud's operations, in ms (defaults: promotion 5 s, replica 6 s, boot 3 s, DNS 2 s). */
+/** Durations of the simulated cloud's operations, in ms (defaults: promotion 5 s, replica 6 s, boot 3 s, DNS 2 s, alarm period 6 s, health checks 3 s). */
 const SimulationSchema = Type.Object(
   {
+    /** UDP port of the embedded authoritative DNS server (the zone's name server); 0 or absent: any free port. */
+    dnsPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535, 'x-message': 'must be a UDP port from 0 to 65535' })),
     delays: Type.Optional(
       Type.Object(
         {
@@ -210,6 +215,8 @@ const SimulationSchema = Type.Object(
           replicaCreateMs: Type.Optional(DelayMs),
           instanceBootMs: Type.Optional(DelayMs),
           dnsPropagationMs: Type.Optional(DelayMs),
+          alarmPeriodMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000, 'x-message': 'must be a whole number of milliseconds from 100 to 3600000' })),
+          healthCheckMs: Type.Optional(DelayMs),
         },
         { additionalProperties: false },
       ),

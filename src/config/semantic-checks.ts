@@ -3,6 +3,7 @@ import type { Config } from './types.js';
 import { apiIssues } from './api-config.js';
 import { selfRoutingProblems } from '../dns/self-routing.js';
 import { partitionIssues } from './partition-check.js';
+import { trafficIssues } from './traffic-checks.js';
 
 /**
  * Rules a schema cannot express: uniqueness and agreement between regions.
@@ -17,6 +18,7 @@ export function semanticIssues(config: Config): ConfigIssue[] {
     if (first !== undefined) issues.push({ path: `${at}.name`, message: `duplicates applications[${first}].name "${app.name}"` });
     else appNames.set(app.name, a);
 
+    issues.push(...trafficIssues(app, at));
     const regionNames = new Map<string, number>();
     const primary = app.regions[0]!;
     app.regions.forEach((region, r) => {

@@ -1,6 +1,7 @@
 import type { DatabaseRef } from '../ports/database-provider.js';
 import type { ProbeTarget } from '../probes/types.js';
 import type { FenceConfig } from './fence-config.js';
+import type { TrafficConfig } from './traffic-config.js';
 
 /** The policy of one application, every default filled in. */
 export interface AppPolicy {
@@ -82,6 +83,8 @@ export interface AppConfig {
   policy: AppPolicy;
   /** How the old writer is kept from taking writes while the writer moves (fence-config.ts). */
   fence: FenceConfig;
+  /** How a run moves traffic (traffic-config.ts). */
+  traffic: TrafficConfig;
 }
 
 /** Endpoint overrides per AWS service, for AWS-compatible test servers. */
@@ -109,7 +112,7 @@ export interface Config {
   /** Who may call the API, and how often. */
   api: ApiConfig;
   /** Only with `provider: sim`: the simulated cloud's operation delays (ms) that differ from the defaults. */
-  simulation: { delays: Partial<Record<'promoteMs' | 'replicaCreateMs' | 'instanceBootMs' | 'dnsPropagationMs', number>> };
+  simulation: { dnsPort?: number; delays: Partial<Record<'promoteMs' | 'replicaCreateMs' | 'instanceBootMs' | 'dnsPropagationMs' | 'alarmPeriodMs' | 'healthCheckMs', number>> };
   applications: AppConfig[];
 }
 

@@ -31,6 +31,10 @@ import { RunLauncher, type RunPlacement } from './run-launcher.js';
 import { type ApprovalAnswer, type CancelRequest, RunSignals } from './run-signals.js';
 import { type AppStatus, type ControllerStatus, regionStatus } from './status-view.js';
 import { storedHealth, vantageVotes, WITNESS } from './stored-rounds.js';
+import { voterRegions } from '../traffic/voter-regions.js';
+import { TrafficVoter } from './traffic-voter.js';
+import { answeredRegion } from '../traffic/answered-region.js';
+import { type ProvisionPlan, provision } from '../traffic/provision.js';
 
 /** How often a process retries resuming a run nobody executes. */
 const RESUME_RETRY_MS = 30_000;
@@ -88,6 +92,8 @@ export class Controller {
   private readonly fences: PendingFences;
   /** What failovers leave to finish once the world allows: Aurora's lost-writes snapshots, an RDS writer's Multi-AZ. */
   private readonly leftovers: FailoverLeftovers;
+  /** This stack's votes in health-checks switches, from the stored intents. */
+  private readonly voter: TrafficVoter;
 
   constructor(private readonly deps: ControllerDeps) {
     this.launcher = new RunLauncher({
@@ -98,6 +104,7 @@ export class Controller {
       log: deps.log,
       runbooks: deps.runbooks,
       ...(deps.placement ? { placement: deps.placement } : {}),
+      voterRegions: voterRegions(deps.config),
       onFinished: (run) => this.afterRun(run),
       onRunSaved: () => this.changed(),
     });
@@ -106,6 +113,7 @@ export class Controller {
     this.reads = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
     this.fences = new PendingFences({ config: deps.config, store: deps.store, cloud: this.reads, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
     this.leftovers = new FailoverLeftovers({ config: deps.config, store: deps.store, cloud: deps.cloud, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
+    this.voter = new TrafficVoter({ config: deps.config, store: deps.store, votes: deps.cloud.traffic?.votes, clock: deps.clock, log: deps.log });
     this.notifications = new NotificationOutbox({ clock: deps.clock, log: deps.log, ...(deps.notifier ? { notifier: deps.notifier } : {}) });
     this.drills = new DrillConductor({
       store: deps.store,
@@ -133,6 +141,11 @@ export class Controller {
   /** The configuration this controller serves. */
   get config(): Config {
     return this.deps.config;
+  }
+
+  /** The cloud this controller acts on (the API reads DNS answers through it). */
+  get cloud(): CloudProviders {
+    return this.deps.cloud;
   }
 
   /**
@@ -285,6 +298,28 @@ export class Controller {
     await this.notifications.drain();
   }
 
+  /**
+   * Wait for the vote in flight (a Lambda invocation about to end must not
+   * freeze one half sent); bounded by the CloudWatch client's deadline.
+   */
+  async drainVotes(): Promise<void> {
+    await this.voter.drain();
+  }
+
+  /**
+   * Provision the data-plane switches (all apps with one, or `app`), or with
+   * `apply` false, say what that would do. Needs Route 53's control plane:
+   * run it while it is healthy, never during a failover.
+   */
+  async provisionTraffic(request: { app?: string; apply: boolean }): Promise<ProvisionPlan[]> {
+    const apps = this.deps.config.applications.filter((a) => (request.app === undefined ? a.traffic.mode !== 'records' : a.name === request.app));
+    if (request.app !== undefined && apps.length === 0) throw new UserInputError(`app: unknown application "${request.app}"`);
+    const deps = { dns: this.deps.cloud.dns, traffic: this.deps.cloud.traffic, store: this.deps.store, now: () => this.deps.clock.now() };
+    const plans: ProvisionPlan[] = [];
+    for (const app of apps) plans.push(await provision(app, deps, request.apply));
+    return plans;
+  }
+
   /** Wait until every run started so far has ended (for tests and shutdown). */
   settled(): Promise<void> {
     return this.launcher.settled();
@@ -294,6 +329,7 @@ export class Controller {
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
     const due = [...this.apps.values()].filter((a) => a.nextDueAt <= now);
+    this.voter.maybeVote();
     if (due.length === 0) return;
     try {
       await this.round(due, now);
@@ -442,9 +478,13 @@ export class Controller {
   }
 
   /** Operator: fail over `app` to region `to` now; `by`, the authenticated caller, is recorded as the run's `startedBy`. */
-  async failover(request: { app?: string; to: string; reason: string; by: string }): Promise<RunRecord> {
+  async failover(request: { app?: string; to: string; reason: string; by: string; safetyRulesToOverride?: string[] }): Promise<RunRecord> {
     const app = findApp(this.deps.config, request.app);
     findRegion(app, request.to);
+    const rules = request.safetyRulesToOverride ?? [];
+    if (rules.length > 0 && app.traffic.mode !== 'routing-control') {
+      throw new UserInputError(`safetyRulesToOverride: ${app.name} switches traffic by ${app.traffic.mode}, not ARC routing controls: there are no safety rules to override`);
+    }
     const runtime = this.runtime(app.name);
     await this.refuseWhileRunning(app.name);
     if (request.to === runtime.activeRegion) throw new UserInputError(`to: ${request.to} is already the active region of ${app.name}`);
@@ -461,6 +501,7 @@ export class Controller {
       reason: request.reason,
       startedBy: request.by,
       ...(failingSince !== undefined ? { outageStartedAt: failingSince } : {}),
+      ...(rules.length > 0 ? { breakGlass: { safetyRulesToOverride: rules, by: request.by } } : {}),
     });
   }
 
@@ -558,6 +599,8 @@ export class Controller {
   }
 
   private async activeFromDns(app: AppConfig): Promise<string | undefined> {
+    // A data-plane switch's records never change: where traffic goes is what the authoritative servers answer.
+    if (app.traffic.mode !== 'records') return answeredRegion(app, this.deps.store, this.deps.cloud.traffic);
     const { hostedZoneId, recordName } = app.regions[0]!.dns;
     return activeRegionOf(app.regions, await this.deps.cloud.dns.listRecords(hostedZoneId, recordName));
   }

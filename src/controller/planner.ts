@@ -3,7 +3,9 @@ import type { AppConfig } from '../config/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
-import type { FenceStore } from '../ports/state-store.js';
+import type { FenceStore, TrafficStore } from '../ports/state-store.js';
+import type { Config } from '../config/types.js';
+import { type StabilityFinding, staticStabilityFindings } from '../traffic/static-stability.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
 import { flattenSteps, type Runbook, type RunbookNode, type StepContext } from '../runbook/step.js';
 import { findRegion } from './app-lookup.js';
@@ -34,6 +36,8 @@ export interface RunPlan {
   /** How many past successful runs the expectations come from. */
   basedOnRuns: number;
   note: string;
+  /** Calls on this path into what the outage of `from` may take down with it, and their fixes (static-stability check). */
+  staticStability: StabilityFinding[];
   /** Set when the run would be refused as asked (a failover into a region whose database is not a replica of the current writer): why. */
   refusal?: string;
 }
@@ -45,7 +49,7 @@ export interface RunPlan {
 export async function planRun(
   book: Runbook,
   request: { app: AppConfig; kind: RunKind; from: string; to: string },
-  deps: { cloud: CloudProviders; store: FenceStore; prober: Prober; clock: Clock; log: Logger },
+  deps: { cloud: CloudProviders; store: FenceStore & TrafficStore; prober: Prober; clock: Clock; log: Logger; config?: Pick<Config, 'notifications'> },
   history: RunRecord[] = [],
 ): Promise<RunPlan> {
   const past = history.filter((r) => r.runbook === book.name && r.status === 'succeeded');
@@ -70,6 +74,8 @@ export async function planRun(
     to: findRegion(request.app, request.to),
     cloud: deps.cloud,
     fences: deps.store,
+    // A plan casts no vote: it only reads the intent and the name servers' answers.
+    traffic: { store: deps.store, voterRegions: [] },
     prober: deps.prober,
     clock: deps.clock,
     log: deps.log,
@@ -99,6 +105,7 @@ export async function planRun(
     steps,
     ...(total !== undefined ? { expectedMs: total } : {}),
     basedOnRuns: past.length,
+    staticStability: staticStabilityFindings({ applications: [request.app], notifications: deps.config?.notifications ?? {} }, { app: request.app.name, from: request.from, to: request.to }),
     note: 'Each step is observed as the world is now; at run time every step is checked again just before it acts.',
   };
 }

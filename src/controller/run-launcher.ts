@@ -25,6 +25,8 @@ export interface LaunchRequest {
   outageStartedAt?: number;
   /** The authenticated caller who asked for a manual run. */
   startedBy?: string;
+  /** An operator's break-glass for a routing-control switch (RunRecord.breakGlass). */
+  breakGlass?: RunRecord['breakGlass'];
 }
 
 /** Dependencies of the launcher. */
@@ -43,6 +45,8 @@ export interface RunLauncherDeps {
   onRunSaved?: (run: RunRecord) => void;
   /** Where runs execute; default: every run, in this process. */
   placement?: RunPlacement;
+  /** The regions whose votes this process casts in a health-checks switch (voter-regions.ts). */
+  voterRegions?: string[];
 }
 
 /**
@@ -124,6 +128,7 @@ export class RunLauncher {
       createdAt: createdAfter(now, previous?.createdAt),
       steps: pendingSteps(book),
       ...(request.outageStartedAt !== undefined ? { outageStartedAt: request.outageStartedAt } : {}),
+      ...(request.breakGlass ? { breakGlass: request.breakGlass } : {}),
     };
     await this.deps.store.putRun(run);
     this.deps.onRunSaved?.(run);
@@ -151,7 +156,9 @@ export class RunLauncher {
   }
 
   private start(run: RunRecord, app: AppConfig, lease: Lease, options: ExecuteOptions): void {
-    const context = { app, from: findRegion(app, run.from, 'from'), to: findRegion(app, run.to), cloud: this.cloud, fences: this.deps.store, prober: this.deps.prober, clock: this.deps.clock };
+    const context = { app, from: findRegion(app, run.from, 'from'), to: findRegion(app, run.to), cloud: this.cloud, fences: this.deps.store, prober: this.deps.prober, clock: this.deps.clock,
+      traffic: { store: this.deps.store, voterRegions: this.deps.voterRegions ?? [] },
+    };
     const execution = this.engine
       .execute(run, this.deps.runbooks[run.kind], context, { ...options, fence: { lease: lease.name, token: lease.token } })
       .then(async (after) => {

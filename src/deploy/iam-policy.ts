@@ -8,7 +8,18 @@ export type FunctionName = 'probe' | 'api' | 'runbook' | 'reader';
 export const FUNCTION_NAMES: readonly FunctionName[] = ['probe', 'api', 'runbook', 'reader'];
 
 /** The adapters of the cloud ports (DNS, database and its lag, compute, the network fence), as IAM_ACTIONS names them. */
-const CLOUD_ADAPTERS = new Set(['route53-dns.ts', 'rds-database.ts', 'aurora-global.ts', 'replica-lag.ts', 'autoscaling-compute.ts', 'ec2-network-fence.ts', 'aurora-lost-writes.ts']);
+const CLOUD_ADAPTERS = new Set([
+  'route53-dns.ts',
+  'rds-database.ts',
+  'aurora-global.ts',
+  'replica-lag.ts',
+  'autoscaling-compute.ts',
+  'ec2-network-fence.ts',
+  'aurora-lost-writes.ts',
+  // The data-plane traffic switches: the runbook worker votes and flips routing controls; the reader looks at them for plans.
+  'cloudwatch-votes.ts',
+  'arc-routing-controls.ts',
+]);
 
 /** A CloudFormation value: a literal, or an intrinsic function. */
 export type CfnValue = string | { 'Fn::Sub': string };
@@ -48,7 +59,13 @@ const CONDITIONS: Partial<Record<IamResourceKind, Record<string, Record<string, 
  *   function to invoke, nothing that changes the cloud.
  */
 export const FUNCTION_ACCESS: Record<FunctionName, (spec: IamActionSpec) => boolean> = {
-  probe: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || s.adapter === 'sns-notifier.ts' || (s.adapter === 'route53-dns.ts' && s.access === 'read'),
+  probe: (s) =>
+    s.adapter === 'dynamodb-state-store.ts' ||
+    s.adapter === 'lambda-dispatcher.ts' ||
+    s.adapter === 'sns-notifier.ts' ||
+    // Every round, the stack's votes of a health-checks switch, in its own region.
+    s.adapter === 'cloudwatch-votes.ts' ||
+    (s.adapter === 'route53-dns.ts' && s.access === 'read'),
   api: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || s.adapter === 'lambda-read-transport.ts',
   runbook: (s) => s.adapter === 'dynamodb-state-store.ts' || CLOUD_ADAPTERS.has(s.adapter),
   reader: (s) => CLOUD_ADAPTERS.has(s.adapter) && s.access === 'read',

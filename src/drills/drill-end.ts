@@ -44,7 +44,7 @@ export async function endDrill(book: DrillBook, drill: DrillRecord, status: Excl
 export async function recordEndLayout(deps: DrillConductorDeps, drill: DrillRecord, runs: DrillRuns): Promise<void> {
   if (!runs.stopped || !deps.cloud || drill.endLayout) return;
   try {
-    drill.endLayout = await readLayout(deps.controls.findApp(drill.app), deps.cloud, deps.clock.now());
+    drill.endLayout = await readLayout(deps.controls.findApp(drill.app), deps.cloud, deps.clock.now(), deps.store);
   } catch (err) {
     // The application left the config: the report still says that an operator is needed, without the layout.
     deps.log.warn({ drillId: drill.id, err: String(err) }, 'could not read the layout the drill left');

@@ -1,6 +1,8 @@
 import type { AppConfig } from '../config/types.js';
 import { activeRegionOf } from '../dns/desired-records.js';
 import type { CloudProviders } from '../ports/providers.js';
+import type { TrafficStore } from '../ports/state-store.js';
+import { answeredRegion } from '../traffic/answered-region.js';
 import type { DrillLayout, DrillLayoutDatabase } from './drill.js';
 
 /**
@@ -9,12 +11,14 @@ import type { DrillLayout, DrillLayoutDatabase } from './drill.js';
  * ports the runbooks use (reads only). Never throws: what cannot be read
  * is said so in `errors`, and an operator reads it there.
  */
-export async function readLayout(app: AppConfig, cloud: CloudProviders, now: number): Promise<DrillLayout> {
+export async function readLayout(app: AppConfig, cloud: CloudProviders, now: number, store?: TrafficStore): Promise<DrillLayout> {
   const errors: string[] = [];
   const { hostedZoneId, recordName } = app.regions[0]!.dns;
+  // A data-plane switch's records never change: its region is what the authoritative servers answer.
+  const dnsRead = app.traffic.mode !== 'records' && store ? answeredRegion(app, store, cloud.traffic) : cloud.dns.listRecords(hostedZoneId, recordName).then((records) => activeRegionOf(app.regions, records));
   const [dnsRegion, databases] = await Promise.all([
-    cloud.dns.listRecords(hostedZoneId, recordName).then(
-      (records) => activeRegionOf(app.regions, records),
+    dnsRead.then(
+      (region) => region,
       (err: unknown) => {
         errors.push(`DNS record ${recordName} not read: ${message(err)}`);
         return undefined;

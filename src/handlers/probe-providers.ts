@@ -8,6 +8,10 @@ import type { ComputeGroupState, ComputeProvider } from '../ports/compute-provid
 import type { DatabaseProvider, DatabaseState, LagSample } from '../ports/database-provider.js';
 import type { NetworkFence, NetworkPathState } from '../ports/network-fence.js';
 import type { CloudProviders } from '../ports/providers.js';
+import type { TrafficProviders } from '../ports/traffic-switch.js';
+import { CloudWatchVotes } from '../adapters/aws/cloudwatch-votes.js';
+import { CloudWatchClients } from '../adapters/aws/cloudwatch-clients.js';
+import { UdpAuthoritativeDns } from '../dns/authoritative-client.js';
 
 /**
  * The cloud as the probe function uses it: Route 53, to learn the active
@@ -22,11 +26,28 @@ export function probeProviders(config: Config, options: { clock: Clock }): Cloud
     database: new NotInProbeDatabase(),
     compute: new NotInProbeCompute(),
     fence: new NotInProbeFence(),
+    traffic: probeTraffic(config),
+  };
+}
+
+/**
+ * The data-plane switch as the probe function uses it: its stack's votes
+ * (PutMetricData in its own region) and the zone's authoritative answers;
+ * provisioning and routing controls are not its business.
+ */
+function probeTraffic(config: Config): TrafficProviders {
+  const refuse = (method: string) => () => Promise.reject(notInProbe('traffic', method));
+  return {
+    votes: new CloudWatchVotes(new CloudWatchClients({ endpoints: config.endpoints })),
+    alarms: { describeAlarms: refuse('describeAlarms'), putAlarm: refuse('putAlarm') },
+    healthChecks: { listHealthChecks: refuse('listHealthChecks'), createHealthCheck: refuse('createHealthCheck'), nameServers: refuse('nameServers') },
+    routingControls: () => ({ getRoutingControlState: refuse('getRoutingControlState'), updateRoutingControlStates: refuse('updateRoutingControlStates') }),
+    authoritativeDns: new UdpAuthoritativeDns(),
   };
 }
 
 function notInProbe(port: string, method: string): PermanentError {
-  const service = { database: 'RDS', compute: 'Auto Scaling', fence: 'EC2' }[port] ?? port;
+  const service = { database: 'RDS', compute: 'Auto Scaling', fence: 'EC2', traffic: 'Route 53 health checks, alarms or ARC' }[port] ?? port;
   return new PermanentError(`${port}.${method}: the probe function does not call ${service}; runs execute in the runbook worker`);
 }
 

@@ -63,6 +63,7 @@ export function createProbeHandler(deps: HandlerDeps, options: ProbeHandlerOptio
     await pause(clock, context.getRemainingTimeInMillis() - stopMarginMs);
     follow.abort();
     await controller.stop();
+    await controller.drainVotes();
     await controller.settled();
     const summary: ProbeSummary = { startedAt: iso(startedAt), endedAt: iso(clock.now()), rounds, runsHandedOff: handedOff.map((r) => r.id) };
     log.info(summary, 'probe invocation done');

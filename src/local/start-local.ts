@@ -73,7 +73,13 @@ export async function startLocal(config: Config, options: LocalOptions): Promise
   };
   try {
     const onCommitted = freezeAt ? freezeCallAt(freezeAt) : undefined;
-    const world = sim ? await SimWorld.start(config, { clock, dir: layout.simDir, delays: config.simulation.delays, ...(onCommitted ? { onCommitted } : {}) }) : undefined;
+    const world = sim ? await SimWorld.start(config, {
+          clock,
+          dir: layout.simDir,
+          delays: config.simulation.delays,
+          ...(config.simulation.dnsPort !== undefined ? { dnsPort: config.simulation.dnsPort } : {}),
+          ...(onCommitted ? { onCommitted } : {}),
+        }) : undefined;
     if (world) closing.push(() => world.stop());
     // The SDK clients of the cloud and of SNS load only when used: a simulated world starts without them.
     const aws = config.provider === 'aws' ? (await import('../adapters/aws/aws-providers.js')).createAwsProviders(config, { clock }) : undefined;

@@ -2,6 +2,7 @@ import type { ComputeProvider } from './compute-provider.js';
 import type { DatabaseProvider } from './database-provider.js';
 import type { DnsProvider } from './dns-provider.js';
 import type { NetworkFence } from './network-fence.js';
+import type { TrafficProviders } from './traffic-switch.js';
 
 /** The cloud, as the runbooks see it: one implementation per provider (aws, sim). */
 export interface CloudProviders {
@@ -10,4 +11,6 @@ export interface CloudProviders {
   compute: ComputeProvider;
   /** The network path to each region's database: how an unplanned promotion fences the old writer. */
   fence: NetworkFence;
+  /** The data-plane traffic switches (votes, health checks, alarms, routing controls, authoritative DNS). */
+  traffic: TrafficProviders;
 }

@@ -13,6 +13,32 @@ export interface AppState {
   updatedAt: number;
 }
 
+/**
+ * Where a data-plane switch (`traffic.mode` health-checks or routing-control)
+ * last sent an application's traffic: the run that moved it, the region it
+ * serves from and the regions it took out of DNS. Each controller stack votes
+ * from it every round; only a run changes it, so a region the switch has
+ * evacuated stays out until a failback puts it back.
+ */
+export interface TrafficIntent {
+  app: string;
+  serving: string;
+  evacuated: string[];
+  runId: string;
+  at: number;
+}
+
+/** What `failover provision` set up for an application's data-plane switch. */
+export interface TrafficSetup {
+  app: string;
+  mode: 'health-checks' | 'routing-control';
+  /** The zone's authoritative name servers (its delegation set), asked directly to verify a switch. */
+  nameServers: string[];
+  /** Each region's health check id, on that region's record. */
+  healthChecks: Record<string, string>;
+  provisionedAt: number;
+}
+
 /** One probe round of one region as seen from one vantage point, as stored. */
 export interface ObservationRecord {
   app: string;
@@ -184,6 +210,9 @@ export interface NetworkFenceRecord {
   version: number;
 }
 
+/** The part of the store the data-plane switch steps use. */
+export type TrafficStore = Pick<StateStore, 'getTrafficIntent' | 'putTrafficIntent' | 'getTrafficSetup'>;
+
 /** The part of the store the fence steps use: the fencing epoch and the network fences. */
 export type FenceStore = Pick<StateStore, 'getWriterEpoch' | 'advanceWriterEpoch' | 'getNetworkFence' | 'putNetworkFence' | 'listNetworkFences'>;
 
@@ -197,6 +226,13 @@ export type FenceStore = Pick<StateStore, 'getWriterEpoch' | 'advanceWriterEpoch
 export interface StateStore {
   getAppState(app: string): Promise<AppState | undefined>;
   putAppState(state: AppState): Promise<void>;
+
+  /** Where the data-plane switch last sent the app's traffic (none: never switched, nothing evacuated). */
+  getTrafficIntent(app: string): Promise<TrafficIntent | undefined>;
+  putTrafficIntent(intent: TrafficIntent): Promise<void>;
+  /** What provisioning set up for the app's data-plane switch. */
+  getTrafficSetup(app: string): Promise<TrafficSetup | undefined>;
+  putTrafficSetup(setup: TrafficSetup): Promise<void>;
 
   putRun(run: RunRecord): Promise<void>;
   getRun(id: string): Promise<RunRecord | undefined>;

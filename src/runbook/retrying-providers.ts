@@ -25,5 +25,6 @@ export function retryingProviders(cloud: CloudProviders, options: { clock: Clock
           withRetry(() => (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args), { policy: options.policy ?? CALL_RETRY, clock: options.clock, random: options.random });
       },
     });
-  return { dns: wrap(cloud.dns), database: wrap(cloud.database), compute: wrap(cloud.compute), fence: wrap(cloud.fence) };
+  // The data-plane switch's calls are not wrapped: DNS queries never throw, votes and routing controls have their own fallbacks.
+  return { dns: wrap(cloud.dns), database: wrap(cloud.database), compute: wrap(cloud.compute), fence: wrap(cloud.fence), traffic: cloud.traffic };
 }

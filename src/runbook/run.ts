@@ -54,6 +54,11 @@ export interface RunRecord {
   approvals?: { stepId: string; decision: 'approved' | 'rejected' | 'timed-out'; by: string; statedBy?: string; comment?: string; at: number }[];
   /** Set when an operator asked to cancel: `by` and `statedBy` as for approvals. */
   cancelRequested?: { by: string; statedBy?: string; at: number; rollback: boolean; comment?: string };
+  /**
+   * An operator's explicit break-glass for a routing-control switch: the ARC
+   * safety rules its UpdateRoutingControlStates may override. Never set by the controller.
+   */
+  breakGlass?: { safetyRulesToOverride: string[]; by: string };
 }
 
 /** One line of a run's journal. Appended, never rewritten; `seq` starts at 1. */

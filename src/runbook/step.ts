@@ -3,7 +3,7 @@ import type { AppConfig, RegionConfig } from '../config/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { Prober } from '../ports/prober.js';
 import type { CloudProviders } from '../ports/providers.js';
-import type { FenceStore } from '../ports/state-store.js';
+import type { FenceStore, TrafficStore } from '../ports/state-store.js';
 import type { RunRecord } from './run.js';
 
 /** What a step sees: the run, the regions it moves between, and the cloud. */
@@ -21,6 +21,12 @@ export interface StepContext {
    * of steps that never fence may leave it out.
    */
   fences?: FenceStore;
+  /**
+   * The data-plane switches' state (where traffic was sent, what was
+   * provisioned) and the regions whose votes this process casts (all of
+   * them locally; its own region in a deployed stack).
+   */
+  traffic?: { store: TrafficStore; voterRegions: string[] };
   prober: Prober;
   clock: Clock;
   log: Logger;

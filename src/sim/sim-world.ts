@@ -3,7 +3,9 @@ import { UserInputError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { FaultInjector } from '../ports/fault-injector.js';
 import { createSimProviders, seedSimWorld, type SimProviders } from '../adapters/sim/sim-providers.js';
-import type { SimCall, SimDelays } from '../adapters/sim/sim-cloud.js';
+import { ROUTE53_CONTROL_PLANE, type SimCall, type SimDelays } from '../adapters/sim/sim-cloud.js';
+import { answerRecords } from '../adapters/sim/sim-dns-answers.js';
+import { AuthoritativeDnsServer } from './authoritative-dns-server.js';
 import { createPersistentSimProviders } from '../adapters/sim/persistent-sim.js';
 import { type EndpointMode, RegionalEndpoint } from './regional-endpoint.js';
 import { attachReplication } from './replication-endpoint.js';
@@ -27,6 +29,8 @@ export interface SimWorldOptions {
   dir?: string;
   /** With `dir`: runs after each cloud call is on disk, before it returns (local mode's freeze points). */
   onCommitted?: (call: SimCall) => void;
+  /** UDP port of the embedded authoritative DNS server of the first hosted zone (the next zones take the ports after it); 0: ephemeral. */
+  dnsPort?: number;
 }
 
 /**
@@ -37,6 +41,9 @@ export interface SimWorldOptions {
  * drills inject their outages through it (FaultInjector).
  */
 export class SimWorld implements FaultInjector {
+  /** The authoritative DNS server of each hosted zone, started with the world. */
+  private readonly nameServers = new Map<string, AuthoritativeDnsServer>();
+
   private constructor(
     readonly providers: SimProviders,
     private readonly endpoints: RegionalEndpoint[],
@@ -75,11 +82,58 @@ export class SimWorld implements FaultInjector {
     await world.restoreSwitches();
     try {
       await Promise.all(endpoints.map((e) => e.start()));
+      await world.startNameServers(config, options.dnsPort ?? 0, options.random ?? Math.random);
     } catch (err) {
       await world.stop();
       throw err;
     }
     return world;
+  }
+
+  /**
+   * Serve each hosted zone of the config over real DNS on loopback, from the
+   * model and Route 53's answer rules (health checks included), and make
+   * GetHostedZone list that server as the zone's name server. Attached
+   * worlds (tests) call it themselves when they want DNS.
+   */
+  async startNameServers(config: Config, firstPort = 0, random: () => number = Math.random): Promise<void> {
+    const zones = [...new Set(config.applications.flatMap((a) => a.regions.map((r) => r.dns.hostedZoneId)))];
+    for (const [i, zone] of zones.entries()) {
+      const names = config.applications.flatMap((a) => a.regions.filter((r) => r.dns.hostedZoneId === zone).map((r) => r.dns.recordName));
+      const server = new AuthoritativeDnsServer((name, type) => this.answer(zone, name, type, random), zoneApex(names), { port: firstPort === 0 ? 0 : firstPort + i });
+      this.nameServers.set(zone, server);
+      await server.start();
+      this.providers.healthChecks.setNameServers(zone, [server.server()]);
+    }
+  }
+
+  /** `host:port` of each zone's authoritative server. */
+  nameServerAddresses(): Record<string, string> {
+    return Object.fromEntries([...this.nameServers].map(([zone, server]) => [zone, server.server()]));
+  }
+
+  /** What Route 53's DNS servers answer: the data plane, which no control-plane outage stops. */
+  private answer(zone: string, name: string, type: string, random: () => number) {
+    const records = this.providers.dns.recordsForAnswer(zone, name);
+    if (records === undefined || records.length === 0) return records === undefined ? undefined : [];
+    return answerRecords(records, type, (id) => this.providers.healthChecks.healthy(id), random);
+  }
+
+  /**
+   * Take Route 53's control plane down on its own (record changes, health
+   * checks, GetHostedZone), refusing or hanging, or bring it back
+   * (`up`). DNS answers and health checks go on: they are the data plane.
+   */
+  route53(state: 'up' | 'refuses' | 'hangs'): void {
+    this.providers.cloud.setRegionAvailable(ROUTE53_CONTROL_PLANE, state === 'up');
+    this.providers.cloud.setRegionHanging(ROUTE53_CONTROL_PLANE, state === 'hangs');
+    this.saveSwitches();
+  }
+
+  /** Whether Route 53's control plane answers. */
+  route53State(): 'up' | 'refuses' | 'hangs' {
+    const cloud = this.providers.cloud;
+    return cloud.regionAvailable(ROUTE53_CONTROL_PLANE) ? 'up' : cloud.regionHanging(ROUTE53_CONTROL_PLANE) ? 'hangs' : 'refuses';
   }
 
   /** Build the world around endpoints that are already listening (tests use ephemeral ports). */
@@ -141,9 +195,9 @@ export class SimWorld implements FaultInjector {
     });
   }
 
-  /** Stop every endpoint. */
+  /** Stop every endpoint and name server. */
   async stop(): Promise<void> {
-    await Promise.all(this.endpoints.map((e) => e.stop()));
+    await Promise.all([...this.endpoints.map((e) => e.stop()), ...[...this.nameServers.values()].map((s) => s.stop())]);
   }
 
   /** Put every region back as the last process left it (a persistent world only). */
@@ -156,6 +210,7 @@ export class SimWorld implements FaultInjector {
       if (state.controlPlaneDownSince !== undefined) this.providers.cloud.setRegionAvailable(region, false, state.controlPlaneDownSince);
       this.providers.cloud.setRegionHanging(region, state.controlPlaneHangs === true);
     }
+    if (saved?.route53) this.route53(saved.route53);
   }
 
   /** Written before the switch is acknowledged, so a kill right after it does not heal the world. */
@@ -167,7 +222,8 @@ export class SimWorld implements FaultInjector {
       const hangs = controlPlane === 'hanging' ? { controlPlaneHangs: true } : {};
       if (mode !== 'healthy' || since !== undefined) regions[name] = { mode, ...(since !== undefined ? { controlPlaneDownSince: since } : {}), ...hangs };
     }
-    writeWorldSwitches(this.dir, { version: 1, regions });
+    const route53 = this.route53State();
+    writeWorldSwitches(this.dir, { version: 1, regions, ...(route53 !== 'up' ? { route53 } : {}) });
   }
 
   private regionEndpoints(region: string): RegionalEndpoint[] {
@@ -178,6 +234,14 @@ export class SimWorld implements FaultInjector {
     }
     return found;
   }
+}
+
+/** The domain every record name of a zone is in: the names' longest common suffix of whole labels. */
+function zoneApex(names: string[]): string {
+  const split = names.map((n) => n.replace(/\.$/, '').split('.').reverse());
+  const common: string[] = [];
+  for (let i = 0; split.every((labels) => labels.length > i + 1 && labels[i] === split[0]![i]); i++) common.push(split[0]![i]!);
+  return common.reverse().join('.');
 }
 
 function endpointOptions(options: Pick<SimWorldOptions, 'slowDelayMs' | 'random' | 'flapFailureRatio'>): { slowDelayMs?: number; random?: () => number; flapFailureRatio?: number } {

@@ -25,6 +25,8 @@ export interface RegionSwitch {
 export interface WorldSwitches {
   version: 1;
   regions: Record<string, RegionSwitch>;
+  /** Route 53's control plane, when it does not answer: refusing, or hanging until the client's deadline. */
+  route53?: 'refuses' | 'hangs';
 }
 
 /** The switches saved in `dir`, or none when the world was never switched there. A damaged file is an error, never "healthy". */
@@ -52,8 +54,9 @@ export function writeWorldSwitches(dir: string, switches: WorldSwitches): void {
 
 function isSwitches(value: unknown): value is WorldSwitches {
   if (typeof value !== 'object' || value === null) return false;
-  const { version, regions } = value as { version?: unknown; regions?: unknown };
+  const { version, regions, route53 } = value as { version?: unknown; regions?: unknown; route53?: unknown };
   if (version !== 1 || typeof regions !== 'object' || regions === null || Array.isArray(regions)) return false;
+  if (route53 !== undefined && route53 !== 'refuses' && route53 !== 'hangs') return false;
   return Object.values(regions).every((r: unknown) => {
     if (typeof r !== 'object' || r === null) return false;
     const { mode, controlPlaneDownSince, controlPlaneHangs } = r as { mode?: unknown; controlPlaneDownSince?: unknown; controlPlaneHangs?: unknown };

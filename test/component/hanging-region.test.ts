@@ -43,8 +43,9 @@ describe('a failover away from a region whose control plane hangs (simulated tim
     const hung = await failoverWith('hangs');
     // What the hang may cost: the fence's one attempt and the promotion's look at the old writer, each cut off at its own deadline.
     const allowance = BEST_EFFORT_DEADLINE_MS + SIM_OLD_REGION_DEADLINE_MS;
-    // Plus one step of this test's clock (250 ms): the run moves on at the first poll after a deadline.
-    expect(hung.ms).toBeLessThanOrEqual(refused.ms + allowance + 250);
+    // Plus two steps of this test's clock (250 ms each): the run moves on at the first poll after a deadline, and
+    // the refused run's own length varies by about a step with where its rounds fall on the clock's grid.
+    expect(hung.ms).toBeLessThanOrEqual(refused.ms + allowance + 500);
     // Each of those deadlines is shorter than the client's: the hang never costs a whole client timeout on the path.
     expect(BEST_EFFORT_DEADLINE_MS).toBeLessThan(SIM_REQUEST_DEADLINE_MS);
     expect(hung.ms).toBeGreaterThan(refused.ms);

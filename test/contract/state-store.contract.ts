@@ -67,6 +67,24 @@ export function describeStateStoreContract(name: string, setup: () => Promise<{ 
     );
 
     it(
+      "keeps a data-plane switch's intent and setup apart, per app, and replaces each whole",
+      withStore(async (store) => {
+        expect(await store.getTrafficIntent('shop')).toBeUndefined();
+        const intent = { app: 'shop', serving: 'eu-west-1', evacuated: ['us-east-1'], runId: 'r1', at: 7 };
+        await store.putTrafficIntent(intent);
+        const setup = { app: 'shop', mode: 'health-checks' as const, nameServers: ['ns-1.example.'], healthChecks: { 'us-east-1': 'hc-1' }, provisionedAt: 3 };
+        await store.putTrafficSetup(setup);
+        expect(await store.getTrafficIntent('shop')).toEqual(intent);
+        expect(await store.getTrafficSetup('shop')).toEqual(setup);
+        expect(await store.getTrafficIntent('blog')).toBeUndefined();
+        const back = { ...intent, serving: 'us-east-1', evacuated: [], runId: 'r2', at: 9 };
+        await store.putTrafficIntent(back);
+        expect(await store.getTrafficIntent('shop')).toEqual(back);
+        expect(await store.getTrafficSetup('shop')).toEqual(setup);
+      }),
+    );
+
+    it(
       'appends journal entries only at the next position, in order',
       withStore(async (store) => {
         await store.appendJournal({ seq: 1, at: 1, runId: 'r1', type: 'run-started', detail: { from: 'us-east-1' } });

@@ -21,7 +21,14 @@ export interface FakeRecordSet {
 
 /** One request the fake answered. */
 export interface FakeRoute53Call {
-  operation: 'ListResourceRecordSets' | 'ChangeResourceRecordSets' | 'GetChange' | 'Unknown';
+  operation:
+    | 'ListResourceRecordSets'
+    | 'ChangeResourceRecordSets'
+    | 'GetChange'
+    | 'CreateHealthCheck'
+    | 'ListHealthChecks'
+    | 'GetHostedZone'
+    | 'Unknown';
   at: number;
   /** The HTTP status answered; 0 when the connection was reset instead (loseNextChangeAnswer). */
   status: number;
@@ -30,6 +37,20 @@ export interface FakeRoute53Call {
   /** The SigV4 credential scope the request was signed with, e.g. `20261124/us-east-1/route53/aws4_request`. */
   scope?: string;
 }
+
+/** A health check as the fake stores it: its config as sent, with Route 53's defaults filled in. */
+interface FakeHealthCheck {
+  id: string;
+  callerReference: string;
+  config: XmlElement;
+}
+
+/** HealthCheckConfig's elements in the order of the API reference (and of the SDK's serializer). */
+const HEALTH_CHECK_CONFIG_ORDER = [
+  ...['Type', 'IPAddress', 'Port', 'ResourcePath', 'FullyQualifiedDomainName', 'SearchString', 'RequestInterval', 'FailureThreshold'],
+  ...['MeasureLatency', 'Inverted', 'Disabled', 'HealthThreshold', 'ChildHealthChecks', 'EnableSNI', 'Regions', 'AlarmIdentifier'],
+  ...['InsufficientDataHealthStatus', 'RoutingControlArn'],
+];
 
 interface FakeChange {
   id: string;
@@ -82,6 +103,11 @@ class Route53Error extends Error {
  *   `<InvalidChangeBatch><Messages>` one; an alias with TTL or values is
  *   InvalidInput; a change is PENDING for `propagationMs`, then INSYNC;
  * - an unknown zone is NoSuchHostedZone (404), an unknown change NoSuchChange (404);
+ * - health checks: CreateHealthCheck (201, idempotent by CallerReference,
+ *   HealthCheckAlreadyExists 409 for the same reference with other
+ *   settings), ListHealthChecks paging with marker / NextMarker
+ *   (`healthCheckPageSize` at most per page), and GetHostedZone with the
+ *   zone's delegation set (`delegate`);
  * - faults: `refuseNext` answers the next request of an operation with an
  *   error (Throttling, PriorRequestNotComplete: 400 in the ErrorResponse
  *   shape), `loseNextChangeAnswer` resets the connection of a change batch
@@ -98,6 +124,10 @@ export class FakeRoute53 {
   private readonly scripted: ScriptedError[] = [];
   /** Accepted batches still being processed (`lands-late`), per zone. */
   private readonly landing = new Map<string, string[]>();
+  /** Health checks in creation order (ListHealthChecks' order), and each zone's delegation set. */
+  private readonly checks: FakeHealthCheck[] = [];
+  private readonly delegations = new Map<string, string[]>();
+  private nextHealthCheck = 1;
 
   constructor(
     private readonly options: {
@@ -114,6 +144,8 @@ export class FakeRoute53 {
        * 400 Throttling "Rate exceeded", as Route 53 answers it. Default: none.
        */
       accountRequestsPerSecond?: number;
+      /** The most health checks one ListHealthChecks page holds, whatever maxitems asks (AWS: 1000). */
+      healthCheckPageSize?: number;
       endpoint?: string;
     },
   ) {}
@@ -128,6 +160,20 @@ export class FakeRoute53 {
     const zone = this.zones.get(hostedZoneId) ?? [];
     for (const record of records) zone.push(canonical(record));
     this.zones.set(hostedZoneId, zone);
+  }
+
+  /** Create the zone if needed and give it these delegation-set name servers (GetHostedZone); without, it has four made-up ones. */
+  delegate(hostedZoneId: string, nameServers: string[]): void {
+    this.seed(hostedZoneId);
+    this.delegations.set(hostedZoneId, [...nameServers]);
+  }
+
+  /** Add a health check behind the adapter's back (of a type this project does not create, say); `config` is HealthCheckConfig's inside. */
+  seedHealthCheck(callerReference: string, config: string): string {
+    const parsed = withHealthCheckDefaults(parseXml(`<HealthCheckConfig>${config}</HealthCheckConfig>`));
+    const check = { id: this.healthCheckId(), callerReference, config: parsed };
+    this.checks.push(check);
+    return check.id;
   }
 
   /** The zone's record sets in list order, names escaped as Route 53 returns them. */
@@ -177,9 +223,12 @@ export class FakeRoute53 {
     let status = 200;
     let xml: string;
     let lost: LostChangeAnswer | undefined;
+    let headers: Record<string, string> = {};
     try {
       if (parts[0] === 'hostedzone' && parts[2] === 'rrset' && parts.length <= 4) operation = method === 'GET' ? 'ListResourceRecordSets' : 'ChangeResourceRecordSets';
       else if (parts[0] === 'change' && parts.length === 2 && method === 'GET') operation = 'GetChange';
+      else if (parts[0] === 'healthcheck' && parts.length === 1) operation = method === 'POST' ? 'CreateHealthCheck' : 'ListHealthChecks';
+      else if (parts[0] === 'hostedzone' && parts.length === 2 && method === 'GET') operation = 'GetHostedZone';
       const quota = this.options.accountRequestsPerSecond;
       if (quota !== undefined && this.calls.filter((c) => c.at > this.options.now() - 1_000).length >= quota) {
         throw new Route53Error(400, 'Throttling', 'Rate exceeded');
@@ -203,6 +252,15 @@ export class FakeRoute53 {
         }
       } else if (operation === 'GetChange') {
         xml = this.getChange(parts[1]!);
+      } else if (operation === 'CreateHealthCheck') {
+        const check = this.createHealthCheck(body);
+        status = 201;
+        xml = `<CreateHealthCheckResponse xmlns="${XMLNS}">${healthCheckXml(check)}</CreateHealthCheckResponse>`;
+        headers = { location: `${this.endpoint}${API}/healthcheck/${check.id}` };
+      } else if (operation === 'ListHealthChecks') {
+        xml = this.listHealthChecks(url.searchParams);
+      } else if (operation === 'GetHostedZone') {
+        xml = this.getHostedZone(parts[1]!);
       } else {
         throw new Route53Error(404, 'UnknownOperationException', `${method} ${url.pathname} is not an operation of this fake`);
       }
@@ -221,7 +279,84 @@ export class FakeRoute53 {
       throw Object.assign(new Error('socket hang up: the connection was reset before the answer (simulated)'), { code: 'ECONNRESET' });
     }
     this.calls.push({ operation, at: this.options.now(), status, request: method === 'POST' ? body : url.search, ...(scope ? { scope } : {}) });
-    return [status, `<?xml version="1.0"?>\n${xml}`, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }];
+    const answered = { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, ...(status < 300 ? headers : {}) };
+    return [status, `<?xml version="1.0"?>\n${xml}`, answered];
+  }
+
+  private healthCheckId(): string {
+    return `fa4e0000-0000-4000-8000-${String(this.nextHealthCheck++).padStart(12, '0')}`;
+  }
+
+  /**
+   * CreateHealthCheck as the API reference describes it: the same
+   * CallerReference with the same settings answers the existing check; with
+   * other settings it is HealthCheckAlreadyExists (409). The type's own
+   * fields are required (InvalidInput otherwise).
+   */
+  private createHealthCheck(body: string): FakeHealthCheck {
+    let root: XmlElement;
+    try {
+      root = parseXml(body);
+    } catch (err) {
+      throw new Route53Error(400, 'MalformedInput', `Unexpected XML: ${(err as Error).message}`);
+    }
+    const reference = textOf(root, 'CallerReference') ?? '';
+    const element = child(root, 'HealthCheckConfig');
+    if (root.name !== 'CreateHealthCheckRequest' || !element) {
+      throw new Route53Error(400, 'MalformedInput', 'expected CreateHealthCheckRequest with HealthCheckConfig');
+    }
+    if (reference.length < 1 || reference.length > 64) {
+      throw new Route53Error(400, 'InvalidInput', 'Invalid request: CallerReference must be 1 to 64 characters');
+    }
+    const config = withHealthCheckDefaults(element);
+    const type = textOf(config, 'Type');
+    const missing =
+      type === 'CLOUDWATCH_METRIC'
+        ? !textOf(child(config, 'AlarmIdentifier'), 'Region') || !textOf(child(config, 'AlarmIdentifier'), 'Name')
+        : type === 'RECOVERY_CONTROL'
+          ? !textOf(config, 'RoutingControlArn')
+          : type === 'CALCULATED'
+            ? textOf(config, 'HealthThreshold') === undefined
+            : false;
+    if (missing) throw new Route53Error(400, 'InvalidInput', `Invalid request: a ${type} health check is missing its required settings`);
+    const existing = this.checks.find((c) => c.callerReference === reference);
+    if (existing && sameSettings(existing.config, config)) return existing;
+    if (existing) {
+      const message = `A health check with the CallerReference ${reference} already exists with other settings`;
+      throw new Route53Error(409, 'HealthCheckAlreadyExists', message);
+    }
+    const check = { id: this.healthCheckId(), callerReference: reference, config };
+    this.checks.push(check);
+    return check;
+  }
+
+  /** ListHealthChecks: from the check named by `marker`, `maxitems` (default 100) but at most healthCheckPageSize, then NextMarker. */
+  private listHealthChecks(query: URLSearchParams): string {
+    const maxItems = query.has('maxitems') ? Number(query.get('maxitems')) : 100;
+    if (!Number.isInteger(maxItems) || maxItems < 1) throw new Route53Error(400, 'InvalidInput', 'maxitems must be a positive integer');
+    const marker = query.get('marker');
+    const from = marker === null ? 0 : this.checks.findIndex((c) => c.id === marker);
+    if (from < 0) throw new Route53Error(400, 'InvalidInput', `Invalid marker: ${marker}`);
+    const size = Math.min(maxItems, this.options.healthCheckPageSize ?? 1_000);
+    const next = this.checks[from + size];
+    const page = this.checks.slice(from, from + size).map(healthCheckXml).join('');
+    return (
+      `<ListHealthChecksResponse xmlns="${XMLNS}"><HealthChecks>${page}</HealthChecks>` +
+      `<Marker>${escapeXml(marker ?? '')}</Marker><IsTruncated>${next !== undefined}</IsTruncated>` +
+      `${next ? `<NextMarker>${next.id}</NextMarker>` : ''}<MaxItems>${maxItems}</MaxItems></ListHealthChecksResponse>`
+    );
+  }
+
+  private getHostedZone(hostedZoneId: string): string {
+    const records = this.zone(hostedZoneId);
+    const servers = (this.delegations.get(hostedZoneId) ?? [1, 2, 3, 4].map((n) => `ns-${n}.awsdns-0${n}.example`)).map(escapeXml);
+    return (
+      `<GetHostedZoneResponse xmlns="${XMLNS}"><HostedZone><Id>/hostedzone/${escapeXml(hostedZoneId)}</Id><Name>example.com.</Name>` +
+      `<CallerReference>fake-${escapeXml(hostedZoneId)}</CallerReference><Config><PrivateZone>false</PrivateZone></Config>` +
+      `<ResourceRecordSetCount>${records.length}</ResourceRecordSetCount></HostedZone>` +
+      `<DelegationSet><NameServers>${servers.map((s) => `<NameServer>${s}</NameServer>`).join('')}</NameServers></DelegationSet>` +
+      `</GetHostedZoneResponse>`
+    );
   }
 
   private zone(hostedZoneId: string): FakeRecordSet[] {
@@ -309,6 +444,45 @@ export class FakeRoute53 {
       `</ChangeInfo>`
     );
   }
+}
+
+/**
+ * A config as Route 53 keeps it, in the reference's element order: Inverted
+ * and Disabled false, and a CLOUDWATCH_METRIC's InsufficientDataHealthStatus
+ * LastKnownStatus, unless given.
+ */
+function withHealthCheckDefaults(config: XmlElement): XmlElement {
+  const leaf = (name: string, text: string): XmlElement => ({ name, attributes: {}, children: [], text });
+  const out = [...config.children];
+  if (!child(config, 'Inverted')) out.push(leaf('Inverted', 'false'));
+  if (!child(config, 'Disabled')) out.push(leaf('Disabled', 'false'));
+  if (textOf(config, 'Type') === 'CLOUDWATCH_METRIC' && !child(config, 'InsufficientDataHealthStatus')) {
+    out.push(leaf('InsufficientDataHealthStatus', 'LastKnownStatus'));
+  }
+  const rank = (e: XmlElement) => {
+    const at = HEALTH_CHECK_CONFIG_ORDER.indexOf(e.name);
+    return at < 0 ? HEALTH_CHECK_CONFIG_ORDER.length : at;
+  };
+  return { ...config, children: out.sort((a, b) => rank(a) - rank(b)) };
+}
+
+function elementXml(e: XmlElement): string {
+  return `<${e.name}>${e.children.length > 0 ? e.children.map(elementXml).join('') : escapeXml(e.text.trim())}</${e.name}>`;
+}
+
+/** Same settings: the same elements and values, child health checks in any order. */
+function sameSettings(a: XmlElement, b: XmlElement): boolean {
+  const ids = (e: XmlElement) => e.children.map((c) => c.text.trim()).sort();
+  const key = (config: XmlElement) =>
+    config.children.map((e) => (e.name === 'ChildHealthChecks' ? `${e.name}:${ids(e)}` : elementXml(e))).join('');
+  return key(a) === key(b);
+}
+
+function healthCheckXml(check: FakeHealthCheck): string {
+  return (
+    `<HealthCheck><Id>${check.id}</Id><CallerReference>${escapeXml(check.callerReference)}</CallerReference>` +
+    `${elementXml(check.config)}<HealthCheckVersion>1</HealthCheckVersion></HealthCheck>`
+  );
 }
 
 function parseChange(element: XmlElement): { action: string; record: FakeRecordSet } {

@@ -47,6 +47,10 @@ export interface HarnessOptions {
   engineFamily?: 'mysql' | 'postgres';
   /** Read lag from the heartbeat: each region's endpoint serves `/replication` (`database.lag.source: heartbeat`). */
   heartbeat?: boolean;
+  /** The application's `traffic` section; a data-plane mode needs failover or weighted routing (failover by default then). */
+  traffic?: Record<string, unknown>;
+  /** Serve the zone over real DNS from the world's embedded authoritative server (on with `traffic`). */
+  nameServer?: boolean;
 }
 
 /** The controller wired to the simulated world, in simulated time, with the real prober on loopback. */
@@ -70,6 +74,8 @@ export interface Harness {
 /** Start the simulated world (endpoints on ephemeral loopback ports) and a controller in simulated time. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const regions = options.regions ?? ['us-east-1', 'eu-west-1'];
+  const dataPlane = options.traffic !== undefined && options.traffic['mode'] !== 'records';
+  const dnsRouting = options.dnsRouting ?? (dataPlane ? (regions.length === 2 ? 'failover' : 'weighted') : undefined);
   const endpoints = await Promise.all(regions.map((r) => SimWorld.endpoint(r, { slowDelayMs: options.slowDelayMs ?? 2_000, ...(options.random ? { random: options.random } : {}), ...(options.flapFailureRatio !== undefined ? { flapFailureRatio: options.flapFailureRatio } : {}) })));
   const witness = options.witness ? await SimWorld.endpoint('witness') : undefined;
   const config = validateConfig({
@@ -80,6 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       {
         name: 'shop',
         ...(options.fence ? { fence: options.fence } : {}),
+        ...(options.traffic ? { traffic: options.traffic } : {}),
         policy: { probeIntervalSeconds: 5, fallThreshold: 3, riseThreshold: 3, rtoSeconds: 300, rpoSeconds: 60, ...options.policy },
         regions: regions.map((name, i) => ({
           name,
@@ -96,7 +103,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             recordName: 'shop.example.com',
             type: 'CNAME',
             value: `shop-${name}.example.com`,
-            ...(options.dnsRouting && options.dnsRouting !== 'simple' ? { routing: options.dnsRouting, setIdentifier: name } : {}),
+            ...(dnsRouting && dnsRouting !== 'simple' ? { routing: dnsRouting, setIdentifier: name } : {}),
           },
         })),
       },
@@ -106,6 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0), () => (prober?.inflight() ?? 0) > 0 || heartbeatReadsInFlight() > 0);
   prober = new HttpProber({ clock, concurrency: 16 });
   const world = SimWorld.attach(config, endpoints, { clock, ...(options.delays ? { delays: options.delays } : {}), ...(options.cloudRandom ? { random: options.cloudRandom } : {}) });
+  if (options.nameServer || options.traffic) await world.startNameServers(config);
   const store = new MemoryStateStore();
   const log = pino({ level: 'silent' });
   const notifier = new MemoryNotifier();

@@ -8,6 +8,12 @@ import { Ec2NetworkFence } from './ec2-network-fence.js';
 import { RdsDatabase } from './rds-database.js';
 import { Route53Dns } from './route53-dns.js';
 import { route53Options } from './route53-options.js';
+import { ArcRoutingControls } from './arc-routing-controls.js';
+import { CloudWatchAlarms } from './cloudwatch-alarms.js';
+import { CloudWatchVotes } from './cloudwatch-votes.js';
+import { Route53HealthChecks } from './route53-health-checks.js';
+import { UdpAuthoritativeDns } from '../../dns/authoritative-client.js';
+import type { ClusterEndpoint, TrafficProviders } from '../../ports/traffic-switch.js';
 
 /** The AWS implementation of every cloud port, with the clients they share. */
 export interface AwsProviders extends CloudProviders {
@@ -40,5 +46,22 @@ function cloudProviders(clients: CloudClients, config: Config, clock: Clock): Cl
     database: new RdsDatabase(clients, { clock }),
     compute: new AutoScalingCompute(clients),
     fence: new Ec2NetworkFence(clients),
+    traffic: trafficProviders(clients, config, clock),
+  };
+}
+
+/** The data-plane switches: votes and alarms through CloudWatch, health checks through Route 53, one ARC client set per cluster. */
+function trafficProviders(clients: CloudClients, config: Config, clock: Clock): TrafficProviders {
+  const clusters = new Map<string, ArcRoutingControls>();
+  return {
+    votes: new CloudWatchVotes(clients),
+    alarms: new CloudWatchAlarms(clients),
+    healthChecks: new Route53HealthChecks(clients, route53Options(config, clock)),
+    routingControls(endpoints: ClusterEndpoint[]) {
+      const key = JSON.stringify(endpoints);
+      if (!clusters.has(key)) clusters.set(key, new ArcRoutingControls(endpoints));
+      return clusters.get(key)!;
+    },
+    authoritativeDns: new UdpAuthoritativeDns(),
   };
 }

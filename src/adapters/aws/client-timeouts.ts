@@ -44,4 +44,7 @@ export const CLIENT_TIMEOUTS = {
   lambdaReader: { connectionTimeout: CONNECT_MS, requestTimeout: 27_000 },
   // An asynchronous invocation is queued and answered at once (202).
   lambdaDispatch: { connectionTimeout: CONNECT_MS, requestTimeout: 5_000 },
+  // One of an ARC cluster's regional data-plane endpoints (arc-routing-controls.ts): a slow one is left for the next,
+  // so each gets little; five of them still fit in a Lambda's budget.
+  arcCluster: { connectionTimeout: 2_000, requestTimeout: 4_000 },
 } as const satisfies Record<string, ClientTimeouts>;

@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableComma
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, NetworkFenceRecord, ObservationRecord, RunSignal, SessionRecord, StateStore, WriterEpoch } from '../../ports/state-store.js';
+import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, NetworkFenceRecord, ObservationRecord, RunSignal, SessionRecord, StateStore, TrafficIntent, TrafficSetup, WriterEpoch } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { awsCall, translateAwsError } from './aws-errors.js';
 import { stateTableDefinition, timeKey } from './state-table.js';
@@ -57,6 +57,24 @@ export class DynamoStateStore implements StateStore {
 
   async putAppState(state: AppState): Promise<void> {
     await this.put({ pk: `APP#${state.app}`, sk: 'STATE', ...state });
+  }
+
+  async getTrafficIntent(app: string): Promise<TrafficIntent | undefined> {
+    const item = await this.get(`TRAFFIC#${app}`, 'INTENT');
+    return item ? (strip(item) as unknown as TrafficIntent) : undefined;
+  }
+
+  async putTrafficIntent(intent: TrafficIntent): Promise<void> {
+    await this.put({ pk: `TRAFFIC#${intent.app}`, sk: 'INTENT', ...intent });
+  }
+
+  async getTrafficSetup(app: string): Promise<TrafficSetup | undefined> {
+    const item = await this.get(`TRAFFIC#${app}`, 'SETUP');
+    return item ? (strip(item) as unknown as TrafficSetup) : undefined;
+  }
+
+  async putTrafficSetup(setup: TrafficSetup): Promise<void> {
+    await this.put({ pk: `TRAFFIC#${setup.app}`, sk: 'SETUP', ...setup });
   }
 
   async putRun(run: RunRecord): Promise<void> {

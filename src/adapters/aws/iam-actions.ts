@@ -93,6 +93,17 @@ export const IAM_ACTIONS: readonly IamActionSpec[] = [
   { action: 'rds:AddTagsToResource', adapter: 'aurora-lost-writes.ts', access: 'act', resource: 'db-cluster-snapshot', requiredBy: 'rds:CopyDBClusterSnapshot' },
   // Replication lag from CloudWatch: GetMetricData has no resource-level permissions.
   { action: 'cloudwatch:GetMetricData', adapter: 'replica-lag.ts', access: 'read', resource: 'any' },
+  // The health-checks traffic switch: each stack votes in its own region (PutMetricData has no resource-level permission).
+  { action: 'cloudwatch:PutMetricData', adapter: 'cloudwatch-votes.ts', access: 'act', resource: 'any' },
+  // The routing-control switch: ARC's cluster data plane (routing controls take no resource-level permission here either).
+  { action: 'route53-recovery-cluster:GetRoutingControlState', adapter: 'arc-routing-controls.ts', access: 'read', resource: 'any' },
+  { action: 'route53-recovery-cluster:UpdateRoutingControlStates', adapter: 'arc-routing-controls.ts', access: 'act', resource: 'any' },
+  // Provisioning (`failover provision`), run by an operator while the control plane is healthy: no function's role has these.
+  { action: 'cloudwatch:DescribeAlarms', adapter: 'cloudwatch-alarms.ts', access: 'read', resource: 'any' },
+  { action: 'cloudwatch:PutMetricAlarm', adapter: 'cloudwatch-alarms.ts', access: 'act', resource: 'any' },
+  { action: 'route53:ListHealthChecks', adapter: 'route53-health-checks.ts', access: 'read', resource: 'any' },
+  { action: 'route53:CreateHealthCheck', adapter: 'route53-health-checks.ts', access: 'act', resource: 'any' },
+  { action: 'route53:GetHostedZone', adapter: 'route53-health-checks.ts', access: 'read', resource: 'hosted-zone' },
   // Auto Scaling: Describe* actions have no resource-level permissions; updates are scoped to the groups.
   { action: 'autoscaling:DescribeAutoScalingGroups', adapter: 'autoscaling-compute.ts', access: 'read', resource: 'any' },
   // Why a group is short of capacity (failed launches) shows only in its scaling activities.
@@ -170,6 +181,14 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   AuthorizeSecurityGroupIngressCommand: 'ec2:AuthorizeSecurityGroupIngress',
   // @aws-sdk/client-cloudwatch
   GetMetricDataCommand: 'cloudwatch:GetMetricData',
+  PutMetricDataCommand: 'cloudwatch:PutMetricData',
+  DescribeAlarmsCommand: 'cloudwatch:DescribeAlarms',
+  PutMetricAlarmCommand: 'cloudwatch:PutMetricAlarm',
+  ListHealthChecksCommand: 'route53:ListHealthChecks',
+  CreateHealthCheckCommand: 'route53:CreateHealthCheck',
+  GetHostedZoneCommand: 'route53:GetHostedZone',
+  GetRoutingControlStateCommand: 'route53-recovery-cluster:GetRoutingControlState',
+  UpdateRoutingControlStatesCommand: 'route53-recovery-cluster:UpdateRoutingControlStates',
   // @aws-sdk/client-auto-scaling
   DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
   DescribeScalingActivitiesCommand: 'autoscaling:DescribeScalingActivities',

@@ -1,6 +1,6 @@
 import { ConflictError, FencedError } from '../../errors/errors.js';
 import type { Decision } from '../../policy/decision.js';
-import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, NetworkFenceRecord, ObservationRecord, RunSignal, SessionRecord, StateStore, WriterEpoch } from '../../ports/state-store.js';
+import type { AppState, AuditRecord, Fence, IdempotencyClaim, IdempotencyRecord, Lease, LeaseResult, NetworkFenceRecord, ObservationRecord, RunSignal, SessionRecord, StateStore, TrafficIntent, TrafficSetup, WriterEpoch } from '../../ports/state-store.js';
 import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { MemoryApiRecords } from './memory-api-records.js';
 import { MemoryDrills } from './memory-drills.js';
@@ -23,6 +23,8 @@ const OBSERVATIONS_KEPT = 50_000;
 export class MemoryStateStore implements StateStore {
   private readonly apps = new Map<string, AppState>();
   private readonly runs = new Map<string, RunRecord>();
+  private readonly intents = new Map<string, TrafficIntent>();
+  private readonly setups = new Map<string, TrafficSetup>();
   private readonly journals = new Map<string, JournalEntry[]>();
   private readonly decisions = new Map<string, Decision[]>();
   private readonly leases = new Map<string, Lease>();
@@ -40,6 +42,22 @@ export class MemoryStateStore implements StateStore {
 
   async putAppState(state: AppState): Promise<void> {
     this.apps.set(state.app, copy(state));
+  }
+
+  async getTrafficIntent(app: string): Promise<TrafficIntent | undefined> {
+    return copy(this.intents.get(app));
+  }
+
+  async putTrafficIntent(intent: TrafficIntent): Promise<void> {
+    this.intents.set(intent.app, copy(intent));
+  }
+
+  async getTrafficSetup(app: string): Promise<TrafficSetup | undefined> {
+    return copy(this.setups.get(app));
+  }
+
+  async putTrafficSetup(setup: TrafficSetup): Promise<void> {
+    this.setups.set(setup.app, copy(setup));
   }
 
   async putRun(run: RunRecord): Promise<void> {

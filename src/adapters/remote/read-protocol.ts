@@ -15,10 +15,11 @@ export type ReadCall =
   | { op: 'compute.describeGroup'; ref: ComputeRef }
   | { op: 'fence.describe'; ref: DatabaseRef }
   | { op: 'prober.round'; targets: ProbeTarget[] }
-  | { op: 'prober.heartbeat'; url: string; expectRole?: 'writer' | 'replica' };
+  | { op: 'prober.heartbeat'; url: string; expectRole?: 'writer' | 'replica' }
+  | { op: 'traffic.routingControlState'; routingControlArn: string };
 
 /** The operations of {@link ReadCall}. */
-export const READ_OPS: readonly ReadCall['op'][] = ['dns.listRecords', 'database.describe', 'database.replicaLag', 'compute.describeGroup', 'fence.describe', 'prober.round', 'prober.heartbeat'];
+export const READ_OPS: readonly ReadCall['op'][] = ['dns.listRecords', 'database.describe', 'database.replicaLag', 'compute.describeGroup', 'fence.describe', 'prober.round', 'prober.heartbeat', 'traffic.routingControlState'];
 
 /** What the reader function receives: reads made at the same moment, answered together. */
 export interface ReadRequest {

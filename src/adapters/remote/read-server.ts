@@ -51,6 +51,12 @@ export function readServer(world: { cloud: CloudProviders; prober: Prober }, con
         const role = call.expectRole === 'writer' || call.expectRole === 'replica' ? { expectRole: call.expectRole } : {};
         return world.prober.heartbeat({ url: endpoint.url, timeoutMs: endpoint.timeoutMs, ...role });
       }
+      case 'traffic.routingControlState': {
+        // The cluster's endpoints come from the configuration of the app that names the control, never from the caller.
+        const cluster = config.applications.map((a) => a.traffic.routingControl).find((rc) => rc && Object.values(rc.controls).includes(call.routingControlArn));
+        if (!cluster) return refuse(`routing control ${call.routingControlArn}`);
+        return world.cloud.traffic.routingControls(cluster.clusterEndpoints).getRoutingControlState(call.routingControlArn);
+      }
       default:
         return Promise.reject(new UserInputError(`unknown read ${JSON.stringify((call as { op?: unknown }).op)} (one of ${READ_OPS.join(', ')})`));
     }

@@ -8,6 +8,27 @@ import type { Prober } from '../../ports/prober.js';
 import type { CloudProviders } from '../../ports/providers.js';
 import type { ProbeResult, ProbeTarget } from '../../probes/types.js';
 import { decodeError, type ReadCall, type ReadTransport } from './read-protocol.js';
+import { UdpAuthoritativeDns } from '../../dns/authoritative-client.js';
+import type { RoutingControlState, TrafficProviders } from '../../ports/traffic-switch.js';
+
+/**
+ * The data-plane switch as a reading function sees it: DNS answers asked
+ * directly (plain UDP, no AWS permission), routing-control states through
+ * the reader, and every change refused.
+ */
+function remoteTraffic(read: (call: ReadCall) => Promise<unknown>, refuse: (method: string) => () => Promise<never>): TrafficProviders {
+  return {
+    votes: { castVotes: refuse('traffic.castVotes') },
+    alarms: { describeAlarms: refuse('traffic.describeAlarms'), putAlarm: refuse('traffic.putAlarm') },
+    healthChecks: { listHealthChecks: refuse('traffic.listHealthChecks'), createHealthCheck: refuse('traffic.createHealthCheck'), nameServers: refuse('traffic.nameServers') },
+    // The reader finds the cluster's endpoints from the control's ARN among the configured apps: never the caller's.
+    routingControls: () => ({
+      getRoutingControlState: (arn) => read({ op: 'traffic.routingControlState', routingControlArn: arn }) as Promise<RoutingControlState>,
+      updateRoutingControlStates: refuse('traffic.updateRoutingControlStates'),
+    }),
+    authoritativeDns: new UdpAuthoritativeDns(),
+  };
+}
 
 /**
  * The cloud ports and the prober of a function that reads the world through
@@ -56,7 +77,7 @@ export class RemoteReads {
       resetConnections: refuse('fence.resetConnections'),
       reopen: refuse('fence.reopen'),
     };
-    this.cloud = { dns, database, compute, fence };
+    this.cloud = { dns, database, compute, fence, traffic: remoteTraffic((call) => this.read(call), refuse) };
     this.prober = {
       round: (targets: ProbeTarget[]) => this.read<ProbeResult[]>({ op: 'prober.round', targets }),
       // The deadline is the configured one, applied by the reader: the caller names only the endpoint.

@@ -7,6 +7,9 @@ import type { SimComputeSnapshot } from './sim-compute.js';
 import type { SimDatabaseSnapshot } from './sim-database.js';
 import type { SimDnsSnapshot } from './sim-dns.js';
 import type { SimNetworkFenceSnapshot } from './sim-network-fence.js';
+import type { SimAlarmsSnapshot } from './sim-alarms.js';
+import type { SimHealthChecksSnapshot } from './sim-health-checks.js';
+import type { SimRoutingControlsSnapshot } from './sim-routing-controls.js';
 import { createSimProviders, type SimProviders } from './sim-providers.js';
 
 /** The snapshot of the whole simulated world, in `sim-state.json`. */
@@ -27,6 +30,8 @@ export interface SimWorldSnapshot {
   dns: SimDnsSnapshot;
   /** The databases' security groups whose rules a fence changed; absent in snapshots from before fences (every rule open). */
   fence?: SimNetworkFenceSnapshot;
+  /** Route 53 health checks, CloudWatch vote alarms and ARC routing controls; absent in snapshots from before the data-plane switches. */
+  traffic?: { alarms: SimAlarmsSnapshot; healthChecks: SimHealthChecksSnapshot; routingControls: SimRoutingControlsSnapshot };
   /**
    * The call this snapshot is the result of. The snapshot is written before
    * the call's log line, so a kill between the two writes loses no logged
@@ -50,7 +55,9 @@ export interface PersistentSimOptions {
 
 /** A JSON-safe copy of the whole world (every service's state, not availability or faults). */
 export function snapshotSimWorld(sim: SimProviders, lastCall?: SimCall): SimWorldSnapshot {
-  const snapshot: SimWorldSnapshot = { version: 1, database: sim.database.snapshot(), compute: sim.compute.snapshot(), dns: sim.dns.snapshot(), fence: sim.fence.snapshot() };
+  const snapshot: SimWorldSnapshot = { version: 1, database: sim.database.snapshot(), compute: sim.compute.snapshot(), dns: sim.dns.snapshot(), fence: sim.fence.snapshot(),
+    traffic: { alarms: sim.alarms.snapshot(), healthChecks: sim.healthChecks.snapshot(), routingControls: sim.routingControls.snapshot() },
+  };
   if (lastCall) snapshot.lastCall = lastCall;
   return snapshot;
 }
@@ -61,6 +68,9 @@ export function restoreSimWorld(sim: SimProviders, snapshot: SimWorldSnapshot): 
   sim.compute.restore(snapshot.compute);
   sim.dns.restore(snapshot.dns);
   sim.fence.restore(snapshot.fence ?? { groups: [], nextRule: 1 });
+  sim.alarms.restore(snapshot.traffic?.alarms);
+  sim.healthChecks.restore(snapshot.traffic?.healthChecks);
+  sim.routingControls.restore(snapshot.traffic?.routingControls);
 }
 
 /**

@@ -11,6 +11,10 @@ export interface SimDelays {
   instanceBootMs: number;
   /** A DNS change from PENDING to INSYNC. */
   dnsPropagationMs: number;
+  /** A CloudWatch alarm's period (AWS: 60 s for the vote alarms); it is evaluated at the end of each. */
+  alarmPeriodMs: number;
+  /** How long Route 53's health checkers take to see a new alarm or routing-control state and answer by it. */
+  healthCheckMs: number;
 }
 
 /** The delays `npm start` uses: promotion ~5 s, boot ~3 s, DNS ~2 s. */
@@ -20,13 +24,31 @@ export interface SimDelays {
  */
 export const SIM_REQUEST_DEADLINE_MS = 15_000;
 
-export const DEFAULT_SIM_DELAYS: SimDelays = { promoteMs: 5_000, replicaCreateMs: 6_000, instanceBootMs: 3_000, dnsPropagationMs: 2_000 };
+/** The ARC cluster client's request deadline (CLIENT_TIMEOUTS.arcCluster): a hanging cluster endpoint costs this before the next is tried. */
+export const SIM_ARC_DEADLINE_MS = 4_000;
+
+export const DEFAULT_SIM_DELAYS: SimDelays = {
+  promoteMs: 5_000,
+  replicaCreateMs: 6_000,
+  instanceBootMs: 3_000,
+  dnsPropagationMs: 2_000,
+  // A tenth of AWS's: the aws-samples pattern saw a vote metric reach ALARM in ~84 s and answers move ~2 min 44 s after it.
+  alarmPeriodMs: 6_000,
+  healthCheckMs: 3_000,
+};
+
+/**
+ * The region key of Route 53's control plane in the availability switches:
+ * AWS runs it in us-east-1 alone, but a us-east-1 outage need not take it
+ * down, and it can fail on its own; the world sets it apart.
+ */
+export const ROUTE53_CONTROL_PLANE = 'route53-control-plane';
 
 /** One API call the simulated cloud received, in order. Tests assert on this log. */
 export interface SimCall {
   seq: number;
   at: number;
-  service: 'route53' | 'rds' | 'autoscaling' | 'cloudwatch' | 'ec2';
+  service: 'route53' | 'rds' | 'autoscaling' | 'cloudwatch' | 'ec2' | 'arc';
   /** The AWS operation it stands for, e.g. PromoteReadReplica. */
   operation: string;
   region?: string;
@@ -122,6 +144,21 @@ export class SimCloud {
     return !this.down.has(region);
   }
 
+  /**
+   * The items in a random order drawn from the cloud's random: a
+   * Fisher–Yates shuffle, the one ArcRoutingControls orders a cluster's
+   * endpoints with, so the same random gives the same order. The input
+   * stays as it is.
+   */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.min(i, Math.floor(this.random() * (i + 1)));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+
   /** Add a fault rule; returns its id for `clearFault`. */
   injectFault(rule: FaultRule): number {
     const id = this.nextFault++;
@@ -157,17 +194,20 @@ export class SimCloud {
       return entry;
     };
     let result: T;
-    if (region !== undefined && this.regionHanging(region)) {
+    // Route 53's control plane answers for no region: its own switch decides (the data plane never comes here).
+    const gate = region ?? (service === 'route53' ? ROUTE53_CONTROL_PLANE : undefined);
+    if (gate !== undefined && this.regionHanging(gate)) {
       // The client gives up at its deadline; the caller's own, shorter deadline may give up first.
-      await this.clock.sleep(SIM_REQUEST_DEADLINE_MS);
-      const err = new TransientError(`${operation}: no answer from ${region} within ${SIM_REQUEST_DEADLINE_MS / 1000} s (TimeoutError; simulated hang)`);
+      const deadline = service === 'arc' ? SIM_ARC_DEADLINE_MS : SIM_REQUEST_DEADLINE_MS;
+      await this.clock.sleep(deadline);
+      const err = new TransientError(`${operation}: no answer from ${gate} within ${deadline / 1000} s (TimeoutError; simulated hang)`);
       const entry = record('error', err.message);
       this.onCommitted?.(entry);
       throw err;
     }
     try {
-      if (region !== undefined && this.down.has(region)) {
-        throw new TransientError(`${operation}: ${region} is not answering (simulated regional outage)`);
+      if (gate !== undefined && this.down.has(gate)) {
+        throw new TransientError(`${operation}: ${gate} is not answering (simulated ${gate === ROUTE53_CONTROL_PLANE ? 'Route 53 control-plane' : 'regional'} outage)`);
       }
       const fault = this.matchFault(operation, region);
       if (fault) {

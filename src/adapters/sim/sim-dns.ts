@@ -37,6 +37,8 @@ export class SimDns implements DnsProvider {
   private lostAnswers: LostChangeAnswer[] = [];
   /** Batches still being processed (`lands-late`), per zone, in order. */
   private readonly landing = new Map<string, DnsChange[][]>();
+  /** Each zone as it was before its recent changes, for the DNS servers that have not seen them yet (not persisted: a restart serves the latest). */
+  private readonly served = new Map<string, { until: number; records: DnsRecordSet[] }[]>();
 
   constructor(private readonly cloud: SimCloud) {}
 
@@ -67,12 +69,12 @@ export class SimDns implements DnsProvider {
       // Route 53's ChangeBatch needs at least one change.
       if (changes.length === 0) throw new PermanentError('InvalidInput: Invalid request: Expected at least one change in the ChangeBatch');
       // A batch still in processing lands before this one is looked at (it was accepted: it cannot fail now).
-      for (const batch of this.landing.get(hostedZoneId)?.splice(0) ?? []) this.zones.set(hostedZoneId, this.applied(hostedZoneId, batch));
+      for (const batch of this.landing.get(hostedZoneId)?.splice(0) ?? []) this.replaceZone(hostedZoneId, this.applied(hostedZoneId, batch));
       const next = this.applied(hostedZoneId, changes);
       // Only a batch that was accepted can lose its answer: a refused one is answered as refused.
       lost = this.lostAnswers.shift();
       if (lost === 'lands-late') this.landing.set(hostedZoneId, [...(this.landing.get(hostedZoneId) ?? []), changes]);
-      else this.zones.set(hostedZoneId, next);
+      else this.replaceZone(hostedZoneId, next);
       const changeId = `/change/C${String(this.nextChange++).padStart(12, '0')}`;
       this.changes.set(changeId, this.cloud.clock.now());
       return { changeId, status: 'PENDING' as const };
@@ -111,6 +113,31 @@ export class SimDns implements DnsProvider {
       if (submittedAt === undefined) throw new PermanentError(`NoSuchChange: ${changeId}`);
       return this.cloud.clock.now() >= submittedAt + this.cloud.delays.dnsPropagationMs ? 'INSYNC' : 'PENDING';
     });
+  }
+
+  /**
+   * The data plane: the records a query for `name` finds in a zone (no call,
+   * no control-plane outage: Route 53's DNS servers keep answering), or
+   * undefined when the zone does not hold the name's domain.
+   */
+  recordsForAnswer(hostedZoneId: string, name: string): DnsRecordSet[] | undefined {
+    // A change reaches the DNS servers when it is INSYNC: until then they answer from the zone as it was.
+    const now = this.cloud.clock.now();
+    const earlier = this.served.get(hostedZoneId)?.find((s) => s.until > now);
+    const zone = earlier?.records ?? this.zones.get(hostedZoneId);
+    if (!zone) return undefined;
+    const wanted = canonicalName(name);
+    return zone.filter((r) => r.name === wanted).map((r) => structuredClone(r));
+  }
+
+  /** Apply a new version of a zone, keeping the old one served until the change has propagated. */
+  private replaceZone(hostedZoneId: string, next: DnsRecordSet[]): void {
+    const now = this.cloud.clock.now();
+    const old = this.zones.get(hostedZoneId);
+    const kept = (this.served.get(hostedZoneId) ?? []).filter((s) => s.until > now);
+    if (old && !kept.some((s) => s.until === now + this.cloud.delays.dnsPropagationMs)) kept.push({ until: now + this.cloud.delays.dnsPropagationMs, records: old });
+    this.served.set(hostedZoneId, kept);
+    this.zones.set(hostedZoneId, next);
   }
 
   /** A deep copy of every zone and change, and the change counter. */

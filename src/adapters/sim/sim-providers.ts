@@ -8,6 +8,11 @@ import { SimCompute } from './sim-compute.js';
 import { SimDatabase } from './sim-database.js';
 import { SimDns } from './sim-dns.js';
 import { SimNetworkFence } from './sim-network-fence.js';
+import { SimAlarms } from './sim-alarms.js';
+import { SimHealthChecks } from './sim-health-checks.js';
+import { SimRoutingControls } from './sim-routing-controls.js';
+import { UdpAuthoritativeDns } from '../../dns/authoritative-client.js';
+import type { TrafficProviders } from '../../ports/traffic-switch.js';
 
 /** The simulated cloud with its services, seeded or not. */
 export interface SimProviders extends CloudProviders {
@@ -16,6 +21,10 @@ export interface SimProviders extends CloudProviders {
   database: SimDatabase;
   compute: SimCompute;
   fence: SimNetworkFence;
+  alarms: SimAlarms;
+  healthChecks: SimHealthChecks;
+  routingControls: SimRoutingControls;
+  traffic: TrafficProviders;
 }
 
 /** Build the simulated cloud's services over one shared core; `onCommitted` becomes `cloud.onCommitted`. */
@@ -32,7 +41,18 @@ export function createSimProviders(options: {
   const fence = new SimNetworkFence(cloud, database);
   // Renames reboot an instance: the network's open connections to it end.
   database.observer = fence;
-  return { cloud, dns: new SimDns(cloud), database, compute: new SimCompute(cloud), fence };
+  const alarms = new SimAlarms(cloud);
+  const routingControls = new SimRoutingControls(cloud);
+  const healthChecks = new SimHealthChecks(cloud, alarms, routingControls);
+  // The switch verifies against real DNS: the world's embedded authoritative server, asked over UDP like any other.
+  const traffic: TrafficProviders = {
+    votes: alarms,
+    alarms,
+    healthChecks,
+    routingControls: (endpoints) => routingControls.cluster(endpoints),
+    authoritativeDns: new UdpAuthoritativeDns(),
+  };
+  return { cloud, dns: new SimDns(cloud), database, compute: new SimCompute(cloud), fence, alarms, healthChecks, routingControls, traffic };
 }
 
 /**
@@ -51,6 +71,8 @@ export function seedSimWorld(sim: SimProviders, config: Config): void {
       sim.database.seed(standby.database, 'replica', primary.database);
       sim.compute.seed({ region: standby.name, groupName: standby.compute.autoScalingGroup }, standby.compute.standbyCapacity, standby.compute.activeCapacity);
     }
+    // ARC's control plane made the controls beforehand (outside the model): traffic on the primary.
+    for (const [region, arn] of Object.entries(app.traffic.routingControl?.controls ?? {})) sim.routingControls.seed(arn, region === primary.name ? 'On' : 'Off');
     const { hostedZoneId, recordName } = primary.dns;
     sim.dns.seed(hostedZoneId, [
       ...desiredRecords(app.regions, primary.name),

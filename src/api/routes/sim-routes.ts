@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { SimWorld } from '../../sim/sim-world.js';
 import { UserInputError } from '../../errors/errors.js';
-import { OutageBody, RegionParams } from '../schemas.js';
+import { OutageBody, RegionParams, Route53OutageBody } from '../schemas.js';
 
 /** Simulation only: break and heal a region of the simulated world. */
 export function registerSimRoutes(app: FastifyInstance, world: SimWorld): void {
@@ -31,5 +31,27 @@ export function registerSimRoutes(app: FastifyInstance, world: SimWorld): void {
     return { region: request.params.region, mode: 'healthy' };
   });
 
-  app.get('/sim/regions', { config: { auth: 'viewer' } }, async () => ({ regions: world.regions() }));
+  app.get('/sim/regions', { config: { auth: 'viewer' } }, async () => ({ regions: world.regions(), route53ControlPlane: world.route53State() }));
+
+  // Route 53's control plane on its own (AWS runs it in us-east-1 alone): record changes and health-check calls fail; DNS answers go on.
+  app.post<{ Body: Static<typeof Route53OutageBody> | undefined }>(
+    '/sim/route53/outage',
+    {
+      config: { auth: 'operator' },
+      schema: { body: Route53OutageBody },
+      preValidation: async (request) => {
+        if (request.body === undefined) request.body = {};
+      },
+    },
+    async (request) => {
+      const controlPlane = request.body?.controlPlane ?? 'refuses';
+      world.route53(controlPlane);
+      return { route53ControlPlane: controlPlane };
+    },
+  );
+
+  app.post('/sim/route53/heal', { config: { auth: 'operator' } }, async () => {
+    world.route53('up');
+    return { route53ControlPlane: 'up' };
+  });
 }

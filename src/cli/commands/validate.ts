@@ -5,6 +5,7 @@ import type { Config } from '../../config/types.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { loadLocalConfig } from '../local-config.js';
+import { formatFinding, staticStabilityFindings } from '../../traffic/static-stability.js';
 
 /** `failover validate CONFIG`: load and validate a failover.yaml locally, without the API. */
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -15,10 +16,14 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .action(async (file: string) => {
       const config = await loadLocalConfig(ctx, file, { valid: false });
       const warnings = configWarnings(config);
-      const summary = { valid: true, source: file, provider: config.provider, applications: config.applications.map((a) => ({ name: a.name, regions: a.regions.map((r) => r.name) })), warnings };
+      const staticStability = staticStabilityFindings(config);
+      const applications = config.applications.map((a) => ({ name: a.name, regions: a.regions.map((r) => r.name), traffic: a.traffic.mode }));
+      const summary = { valid: true, source: file, provider: config.provider, applications, warnings, staticStability };
       ctx.emit(summary, () => `${file}: valid: provider ${config.provider}, ${summarizeApps(config)}${warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`);
       // Advice, not problems: on stderr like every other diagnostic, and the exit code stays 0 (the config is valid).
       for (const warning of warnings) ctx.io.stderr.write(`warning: ${formatIssue(warning)}\n`);
+      // A failover that depends on what the outage may take down: valid, and said loudly all the same.
+      for (const finding of staticStability) ctx.io.stderr.write(`static stability: ${formatFinding(finding)}\n`);
       ctx.exitCode = EXIT.ok;
     });
 }

@@ -1,4 +1,5 @@
 import { refuseRetireUnlessDnsElsewhere } from '../../dns/retire-guard.js';
+import { refuseRetireUnlessAnsweredElsewhere } from './switch-traffic.js';
 import { PermanentError } from '../../errors/errors.js';
 import type { LostWritesSnapshot } from '../../ports/database-provider.js';
 import type { RunRecord } from '../run.js';
@@ -71,7 +72,11 @@ export function retireStaleWriter(options: { id: string; title: string; side: Si
       if (!current.exists || current.role === 'replica') return { preservedAs: preserved.join(',') };
       // Only while DNS positively sends the traffic to another region: a writer DNS may still send clients to is no stale writer.
       const region = regionOf(ctx, options.side);
-      refuseRetireUnlessDnsElsewhere(ctx.app.regions, region.name, databaseLabel(region), await ctx.cloud.dns.listRecords(region.dns.hostedZoneId, region.dns.recordName));
+      if (ctx.app.traffic.mode === 'records') {
+        refuseRetireUnlessDnsElsewhere(ctx.app.regions, region.name, databaseLabel(region), await ctx.cloud.dns.listRecords(region.dns.hostedZoneId, region.dns.recordName));
+      } else {
+        await refuseRetireUnlessAnsweredElsewhere(ctx, region.name, databaseLabel(region));
+      }
       await refuseUnlessReplaceable(ctx, options.side);
       const newId = await ctx.cloud.database.retire(regionOf(ctx, options.side).database, staleSuffix(ctx.run));
       return { retiredAs: newId, ...(preserved.length > 0 ? { preservedAs: preserved.join(',') } : {}) };

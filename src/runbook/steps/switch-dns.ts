@@ -1,5 +1,6 @@
 import { desiredRecords, describeRecord } from '../../dns/desired-records.js';
-import { PermanentError } from '../../errors/errors.js';
+import { PermanentError, TransientError } from '../../errors/errors.js';
+import { actTraffic, observeTraffic, verifyTraffic } from './switch-traffic.js';
 import { ownerRecordName, ownsRecord, planRecordSwitch, type RecordSwitchPlan } from '../../dns/record-switch.js';
 import { type RunbookNode, type StepContext, step } from '../step.js';
 import { otherSide, regionOf, type Side } from './side.js';
@@ -24,6 +25,19 @@ async function applySwitch(ctx: StepContext, side: Side): Promise<{ changeId: st
   return { changeId: change.changeId };
 }
 
+const CONTROL_PLANE_HINT =
+  "records mode needs Route 53's control plane, which AWS runs in us-east-1 alone; traffic.mode health-checks or routing-control switch in Route 53's data plane without it";
+
+/** Route 53 control-plane failures of records mode, with what would have worked instead. */
+async function controlPlane<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof TransientError && !err.message.includes(CONTROL_PLANE_HINT)) throw new TransientError(`${err.message} (${CONTROL_PLANE_HINT})`);
+    throw err;
+  }
+}
+
 /**
  * Point the application's record(s) at a side's region: read, diff, and
  * apply one batch of DELETE-exact + CREATE changes (a concurrent change makes
@@ -31,7 +45,9 @@ async function applySwitch(ctx: StepContext, side: Side): Promise<{ changeId: st
  * the change to be INSYNC.
  */
 export function switchDns(options: { id: string; title: string; side: Side; timeoutMs?: number }): RunbookNode {
+  const dataPlane = (ctx: StepContext) => ctx.app.traffic.mode !== 'records';
   const observe = async (ctx: StepContext) => {
+    if (dataPlane(ctx)) return observeTraffic(ctx, options.side);
     const plan = await readPlan(ctx, options.side);
     const type = plan.desired[0]!.type;
     return {
@@ -47,17 +63,19 @@ export function switchDns(options: { id: string; title: string; side: Side; time
     timeoutMs: options.timeoutMs ?? 10 * 60_000,
     pollMs: 200,
     maxPollMs: 5_000,
-    observe,
-    act: (ctx) => applySwitch(ctx, options.side),
+    observe: (ctx) => (dataPlane(ctx) ? observe(ctx) : controlPlane(() => observe(ctx))),
+    act: (ctx) => (dataPlane(ctx) ? actTraffic(ctx, options.side, regionOf(ctx, otherSide(options.side)).name) : controlPlane(() => applySwitch(ctx, options.side))),
     // Undo: point the records back at the other side, under the same ownership and conflict rules.
     async compensate(ctx) {
-      await applySwitch(ctx, otherSide(options.side));
+      if (dataPlane(ctx)) await actTraffic(ctx, otherSide(options.side), regionOf(ctx, options.side).name);
+      else await controlPlane(() => applySwitch(ctx, otherSide(options.side)));
     },
     async verify(ctx, acted) {
+      if (dataPlane(ctx)) return verifyTraffic(ctx, options.side);
       // Without a change id (a resumed run, or an act whose answer was lost and whose repeat Route 53 refused as
       // already applied: see actOnce), the records themselves are the evidence; Route 53 has no call that finds a change by its batch.
-      if (typeof acted?.['changeId'] !== 'string') return (await observe(ctx)).done;
-      return (await ctx.cloud.dns.getChange(acted['changeId'])) === 'INSYNC';
+      if (typeof acted?.['changeId'] !== 'string') return (await controlPlane(() => observe(ctx))).done;
+      return (await controlPlane(() => ctx.cloud.dns.getChange(acted['changeId'] as string))) === 'INSYNC';
     },
   });
 }

@@ -100,6 +100,7 @@ describe('plans', () => {
     from: 'us-east-1',
     to: 'eu-west-1',
     basedOnRuns: 0,
+    staticStability: [],
     note: 'nothing was changed',
     steps: [{ id: 'promote-standby-database', title: 'Promote', resource: 'rds:shop-db-eu-west-1 (eu-west-1)', current: 'replica of us-east-1 (available)', desired: 'writer (available)', action: 'act' }],
   };
@@ -114,6 +115,13 @@ describe('plans', () => {
       '   wanted: writer (available)',
       'nothing was changed',
     ]);
+  });
+
+  it('names each call on the path into what the outage may take down, with its fix', () => {
+    const finding = { app: 'shop', from: 'us-east-1', to: 'eu-west-1', call: 'route53:ChangeResourceRecordSets', why: 'control plane in us-east-1', fix: 'traffic.mode: health-checks' };
+    expect(formatPlan({ ...plan, staticStability: [finding] }).split('\n').at(-2)).toBe(
+      'static stability: route53:ChangeResourceRecordSets: control plane in us-east-1; fix: traffic.mode: health-checks',
+    );
   });
 
   it('gives the expected durations from past runs', () => {

@@ -38,7 +38,7 @@ describe('failover validate: warnings', () => {
     const { code, stdout, stderr } = await cli(['validate', 'slow.yaml'], await slowProbeConfig());
     expect(code).toBe(0);
     expect(stdout).toBe('slow.yaml: valid: provider sim, 1 application: shop (us-east-1 primary, eu-west-1) (1 warning)\n');
-    expect(stderr.split('\n').filter(Boolean)).toEqual([expect.stringContaining(WARNING)]);
+    expect(stderr.split('\n').filter(Boolean)).toEqual([expect.stringContaining(WARNING), expect.stringMatching(/^static stability: shop us-east-1 → eu-west-1: /)]);
     expect(stderr).toMatch(/set it to at most 1600 ms/);
   });
 
@@ -48,9 +48,14 @@ describe('failover validate: warnings', () => {
     expect(JSON.parse(stdout)).toMatchObject({ valid: true, warnings: [{ path: 'applications[0].regions[0].probes[0].timeoutMs', message: expect.stringMatching(/^2000 ms is over 80%/) }] });
   });
 
-  it('the example config has none', async () => {
-    const { code, stderr } = await cli(['--json', 'validate', 'examples/failover.yaml'], root);
+  it('the example config has none, and its records-mode switch is named as depending on us-east-1', async () => {
+    const { code, stdout, stderr } = await cli(['--json', 'validate', 'examples/failover.yaml'], root);
     expect(code).toBe(0);
-    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toMatchObject({ warnings: [], staticStability: [{ app: 'shop', from: 'us-east-1', to: 'eu-west-1' }] });
+    expect(stderr).toBe(
+      "static stability: shop us-east-1 → eu-west-1: route53:ChangeResourceRecordSets, route53:GetChange: records mode rewrites records through Route 53's control plane, " +
+        'which AWS runs in us-east-1 alone: an outage of us-east-1 may take it down; fix: traffic.mode: health-checks (votes through CloudWatch in each stack\'s region) ' +
+        "or routing-control (ARC's five-region cluster), provisioned with `failover provision` beforehand\n",
+    );
   });
 });

@@ -58,11 +58,12 @@ describe('the Lambda bundles', () => {
   const clients = (fn: string) => [...new Set(inputs[fn]!.flatMap((p) => /@aws-sdk\/client-([a-z0-9-]+)\//.exec(p)?.[1] ?? []))].sort();
 
   it('carry the SDK clients of their role: the API only its table and Lambda (runs to the worker, reads to the reader)', () => {
-    expect(clients('probe')).toEqual(['dynamodb', 'lambda', 'route-53', 'sns']);
+    // CloudWatch: the stack's votes of a health-checks traffic switch, every round.
+    expect(clients('probe')).toEqual(['cloudwatch', 'dynamodb', 'lambda', 'route-53', 'sns']);
     expect(clients('api')).toEqual(['dynamodb', 'lambda']);
-    expect(clients('runbook')).toEqual(['auto-scaling', 'cloudwatch', 'dynamodb', 'ec2', 'rds', 'route-53']);
+    expect(clients('runbook')).toEqual(['auto-scaling', 'cloudwatch', 'dynamodb', 'ec2', 'rds', 'route-53', 'route53-recovery-cluster']);
     // The reader has no table and invokes nothing.
-    expect(clients('reader')).toEqual(['auto-scaling', 'cloudwatch', 'ec2', 'rds', 'route-53']);
+    expect(clients('reader')).toEqual(['auto-scaling', 'cloudwatch', 'ec2', 'rds', 'route-53', 'route53-recovery-cluster']);
   });
 
   it('keep the prober and the cloud adapters out of the API: it reads through the reader', () => {

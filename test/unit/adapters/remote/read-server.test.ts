@@ -61,7 +61,7 @@ describe('readServer: the reads of another function, on this one’s cloud ports
       },
       {
         ok: false,
-        error: { name: 'UserInputError', message: 'unknown read "dns.changeRecords" (one of dns.listRecords, database.describe, database.replicaLag, compute.describeGroup, fence.describe, prober.round, prober.heartbeat)' },
+        error: { name: 'UserInputError', message: 'unknown read "dns.changeRecords" (one of dns.listRecords, database.describe, database.replicaLag, compute.describeGroup, fence.describe, prober.round, prober.heartbeat, traffic.routingControlState)' },
       },
     ]);
     expect(sim.cloud.calls.length).toBe(before);
