@@ -21,6 +21,12 @@ export const DrillBody = Type.Object(
     kind: Type.Optional(Type.Union([Type.Literal('failover'), Type.Literal('failback')], { default: 'failover', description: 'plan only: which run to plan.', 'x-message': 'must be failover or failback' })),
     to: Type.Optional(RegionName),
     failback: Type.Optional(Type.Boolean({ default: true, description: 'game-day only: return to the primary at the end.', 'x-message': 'must be true or false' })),
+    route53: Type.Optional(
+      Type.Union([Type.Literal('refuses'), Type.Literal('hangs')], {
+        description: "game-day only, simulated world: take Route 53's control plane down with the primary (refusing or hanging), as a us-east-1 outage may; healed with the primary.",
+        'x-message': 'must be refuses or hangs',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

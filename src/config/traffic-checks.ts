@@ -14,13 +14,19 @@ export function trafficIssues(app: AppConfig, at: string): ConfigIssue[] {
   const regions = app.regions.map((r) => r.name);
   if (mode === 'records') {
     if (routingControl) issues.push({ path: `${at}.traffic.routingControl`, message: 'applies only to mode routing-control; remove it, or set traffic.mode: routing-control' });
+    if (app.traffic.nameServers) issues.push({ path: `${at}.traffic.nameServers`, message: 'applies only to the data-plane modes (health-checks, routing-control); records mode waits for INSYNC' });
+    if (votesToEvacuate !== undefined) issues.push({ path: `${at}.traffic.votesToEvacuate`, message: 'applies only to mode health-checks' });
     return issues;
   }
+  if (mode === 'routing-control' && votesToEvacuate !== undefined) issues.push({ path: `${at}.traffic.votesToEvacuate`, message: 'applies only to mode health-checks' });
   const routing = app.regions[0]!.dns.routing;
   if (routing === 'simple') {
     issues.push({ path: `${at}.regions[0].dns.routing`, message: `must be failover (two regions) or weighted with traffic.mode ${mode}: Route 53 moves traffic between one record per region by health` });
   } else if (routing === 'failover' && regions.length !== 2) {
     issues.push({ path: `${at}.regions[0].dns.routing`, message: `must be weighted with ${regions.length} regions: failover routing has one primary and one secondary` });
+  } else if (routing === 'weighted' && regions.length === 2) {
+    // Two weighted records both healthy (an old stack's stale vote) would split traffic between two writers.
+    issues.push({ path: `${at}.regions[0].dns.routing`, message: `must be failover with two regions and traffic.mode ${mode}: with weighted records Route 53 answers both regions whenever both are healthy` });
   }
   if (votesToEvacuate !== undefined && votesToEvacuate > regions.length - 1) {
     issues.push({ path: `${at}.traffic.votesToEvacuate`, message: `must be at most ${regions.length - 1}: a region's voters are the stacks of the other regions` });

@@ -50,7 +50,17 @@ export const TrafficSchema = Type.Object(
      * (host[:port]). Default: those `failover provision` stored from the
      * zone's delegation set.
      */
-    nameServers: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { minItems: 1, maxItems: 8 })),
+    nameServers: Type.Optional(
+      Type.Array(
+        Type.String({
+          minLength: 1,
+          maxLength: 255,
+          pattern: '^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?$',
+          'x-message': 'must be a name server as host[:port], such as ns-123.awsdns-45.com or 127.0.0.1:5353',
+        }),
+        { minItems: 1, maxItems: 8 },
+      ),
+    ),
     /** health-checks: how many of a region's voter stacks must vote to take it out of DNS. Default: all of them. */
     votesToEvacuate: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, 'x-message': 'must be a whole number of votes from 1 to 9' })),
     routingControl: Type.Optional(RoutingControlSchema),

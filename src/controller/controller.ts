@@ -488,7 +488,7 @@ export class Controller {
     const runtime = this.runtime(app.name);
     await this.refuseWhileRunning(app.name);
     if (request.to === runtime.activeRegion) throw new UserInputError(`to: ${request.to} is already the active region of ${app.name}`);
-    const refusal = await this.targetRefusal(app, runtime.activeRegion, request.to, this.reads);
+    const refusal = (await this.switchRefusal(app)) ?? (await this.targetRefusal(app, runtime.activeRegion, request.to, this.reads));
     if (refusal) throw new ConflictError(`to: ${refusal}`);
     // Failing over from a region that is failing: the RPO guard weighs what was published before the outage began, as for an automatic failover.
     const failingSince = runtime.health[runtime.activeRegion]?.failingSince;
@@ -505,6 +505,13 @@ export class Controller {
     });
   }
 
+  /** Why no run may move this app's traffic yet: a data-plane switch that was never provisioned has nothing to verify against. */
+  private async switchRefusal(app: AppConfig): Promise<string | undefined> {
+    if (app.traffic.mode === 'records' || app.traffic.nameServers) return undefined;
+    if (await this.deps.store.getTrafficSetup(app.name)) return undefined;
+    return `the ${app.traffic.mode} traffic switch of ${app.name} is not provisioned (no name servers to verify a switch against): run \`failover provision --apply\` first, or set traffic.nameServers`;
+  }
+
   /** Why a failover into `to` must not start (two writers), read from the database there and the newest run. */
   private async targetRefusal(app: AppConfig, activeRegion: string, to: string, cloud: CloudProviders): Promise<string | undefined> {
     const region = findRegion(app, to);
@@ -519,6 +526,8 @@ export class Controller {
     await this.refuseWhileRunning(app.name);
     const primary = app.regions[0]!.name;
     if (runtime.activeRegion === primary) throw new UserInputError(`app: ${app.name} already runs in its primary region ${primary}; there is nothing to fail back`);
+    const unprovisioned = await this.switchRefusal(app);
+    if (unprovisioned) throw new ConflictError(unprovisioned);
     return this.launch({ app, kind: 'failback', from: runtime.activeRegion, to: primary, trigger: 'manual', reason: request.reason, startedBy: request.by });
   }
 
@@ -537,6 +546,8 @@ export class Controller {
       planRun(this.deps.runbooks[request.kind], { app, kind: request.kind, from, to }, this.deps, history),
       request.kind === 'failover' ? this.targetRefusal(app, from, to, this.deps.cloud).catch((err: unknown) => `the database in ${to} could not be read to check it: ${String(err)}`) : undefined,
     ]);
+    const unprovisioned = await this.switchRefusal(app);
+    if (unprovisioned) return { ...plan, refusal: unprovisioned };
     return refusal ? { ...plan, refusal } : plan;
   }
 

@@ -9,6 +9,9 @@ import { voterRegions } from '../traffic/voter-regions.js';
 /** How often a stack votes: well within the alarms' 60 s period, so each period holds a vote (scaled in the simulated world). */
 export const VOTE_EVERY_MS = 20_000;
 
+/** The longest a stopping process waits for its vote in flight (within the probe function's 5 s margin). */
+export const VOTE_DRAIN_MS = 4_000;
+
 /**
  * Casts this process's votes for every application in `health-checks` mode,
  * from the stored intent, at most every `everyMs`: the stack's side of the
@@ -37,9 +40,16 @@ export class TrafficVoter {
     });
   }
 
-  /** Wait for the vote in flight, if any. */
+  /**
+   * Wait for the vote in flight, if any, at most VOTE_DRAIN_MS: the
+   * CloudWatch client retries (3 attempts of up to 10 s), more than a Lambda
+   * invocation's margin; a vote cut off here is cast again on the next round.
+   */
   async drain(): Promise<void> {
-    await this.inFlight;
+    if (!this.inFlight) return;
+    const stop = new AbortController();
+    await Promise.race([this.inFlight, this.deps.clock.sleep(VOTE_DRAIN_MS, stop.signal).catch(() => undefined)]);
+    stop.abort();
   }
 
   /** One vote of every voter region this process stands for. Never throws. */

@@ -71,6 +71,7 @@ export class DrillBook {
     }
     try {
       await this.deps.faults.heal(drill.from);
+      if (drill.route53Outage) this.deps.faults.route53?.('up');
     } catch (err) {
       this.healFailed(drill, now, String(err));
       return false;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictError } from '../errors/errors.js';
+import { ConflictError, UserInputError } from '../errors/errors.js';
 import { createdAfter } from '../ports/record-order.js';
 import type { DrillRecord } from './drill.js';
 import { type DrillBook, note } from './drill-book.js';
@@ -11,6 +11,8 @@ export interface DrillStartRequest {
   app?: string;
   to?: string;
   failback?: boolean;
+  /** Also take Route 53's control plane down with the primary (simulated world only). */
+  route53?: 'refuses' | 'hangs';
   by: string;
 }
 
@@ -24,6 +26,7 @@ export async function startDrill(book: DrillBook, request: DrillStartRequest): P
   const app = book.deps.controls.findApp(request.app);
   const [last] = await store.listRuns({ app: app.name, limit: 1 });
   const view = book.deps.controls.view(app.name);
+  if (request.route53 && !faults?.route53) throw new UserInputError("body.route53: this controller cannot take Route 53's control plane down (the simulated world can)");
   const { from, to } = gameDayRoute({ app, ...view, canInject: faults !== undefined, ...(request.to !== undefined ? { to: request.to } : {}), ...(last?.status === 'running' ? { runInProgress: last.id } : {}) });
   const now = clock.now();
   const id = newDrillId(now);
@@ -45,6 +48,7 @@ export async function startDrill(book: DrillBook, request: DrillStartRequest): P
     to,
     trigger: faults ? 'injected-outage' : 'manual-failover',
     failback: request.failback ?? true,
+    ...(request.route53 ? { route53Outage: request.route53 } : {}),
     status: 'running',
     stage: faults ? 'detecting' : 'failing-over',
     startedBy: request.by,
@@ -60,6 +64,10 @@ export async function startDrill(book: DrillBook, request: DrillStartRequest): P
       await book.save(drill);
       await faults.outage(from);
       note(drill, now, `injected an outage of ${from} (the primary): its endpoints stop answering; the controller is left to notice`);
+      if (drill.route53Outage) {
+        faults.route53!(drill.route53Outage);
+        note(drill, now, `Route 53's control plane ${drill.route53Outage === 'hangs' ? 'hangs' : 'refuses calls'} too, until ${from} heals`);
+      }
     } else {
       const run = await book.deps.controls.failover({ app: app.name, to, reason: `game day ${id}: drill failover to ${to} (started by ${request.by})`, by: request.by });
       drill.failoverRunId = run.id;

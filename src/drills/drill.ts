@@ -67,6 +67,8 @@ export interface DrillRecord {
   trigger: DrillTrigger;
   /** Return to the primary at the end (default true). */
   failback: boolean;
+  /** Route 53's control plane was taken down with the primary (healed with it). */
+  route53Outage?: 'refuses' | 'hangs';
   status: DrillStatus;
   stage: DrillStage;
   /** Who asked for it (the API caller's name). */

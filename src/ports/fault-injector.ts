@@ -9,4 +9,6 @@ export interface FaultInjector {
   outage(region: string): Promise<void>;
   /** Bring a region back: endpoints healthy, control plane answering. */
   heal(region: string): Promise<void>;
+  /** Take Route 53's control plane down on its own (refusing or hanging), or bring it back (`up`). */
+  route53?(state: 'up' | 'refuses' | 'hangs'): void;
 }

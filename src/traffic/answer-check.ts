@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import type { AppConfig } from '../config/types.js';
 import { canonicalName } from '../dns/targets.js';
-import type { AuthoritativeDns } from '../ports/traffic-switch.js';
+import type { AuthoritativeDns, DnsAnswer } from '../ports/traffic-switch.js';
 
 /** What one authoritative server answered, and the region that is. */
 export interface ServerAnswer {
@@ -21,6 +21,15 @@ const systemResolver: NameResolver = async (name) => (await lookup(name, { all: 
 export const ANSWER_DEADLINE_MS = 2_000;
 
 /**
+ * Queries per server with weighted records: Route 53 picks one healthy
+ * record at random for each answer, so while the old and the new region are
+ * both healthy a single answer names the target about as often as not. A
+ * server counts for a region only when every one of its answers names it
+ * (a both-healthy moment passes 3 queries with probability 1/8 per server).
+ */
+export const WEIGHTED_QUERIES = 3;
+
+/**
  * Ask each of the zone's authoritative name servers, directly over DNS and
  * at once, which target the application's name has, and map each answer to
  * a region: a CNAME or a plain value names the region whose `dns.value` it
@@ -29,8 +38,9 @@ export const ANSWER_DEADLINE_MS = 2_000;
  * target's name or by any of the addresses that name resolves to.
  */
 export async function askNameServers(dns: AuthoritativeDns, servers: string[], app: AppConfig, resolve: NameResolver = systemResolver): Promise<ServerAnswer[]> {
-  const { recordName, type } = app.regions[0]!.dns;
-  const answers = await Promise.all(servers.map((server) => dns.query(server, recordName, type, ANSWER_DEADLINE_MS)));
+  const { recordName, type, routing } = app.regions[0]!.dns;
+  const queries = routing === 'weighted' ? WEIGHTED_QUERIES : 1;
+  const answers = await Promise.all(servers.map((server) => askRepeatedly(dns, server, recordName, type, queries)));
   const aliasAddresses = new Map<string, Promise<string[]>>();
   const addressesOf = (name: string) => {
     if (!aliasAddresses.has(name)) aliasAddresses.set(name, resolve(name).catch(() => []));
@@ -47,17 +57,40 @@ export async function askNameServers(dns: AuthoritativeDns, servers: string[], a
   );
 }
 
+/** One server asked `times` times in a row: its answer, or (answers that differ) all their values, which name no single region. */
+async function askRepeatedly(dns: AuthoritativeDns, server: string, name: string, type: 'A' | 'AAAA' | 'CNAME', times: number): Promise<DnsAnswer> {
+  const first = await dns.query(server, name, type, ANSWER_DEADLINE_MS);
+  for (let i = 1; i < times && first.error === undefined; i++) {
+    const next = await dns.query(server, name, type, ANSWER_DEADLINE_MS);
+    if (next.error !== undefined) return next;
+    if (next.values.join() !== first.values.join()) return { server, values: [...new Set([...first.values, ...next.values])] };
+  }
+  return first;
+}
+
+/** The one region every value of an answer names; none when a value names no region, or values name two. */
 async function regionOfAnswer(app: AppConfig, values: string[], addressesOf: (name: string) => Promise<string[]>): Promise<string | undefined> {
   if (values.length === 0) return undefined;
-  const answered = new Set(values.map((v) => (v.includes(':') || /^[0-9.]+$/.test(v) ? v : canonicalName(v))));
-  for (const region of app.regions) {
-    const { value, alias } = region.dns;
-    if (value !== undefined && answered.has(/^[0-9.:]+$/.test(value) ? value : canonicalName(value))) return region.name;
-    if (alias && answered.has(canonicalName(alias.dnsName))) return region.name;
+  const regions = new Set<string>();
+  for (const value of values) {
+    const region = await regionOfValue(app, value, addressesOf);
+    if (region === undefined) return undefined;
+    regions.add(region);
   }
+  return regions.size === 1 ? [...regions][0] : undefined;
+}
+
+async function regionOfValue(app: AppConfig, value: string, addressesOf: (name: string) => Promise<string[]>): Promise<string | undefined> {
+  const address = /^[0-9.]+$/.test(value) || value.includes(':');
+  const answered = address ? value : canonicalName(value);
   for (const region of app.regions) {
-    const alias = region.dns.alias;
-    if (alias && (await addressesOf(alias.dnsName)).some((a) => answered.has(a))) return region.name;
+    const { value: configured, alias } = region.dns;
+    if (configured !== undefined && answered === (/^[0-9.:]+$/.test(configured) ? configured : canonicalName(configured))) return region.name;
+    if (alias && answered === canonicalName(alias.dnsName)) return region.name;
+  }
+  if (!address) return undefined;
+  for (const region of app.regions) {
+    if (region.dns.alias && (await addressesOf(region.dns.alias.dnsName)).includes(answered)) return region.name;
   }
   return undefined;
 }

@@ -62,18 +62,18 @@ function pathFindings(app: AppConfig, from: string, to: string): StabilityFindin
     ];
   }
   const findings: StabilityFinding[] = [];
-  if (mode === 'health-checks' && app.regions[0]!.dns.routing === 'weighted') {
-    // `to` comes back into DNS when enough of its voters vote to keep it; `from`'s stack is one of them and is lost.
+  if (mode === 'health-checks' && !canReturn(app, to, from)) {
     const voters = votersOf(app, to);
-    const needHealthy = voters.length - votesToEvacuate(app) + 1;
-    if (voters.filter((v) => v !== from).length < needHealthy) {
-      findings.push({
-        ...at,
-        call: `cloudwatch:PutMetricData (${from})`,
-        why: `${to} returns to DNS only when ${needHealthy} of its ${voters.length} voters vote to keep it, and ${from}'s stack is one of them`,
-        fix: `traffic.votesToEvacuate of at least 2 (default: all ${voters.length} voters), so that a lost voter's stale vote cannot keep ${to} out`,
-      });
-    }
+    const fix =
+      voters.length === 1
+        ? `none within health-checks mode with two regions: ${from}'s stack is the only voter on ${to}; use routing-control, or records mode while Route 53's control plane answers`
+        : `traffic.votesToEvacuate of at least 2 (default: all ${voters.length} voters), so that a lost voter's stale vote cannot keep ${to} out`;
+    findings.push({
+      ...at,
+      call: `cloudwatch:PutMetricData (${from})`,
+      why: `${to} comes back into DNS only when ${voters.length - votesToEvacuate(app) + 1} of its ${voters.length} voters vote to keep it, and ${from}'s stack, lost with its region, is one of them`,
+      fix,
+    });
   }
   if (mode === 'routing-control') {
     const endpoints = app.traffic.routingControl?.clusterEndpoints ?? [];
@@ -82,6 +82,17 @@ function pathFindings(app: AppConfig, from: string, to: string): StabilityFindin
     }
   }
   return findings;
+}
+
+/**
+ * Whether `to`'s check can become healthy without `from`'s stack: always
+ * when `to` is never voted out (the secondary of failover routing),
+ * otherwise when enough of its other voters remain.
+ */
+export function canReturn(app: AppConfig, to: string, from: string): boolean {
+  if (app.regions[0]!.dns.routing === 'failover' && to !== app.regions[0]!.name) return true;
+  const voters = votersOf(app, to);
+  return voters.filter((v) => v !== from).length >= voters.length - votesToEvacuate(app) + 1;
 }
 
 /** `shop us-east-1 → eu-west-1: route53:ChangeResourceRecordSets: why; fix: …` */

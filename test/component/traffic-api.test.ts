@@ -79,6 +79,12 @@ describe('the traffic API over the simulated world', () => {
     const controls = { 'us-east-1': 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc123/routingcontrol/use1', 'eu-west-1': 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc123/routingcontrol/euw1' };
     h = await startHarness({ traffic: { mode: 'routing-control', routingControl: { clusterEndpoints: cluster, controls } } });
     api = await h.api();
+    // Not provisioned: nothing to verify a switch against, so no run may start (before any promotion).
+    const unprovisioned = await inject({ method: 'POST', url: '/failover', payload: { to: 'eu-west-1', reason: 'break glass', safetyRulesToOverride: [rule] } });
+    expect(unprovisioned.statusCode).toBe(409);
+    expect(unprovisioned.json().message).toMatch(/routing-control traffic switch of shop is not provisioned/);
+    expect(await h.store.listRuns({ limit: 5 })).toEqual([]);
+    expect((await inject({ method: 'POST', url: '/traffic/provision', payload: { apply: true } })).statusCode).toBe(200);
     const started = await inject({ method: 'POST', url: '/failover', payload: { to: 'eu-west-1', reason: 'break glass', safetyRulesToOverride: [rule] } });
     expect(started.statusCode, started.body).toBe(202);
     expect(started.json().run.breakGlass).toEqual({ safetyRulesToOverride: [rule], by: 'test-admin' });

@@ -98,12 +98,6 @@ export const IAM_ACTIONS: readonly IamActionSpec[] = [
   // The routing-control switch: ARC's cluster data plane (routing controls take no resource-level permission here either).
   { action: 'route53-recovery-cluster:GetRoutingControlState', adapter: 'arc-routing-controls.ts', access: 'read', resource: 'any' },
   { action: 'route53-recovery-cluster:UpdateRoutingControlStates', adapter: 'arc-routing-controls.ts', access: 'act', resource: 'any' },
-  // Provisioning (`failover provision`), run by an operator while the control plane is healthy: no function's role has these.
-  { action: 'cloudwatch:DescribeAlarms', adapter: 'cloudwatch-alarms.ts', access: 'read', resource: 'any' },
-  { action: 'cloudwatch:PutMetricAlarm', adapter: 'cloudwatch-alarms.ts', access: 'act', resource: 'any' },
-  { action: 'route53:ListHealthChecks', adapter: 'route53-health-checks.ts', access: 'read', resource: 'any' },
-  { action: 'route53:CreateHealthCheck', adapter: 'route53-health-checks.ts', access: 'act', resource: 'any' },
-  { action: 'route53:GetHostedZone', adapter: 'route53-health-checks.ts', access: 'read', resource: 'hosted-zone' },
   // Auto Scaling: Describe* actions have no resource-level permissions; updates are scoped to the groups.
   { action: 'autoscaling:DescribeAutoScalingGroups', adapter: 'autoscaling-compute.ts', access: 'read', resource: 'any' },
   // Why a group is short of capacity (failed launches) shows only in its scaling activities.
@@ -133,6 +127,12 @@ export const IAM_ACTIONS: readonly IamActionSpec[] = [
 export const LOCAL_ONLY_IAM_ACTIONS: readonly { action: string; adapter: string; why: string }[] = [
   { action: 'dynamodb:DescribeTable', adapter: 'dynamodb-state-store.ts', why: 'ensureTable (local mode and tests; the stack creates the table on AWS)' },
   { action: 'dynamodb:CreateTable', adapter: 'dynamodb-state-store.ts', why: 'ensureTable (local mode and tests; the stack creates the table on AWS)' },
+  // Provisioning of the data-plane traffic switch (`failover provision`), by an operator while Route 53's control plane answers.
+  { action: 'cloudwatch:DescribeAlarms', adapter: 'cloudwatch-alarms.ts', why: 'failover provision (the operator, never a function)' },
+  { action: 'cloudwatch:PutMetricAlarm', adapter: 'cloudwatch-alarms.ts', why: 'failover provision (the operator, never a function)' },
+  { action: 'route53:ListHealthChecks', adapter: 'route53-health-checks.ts', why: 'failover provision (the operator, never a function)' },
+  { action: 'route53:CreateHealthCheck', adapter: 'route53-health-checks.ts', why: 'failover provision (the operator, never a function)' },
+  { action: 'route53:GetHostedZone', adapter: 'route53-health-checks.ts', why: 'failover provision (the operator, never a function)' },
 ];
 
 /**

@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { loadLocalConfig } from '../local-config.js';
 import { provision } from '../../traffic/provision.js';
+import { FailoverError, UserInputError } from '../../errors/errors.js';
 
 /**
  * Provision straight on AWS with the operator's credentials (the standard
@@ -22,6 +23,10 @@ async function provisionOnAws(ctx: CliContext, file: string, request: { app?: st
     const plans: ProvisionPlan[] = [];
     for (const app of apps) plans.push(await provision(app, { dns: aws.dns, traffic: aws.traffic, now: () => Date.now() }, request.apply));
     return plans;
+  } catch (err) {
+    // AWS said no (not owned, access denied, a caller reference taken) or did not answer: the message, never a stack trace.
+    if (err instanceof FailoverError) throw new CliError(`provision: ${err.message}`, err instanceof UserInputError ? EXIT.usage : EXIT.failed);
+    throw err;
   } finally {
     aws.clients.destroy();
   }

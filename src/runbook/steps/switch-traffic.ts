@@ -3,6 +3,7 @@ import type { TrafficIntent } from '../../ports/state-store.js';
 import type { RoutingControlApi } from '../../ports/traffic-switch.js';
 import { askNameServers, describeAnswers, majorityRegion } from '../../traffic/answer-check.js';
 import { evacuatedWhileServing, votesOf } from '../../traffic/switch-layout.js';
+import { canReturn } from '../../traffic/static-stability.js';
 import type { ActResult, StepContext, StepObservation } from '../step.js';
 import { regionOf, type Side } from './side.js';
 
@@ -49,7 +50,8 @@ export async function observeTraffic(ctx: StepContext, side: Side): Promise<Step
     const states = await Promise.all(Object.entries(controls).map(async ([region, arn]) => [region, await api.getRoutingControlState(arn)] as const));
     current = `routing controls: ${states.map(([r, s]) => `${r} ${s}`).join(', ')}`;
     desired = `routing controls: ${Object.keys(controls).map((r) => `${r} ${r === target ? 'On' : 'Off'}`).join(', ')}`;
-    switched = states.every(([region, state]) => state === (region === target ? 'On' : 'Off'));
+    const intent = await store.getTrafficIntent(ctx.app.name);
+    switched = intent?.serving === target && states.every(([region, state]) => state === (region === target ? 'On' : 'Off'));
   } else {
     const intent = await store.getTrafficIntent(ctx.app.name);
     current = `votes: ${describeIntent(intent)}`;
@@ -78,9 +80,16 @@ export async function actTraffic(ctx: StepContext, side: Side, leaving: string):
   if (ctx.app.traffic.mode === 'routing-control') {
     const { api, controls } = clusterOf(ctx);
     const entries = Object.entries(controls).map(([region, arn]) => ({ routingControlArn: arn, state: region === target ? ('On' as const) : ('Off' as const) }));
-    await api.updateRoutingControlStates(entries, ctx.run.breakGlass?.safetyRulesToOverride);
+    // The intent first: a crash between the two leaves an intent ahead of the controls, which the step's next look repeats, never the reverse.
     await store.putTrafficIntent(intent);
+    await api.updateRoutingControlStates(entries, ctx.run.breakGlass?.safetyRulesToOverride);
     return { mode: 'routing-control', serving: target };
+  }
+  // The target must be able to come back without the region being left: else no vote of ours can move traffic (static-stability.ts).
+  if (intent.evacuated.length > 0 && !canReturn(ctx.app, target, leaving)) {
+    throw new PermanentError(
+      `${target} cannot come back into DNS without the votes of ${leaving}'s stack, which is lost with it (health-checks mode, ${ctx.app.regions.length} regions): move traffic with records mode while Route 53's control plane answers, or use routing-control`,
+    );
   }
   await store.putTrafficIntent(intent);
   const voters = voterRegions.filter((r) => r !== leaving && ctx.app.regions.some((ar) => ar.name === r));

@@ -13,13 +13,18 @@ describe('the static-stability check', () => {
     expect(staticStabilityFindings(trafficConfig('records', { regions: ['eu-west-1', 'eu-central-1'] }))).toEqual([]);
   });
 
-  it('the data-plane modes: nothing on the path into the region being left', () => {
-    expect(staticStabilityFindings(trafficConfig('health-checks'))).toEqual([]);
+  it('routing-control: nothing on the path into the region being left', () => {
     expect(staticStabilityFindings(trafficConfig('routing-control'))).toEqual([]);
   });
 
+  it('health-checks with two regions: away from us-east-1 is fine; back to it while eu-west-1 is lost is not (its only voter)', () => {
+    const findings = staticStabilityFindings(trafficConfig('health-checks'));
+    expect(pairs(findings)).toEqual(['eu-west-1->us-east-1 cloudwatch:PutMetricData (eu-west-1)']);
+    expect(findings[0]!.fix).toMatch(/eu-west-1's stack is the only voter on us-east-1; use routing-control/);
+  });
+
   it('an SNS topic in the region being left', () => {
-    expect(pairs(staticStabilityFindings(trafficConfig('health-checks', { snsRegion: 'eu-west-1' })))).toEqual(['eu-west-1->us-east-1 sns:Publish']);
+    expect(pairs(staticStabilityFindings(trafficConfig('routing-control', { snsRegion: 'eu-west-1' })))).toEqual(['eu-west-1->us-east-1 sns:Publish']);
   });
 
   it('weighted with one vote enough: a lost voter’s stale vote keeps the target out of DNS', () => {
