@@ -1,3 +1,5 @@
+import { voteAlarm } from '../../src/traffic/switch-layout.js';
+import { trafficConfig } from '../support/traffic-config.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alarm, AlarmApi, AlarmSpec, EvacuationVote, VoteBallot } from '../../src/ports/traffic-switch.js';
 import { VOTE_METRIC, VOTE_NAMESPACE, voteDimensions } from '../../src/traffic/vote-metric.js';
@@ -20,20 +22,7 @@ export interface AlarmApiContractFixture {
 }
 
 /** A vote alarm as provisioning puts it (src/traffic/switch-layout.ts), in eu-west-1 on its votes about us-east-1. */
-const SPEC: AlarmSpec = {
-  region: 'eu-west-1',
-  name: 'failover-shop-evacuate-us-east-1',
-  namespace: VOTE_NAMESPACE,
-  metricName: VOTE_METRIC,
-  dimensions: voteDimensions('shop', 'us-east-1'),
-  statistic: 'Maximum',
-  periodSeconds: 60,
-  evaluationPeriods: 1,
-  threshold: 1,
-  comparison: 'GreaterThanOrEqualToThreshold',
-  treatMissingData: 'ignore',
-  description: 'failover-controller: the eu-west-1 stack votes to take shop in us-east-1 out of DNS (1) or keep it (0)',
-};
+const SPEC: AlarmSpec = voteAlarm(trafficConfig('health-checks').applications[0]!, 'us-east-1', 'eu-west-1');
 
 /** More alarms than one DescribeAlarms takes names for (100). */
 const MANY = 150;

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './free-port.js';
+import { freeStablePort } from './free-port.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -103,7 +103,8 @@ export interface LocalSetup {
  * the `extra` YAML appended at the top level, and automatic failover as asked.
  */
 export async function localSetup(stateDir: string, options: { extra?: string; automaticFailover?: boolean } = {}): Promise<LocalSetup> {
-  const [apiPort, a, b] = [await freePort(), await freePort(), await freePort()];
+  // Outside the ephemeral range: the same ports serve every restart of the process (see freeStablePort).
+  const [apiPort, a, b] = [await freeStablePort(), await freeStablePort(), await freeStablePort()];
   const example = await readFile(join(root, 'examples/failover.yaml'), 'utf8');
   const config = example
     .replace('127.0.0.1:18101', `127.0.0.1:${a}`)

@@ -6,7 +6,7 @@ import { AutoScalingCompute } from './autoscaling-compute.js';
 import { CloudClients } from './cloud-clients.js';
 import { Ec2NetworkFence } from './ec2-network-fence.js';
 import { RdsDatabase } from './rds-database.js';
-import { Route53Dns } from './route53-dns.js';
+import { Route53Dns, type Route53DnsOptions } from './route53-dns.js';
 import { route53Options } from './route53-options.js';
 import { ArcRoutingControls } from './arc-routing-controls.js';
 import { CloudWatchAlarms } from './cloudwatch-alarms.js';
@@ -41,22 +41,23 @@ export function createCloudProviders(config: Config, options: { clock: Clock }):
 }
 
 function cloudProviders(clients: CloudClients, config: Config, clock: Clock): CloudProviders {
+  const route53 = route53Options(config, clock);
   return {
-    dns: new Route53Dns(clients, route53Options(config, clock)),
+    dns: new Route53Dns(clients, route53),
     database: new RdsDatabase(clients, { clock }),
     compute: new AutoScalingCompute(clients),
     fence: new Ec2NetworkFence(clients),
-    traffic: trafficProviders(clients, config, clock),
+    traffic: trafficProviders(clients, route53),
   };
 }
 
 /** The data-plane switches: votes and alarms through CloudWatch, health checks through Route 53, one ARC client set per cluster. */
-function trafficProviders(clients: CloudClients, config: Config, clock: Clock): TrafficProviders {
+function trafficProviders(clients: CloudClients, route53: Route53DnsOptions): TrafficProviders {
   const clusters = new Map<string, ArcRoutingControls>();
   return {
     votes: new CloudWatchVotes(clients),
     alarms: new CloudWatchAlarms(clients),
-    healthChecks: new Route53HealthChecks(clients, route53Options(config, clock)),
+    healthChecks: new Route53HealthChecks(clients, route53),
     routingControls(endpoints: ClusterEndpoint[]) {
       const key = JSON.stringify(endpoints);
       if (!clusters.has(key)) clusters.set(key, new ArcRoutingControls(endpoints));

@@ -28,6 +28,8 @@ export interface Route53DnsOptions {
   requestsPerSecond?: number;
   /** The partition the hosted zones are in: picks Route 53's endpoint and signing region. Default `aws`. */
   partition?: AwsPartition;
+  /** A limiter shared with the other Route 53 adapters of the process (the quota is one for all); default: one of its own. */
+  limiter?: RateLimiter;
 }
 
 /** Route 53 rejects a ChangeBatch Comment longer than this (InvalidInput). */
@@ -57,7 +59,7 @@ export class Route53Dns implements DnsProvider {
     private readonly clients: Route53Clients,
     options: Route53DnsOptions,
   ) {
-    this.limiter = RateLimiter.perSecond(options.clock, options.requestsPerSecond ?? 5);
+    this.limiter = options.limiter ?? RateLimiter.perSecond(options.clock, options.requestsPerSecond ?? 5);
     this.partition = options.partition ?? 'aws';
   }
 

@@ -46,7 +46,7 @@ export class Route53HealthChecks implements HealthCheckApi {
     private readonly clients: Route53Clients,
     options: Route53DnsOptions,
   ) {
-    this.limiter = RateLimiter.perSecond(options.clock, options.requestsPerSecond ?? 5);
+    this.limiter = options.limiter ?? RateLimiter.perSecond(options.clock, options.requestsPerSecond ?? 5);
     this.partition = options.partition ?? 'aws';
   }
 

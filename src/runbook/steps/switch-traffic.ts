@@ -2,7 +2,7 @@ import { PermanentError, TransientError } from '../../errors/errors.js';
 import type { TrafficIntent } from '../../ports/state-store.js';
 import type { RoutingControlApi } from '../../ports/traffic-switch.js';
 import { askNameServers, describeAnswers, majorityRegion } from '../../traffic/answer-check.js';
-import { evacuatedWhileServing, votesOf } from '../../traffic/switch-layout.js';
+import { evacuatedWhileServing, votersOf, votesOf } from '../../traffic/switch-layout.js';
 import { canReturn } from '../../traffic/static-stability.js';
 import type { ActResult, StepContext, StepObservation } from '../step.js';
 import { regionOf, type Side } from './side.js';
@@ -30,9 +30,14 @@ function clusterOf(ctx: StepContext): { api: RoutingControlApi; controls: Record
   return { api: traffic(ctx).providers.routingControls(rc.clusterEndpoints), controls: rc.controls };
 }
 
-function describeIntent(intent: Pick<TrafficIntent, 'serving' | 'evacuated'> | undefined): string {
-  if (!intent) return 'never switched (votes as provisioned)';
-  return `serve ${intent.serving}, out of DNS: ${intent.evacuated.length ? intent.evacuated.join(', ') : 'none'}`;
+/** Each region's votes, as every voter casts them from this intent: `us-east-1 out (eu-west-1 votes 1), eu-west-1 in (us-east-1 votes 0)`. */
+function describeVotes(app: StepContext['app'], intent: Pick<TrafficIntent, 'serving' | 'evacuated'> | undefined): string {
+  const evacuated = intent?.evacuated ?? evacuatedWhileServing(app, app.regions[0]!.name);
+  const regions = app.regions.map((r) => {
+    const out = evacuated.includes(r.name);
+    return `${r.name} ${out ? 'out' : 'in'} (${votersOf(app, r.name).join(', ')} vote${votersOf(app, r.name).length === 1 ? 's' : ''} ${out ? 1 : 0})`;
+  });
+  return `${intent ? `serve ${intent.serving}` : 'never switched'}: ${regions.join(', ')}`;
 }
 
 /** The state of a data-plane switch: the votes (or routing controls) and each authoritative server's answer. */
@@ -54,8 +59,8 @@ export async function observeTraffic(ctx: StepContext, side: Side): Promise<Step
     switched = intent?.serving === target && states.every(([region, state]) => state === (region === target ? 'On' : 'Off'));
   } else {
     const intent = await store.getTrafficIntent(ctx.app.name);
-    current = `votes: ${describeIntent(intent)}`;
-    desired = `votes: ${describeIntent(desiredIntent)}`;
+    current = `votes: ${describeVotes(ctx.app, intent)}`;
+    desired = `votes: ${describeVotes(ctx.app, desiredIntent)}`;
     switched = intent?.serving === target && sameSet(intent.evacuated, desiredIntent.evacuated);
   }
   return {

@@ -1,8 +1,9 @@
+import { voteAlarm } from '../../../src/traffic/switch-layout.js';
+import { trafficConfig } from '../../support/traffic-config.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSimProviders, type SimProviders } from '../../../src/adapters/sim/sim-providers.js';
 import { TransientError } from '../../../src/errors/errors.js';
 import type { AlarmSpec, EvacuationVote } from '../../../src/ports/traffic-switch.js';
-import { VOTE_METRIC, VOTE_NAMESPACE, voteDimensions } from '../../../src/traffic/vote-metric.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
 /**
@@ -14,20 +15,7 @@ const PERIOD = 6_000;
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 
 /** The alarm in eu-west-1 on eu-west-1's votes about shop in us-east-1, as provisioning puts it. */
-const SPEC: AlarmSpec = {
-  region: 'eu-west-1',
-  name: 'failover-shop-evacuate-us-east-1',
-  namespace: VOTE_NAMESPACE,
-  metricName: VOTE_METRIC,
-  dimensions: voteDimensions('shop', 'us-east-1'),
-  statistic: 'Maximum',
-  periodSeconds: 60,
-  evaluationPeriods: 1,
-  threshold: 1,
-  comparison: 'GreaterThanOrEqualToThreshold',
-  treatMissingData: 'ignore',
-  description: 'votes to take shop in us-east-1 out of DNS',
-};
+const SPEC: AlarmSpec = voteAlarm(trafficConfig('health-checks').applications[0]!, 'us-east-1', 'eu-west-1');
 
 const vote = (evacuate: boolean, app = 'shop', region = 'us-east-1'): EvacuationVote => ({ app, region, evacuate });
 
