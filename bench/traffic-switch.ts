@@ -23,8 +23,14 @@ const { values } = parseArgs({ options: { reps: { type: 'string', default: '3' }
 const reps = Number(values.reps);
 if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: must be a whole number of at least 1, got ${values.reps}`);
 
-const CLUSTER = ['us-west-2', 'eu-west-1', 'ap-northeast-1', 'ap-southeast-2', 'us-east-1'].map((region) => ({ region, url: `https://c.route53-recovery-cluster.${region}.amazonaws.com/v1` }));
-const CONTROLS = { 'us-east-1': 'arn:aws:route53-recovery-control::111122223333:controlpanel/p1/routingcontrol/use1', 'eu-west-1': 'arn:aws:route53-recovery-control::111122223333:controlpanel/p1/routingcontrol/euw1' };
+const CLUSTER = ['us-west-2', 'eu-west-1', 'ap-northeast-1', 'ap-southeast-2', 'us-east-1'].map((region) => ({
+  region,
+  url: `https://c.route53-recovery-cluster.${region}.amazonaws.com/v1`,
+}));
+const CONTROLS = {
+  'us-east-1': 'arn:aws:route53-recovery-control::111122223333:controlpanel/p1/routingcontrol/use1',
+  'eu-west-1': 'arn:aws:route53-recovery-control::111122223333:controlpanel/p1/routingcontrol/euw1',
+};
 const MODES = {
   records: { mode: 'records' },
   'health-checks': { mode: 'health-checks' },
@@ -46,20 +52,32 @@ interface Trial {
 }
 
 async function trial(mode: keyof typeof MODES): Promise<Trial> {
-  const h = await startHarness({ traffic: MODES[mode], nameServer: true, policy: { probeIntervalSeconds: INTERVAL_S, fallThreshold: FALL } });
+  const h = await startHarness({
+    traffic: MODES[mode],
+    nameServer: true,
+    policy: { probeIntervalSeconds: INTERVAL_S, fallThreshold: FALL },
+  });
   try {
     const app = h.config.applications[0]!;
-    await provision(app, { dns: h.world.providers.dns, traffic: h.world.providers.traffic, store: h.store, now: () => h.clock.now() }, true);
+    await provision(
+      app,
+      { dns: h.world.providers.dns, traffic: h.world.providers.traffic, store: h.store, now: () => h.clock.now() },
+      true,
+    );
     const server = h.world.nameServerAddresses()['Z0TEST']!;
     const dns = new UdpAuthoritativeDns();
-    const answered = async () => (await dns.query(server, 'shop.example.com', 'CNAME', 1_000)).values.includes('shop-eu-west-1.example.com.');
+    const answered = async () =>
+      (await dns.query(server, 'shop.example.com', 'CNAME', 1_000)).values.includes('shop-eu-west-1.example.com.');
     h.controller.start();
     await h.clock.advance(30_000);
     const at = h.clock.now();
     await h.world.outage('us-east-1', 'down');
     if (!(await h.clock.advanceUntil(answered, { stepMs: 100, maxMs: 600_000 }))) throw new Error(`${mode}: clients never got eu-west-1`);
     const answeredMs = h.clock.now() - at;
-    await h.clock.advanceUntil(async () => (await h.store.listRuns({ limit: 1 }))[0]?.status !== 'running', { stepMs: 250, maxMs: 600_000 });
+    await h.clock.advanceUntil(async () => (await h.store.listRuns({ limit: 1 }))[0]?.status !== 'running', {
+      stepMs: 250,
+      maxMs: 600_000,
+    });
     const [run] = await h.store.listRuns({ limit: 1 });
     const dnsStep = run!.steps.find((s) => s.id === 'switch-dns-to-standby')!;
     return { answeredMs, dnsActMs: dnsStep.startedAt! - at, runMs: run!.finishedAt! - at };
@@ -78,11 +96,19 @@ for (const mode of Object.keys(MODES) as (keyof typeof MODES)[]) {
   const beforeSwitch = median(trials.map((t) => t.dnsActMs));
   const bound = beforeSwitch + PROPAGATION[mode] + 1_000;
   const within = answered <= bound;
-  process.stdout.write(`${mode}: clients on eu-west-1 ${(answered / 1000).toFixed(1)} s after the outage (switch acted at ${(beforeSwitch / 1000).toFixed(1)} s)\n`);
+  process.stdout.write(
+    `${mode}: clients on eu-west-1 ${(answered / 1000).toFixed(1)} s after the outage (switch acted at ${(beforeSwitch / 1000).toFixed(1)} s)\n`,
+  );
   rows.push(
     `| ${mode} | ${(answered / 1000).toFixed(1)} s | ${FALL} × ${INTERVAL_S} s = ${FALL * INTERVAL_S} s | ${(beforeSwitch / 1000).toFixed(1)} s | ${(PROPAGATION[mode] / 1000).toFixed(1)} s | ${within ? 'yes' : '**no**'} |`,
   );
-  headlines.push({ benchmark: 'traffic-switch', anchor: 'traffic-switch-outage-to-answer-simulated-world', figure: `${mode}: ${(answered / 1000).toFixed(1)} s`, target: `≤ switch start + propagation + 1 s (${(bound / 1000).toFixed(1)} s)`, pass: within });
+  headlines.push({
+    benchmark: 'traffic-switch',
+    anchor: 'traffic-switch-outage-to-answer-simulated-world',
+    figure: `${mode}: ${(answered / 1000).toFixed(1)} s`,
+    target: `≤ switch start + propagation + 1 s (${(bound / 1000).toFixed(1)} s)`,
+    pass: within,
+  });
 }
 
 writeSection(

@@ -4,7 +4,10 @@ import type { Static } from 'typebox';
 const ClusterEndpointSchema = Type.Object(
   {
     region: Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$', 'x-message': 'must be an AWS region name such as us-west-2' }),
-    url: Type.String({ pattern: '^https?://', 'x-message': 'must be the cluster endpoint URL, such as https://aaaa.route53-recovery-cluster.us-west-2.amazonaws.com/v1' }),
+    url: Type.String({
+      pattern: '^https?://',
+      'x-message': 'must be the cluster endpoint URL, such as https://aaaa.route53-recovery-cluster.us-west-2.amazonaws.com/v1',
+    }),
   },
   { additionalProperties: false },
 );
@@ -55,7 +58,8 @@ export const TrafficSchema = Type.Object(
         Type.String({
           minLength: 1,
           maxLength: 255,
-          pattern: '^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?$',
+          pattern:
+            '^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?$',
           'x-message': 'must be a name server as host[:port], such as ns-123.awsdns-45.com or 127.0.0.1:5353',
         }),
         { minItems: 1, maxItems: 8 },
@@ -89,7 +93,12 @@ export function normalizeTraffic(input: TrafficInput | undefined): TrafficConfig
     ...(input?.nameServers ? { nameServers: [...input.nameServers] } : {}),
     ...(input?.votesToEvacuate !== undefined ? { votesToEvacuate: input.votesToEvacuate } : {}),
     ...(input?.routingControl
-      ? { routingControl: { clusterEndpoints: input.routingControl.clusterEndpoints.map((e) => ({ ...e })), controls: { ...input.routingControl.controls } } }
+      ? {
+          routingControl: {
+            clusterEndpoints: input.routingControl.clusterEndpoints.map((e) => ({ ...e })),
+            controls: { ...input.routingControl.controls },
+          },
+        }
       : {}),
   };
 }

@@ -26,7 +26,14 @@ export class TrafficVoter {
   private readonly failing = new Set<string>();
 
   constructor(
-    private readonly deps: { config: Config; store: TrafficStore; votes: VoteBallot | undefined; clock: Clock; log: Logger; everyMs?: number },
+    private readonly deps: {
+      config: Config;
+      store: TrafficStore;
+      votes: VoteBallot | undefined;
+      clock: Clock;
+      log: Logger;
+      everyMs?: number;
+    },
   ) {}
 
   /** Start a vote if one is due and none is in flight. */

@@ -15,7 +15,14 @@ export type AuthoritativeQueryType = 'A' | 'AAAA' | 'CNAME';
 const DNS_PORT = 53;
 /** EDNS with the DNS Flag Day 2020 payload size, so a large A set is not truncated at 512 bytes. */
 const EDNS_OPT: dnsPacket.OptAnswer = {
-  type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [],
+  type: 'OPT',
+  name: '.',
+  udpPayloadSize: 1232,
+  extendedRcode: 0,
+  ednsVersion: 0,
+  flags: 0,
+  flag_do: false,
+  options: [],
 };
 
 /**
@@ -91,7 +98,10 @@ type Settled<T> = { value: T } | { error: unknown };
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<Settled<T> | 'deadline'> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), ms)));
-  const settled = work.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const settled = work.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
   return Promise.race([settled, deadline]).finally(() => clearTimeout(timer));
 }
 
@@ -100,7 +110,11 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<Settled<T> | 'de
  * the first matching reply, 'deadline', or the last socket error seen at the deadline.
  */
 function exchange(
-  to: { address: string; family: number; port: number }, name: string, type: AuthoritativeQueryType, deadlineMs: number, retryAtMs: number,
+  to: { address: string; family: number; port: number },
+  name: string,
+  type: AuthoritativeQueryType,
+  deadlineMs: number,
+  retryAtMs: number,
 ): Promise<dnsPacket.DecodedPacket | string> {
   const { address, family, port } = to;
   const id = randomInt(0, 65536);
@@ -157,8 +171,14 @@ function decodeReply(message: Buffer): dnsPacket.DecodedPacket | undefined {
 /** A reply is ours when it is a response with our id and echoes our one question. */
 function matches(reply: dnsPacket.DecodedPacket, id: number, name: string, type: string): boolean {
   const question = reply.questions?.[0];
-  return reply.type === 'response' && reply.id === id && reply.questions?.length === 1 &&
-    question !== undefined && question.type === type && sameName(question.name, name);
+  return (
+    reply.type === 'response' &&
+    reply.id === id &&
+    reply.questions?.length === 1 &&
+    question !== undefined &&
+    question.type === type &&
+    sameName(question.name, name)
+  );
 }
 
 const RCODES: Record<number, string> = { 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED', 9: 'NOTAUTH' };

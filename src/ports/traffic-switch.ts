@@ -26,7 +26,13 @@ export type InsufficientDataHealthStatus = 'Healthy' | 'Unhealthy' | 'LastKnownS
 /** A Route 53 health check as this project provisions it. */
 export type HealthCheckSpec =
   | { type: 'CALCULATED'; childHealthChecks: string[]; healthThreshold: number; inverted: boolean }
-  | { type: 'CLOUDWATCH_METRIC'; alarmRegion: string; alarmName: string; insufficientDataHealthStatus: InsufficientDataHealthStatus; inverted: boolean }
+  | {
+      type: 'CLOUDWATCH_METRIC';
+      alarmRegion: string;
+      alarmName: string;
+      insufficientDataHealthStatus: InsufficientDataHealthStatus;
+      inverted: boolean;
+    }
   | { type: 'RECOVERY_CONTROL'; routingControlArn: string };
 
 /** A health check that exists. */
@@ -102,7 +108,10 @@ export interface RoutingControlApi {
    * ("at least one On") holds throughout. `safetyRulesToOverride` only on an
    * operator's explicit break-glass.
    */
-  updateRoutingControlStates(entries: { routingControlArn: string; state: RoutingControlState }[], safetyRulesToOverride?: string[]): Promise<void>;
+  updateRoutingControlStates(
+    entries: { routingControlArn: string; state: RoutingControlState }[],
+    safetyRulesToOverride?: string[],
+  ): Promise<void>;
 }
 
 /** What the authoritative name servers say. */

@@ -48,7 +48,11 @@ export class AuthoritativeDnsServer {
   private ignoredPackets = 0;
   private answeredQueries = 0;
 
-  constructor(private readonly answer: SimZoneAnswer, zoneApex: string, options: AuthoritativeDnsServerOptions = {}) {
+  constructor(
+    private readonly answer: SimZoneAnswer,
+    zoneApex: string,
+    options: AuthoritativeDnsServerOptions = {},
+  ) {
     this.zone = bare(zoneApex);
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
@@ -110,7 +114,8 @@ export class AuthoritativeDnsServer {
     const where = `UDP ${this.host}:${this.requestedPort}`;
     const who = 'the simulated authoritative DNS server cannot listen on';
     if (err.code === 'EADDRINUSE') return new UserInputError(`${who} ${where}: another process holds it; free it or choose another port`);
-    if (err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') return new UserInputError(`${who} ${where} (${err.code}); pick another port`);
+    if (err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL')
+      return new UserInputError(`${who} ${where} (${err.code}); pick another port`);
     return err;
   }
 
@@ -171,7 +176,8 @@ export class AuthoritativeDnsServer {
     }
     if (sets === undefined) return { rcode: NXDOMAIN, answers: [] };
     const answers = sets.flatMap((set) =>
-      set.values.map((data): dnsPacket.Answer => ({ type: set.type, name: question.name, ttl: set.ttl, class: 'IN', data })));
+      set.values.map((data): dnsPacket.Answer => ({ type: set.type, name: question.name, ttl: set.ttl, class: 'IN', data })),
+    );
     return { rcode: NOERROR, answers };
   }
 

@@ -37,13 +37,22 @@ export const WEIGHTED_QUERIES = 3;
  * simulated world, as a CNAME to it), so an alias region is named by its
  * target's name or by any of the addresses that name resolves to.
  */
-export async function askNameServers(dns: AuthoritativeDns, servers: string[], app: AppConfig, resolve: NameResolver = systemResolver): Promise<ServerAnswer[]> {
+export async function askNameServers(
+  dns: AuthoritativeDns,
+  servers: string[],
+  app: AppConfig,
+  resolve: NameResolver = systemResolver,
+): Promise<ServerAnswer[]> {
   const { recordName, type, routing } = app.regions[0]!.dns;
   const queries = routing === 'weighted' ? WEIGHTED_QUERIES : 1;
   const answers = await Promise.all(servers.map((server) => askRepeatedly(dns, server, recordName, type, queries)));
   const aliasAddresses = new Map<string, Promise<string[]>>();
   const addressesOf = (name: string) => {
-    if (!aliasAddresses.has(name)) aliasAddresses.set(name, resolve(name).catch(() => []));
+    if (!aliasAddresses.has(name))
+      aliasAddresses.set(
+        name,
+        resolve(name).catch(() => []),
+      );
     return aliasAddresses.get(name)!;
   };
   return Promise.all(
@@ -58,7 +67,13 @@ export async function askNameServers(dns: AuthoritativeDns, servers: string[], a
 }
 
 /** One server asked `times` times in a row: its answer, or (answers that differ) all their values, which name no single region. */
-async function askRepeatedly(dns: AuthoritativeDns, server: string, name: string, type: 'A' | 'AAAA' | 'CNAME', times: number): Promise<DnsAnswer> {
+async function askRepeatedly(
+  dns: AuthoritativeDns,
+  server: string,
+  name: string,
+  type: 'A' | 'AAAA' | 'CNAME',
+  times: number,
+): Promise<DnsAnswer> {
   const first = await dns.query(server, name, type, ANSWER_DEADLINE_MS);
   for (let i = 1; i < times && first.error === undefined; i++) {
     const next = await dns.query(server, name, type, ANSWER_DEADLINE_MS);
@@ -69,7 +84,11 @@ async function askRepeatedly(dns: AuthoritativeDns, server: string, name: string
 }
 
 /** The one region every value of an answer names; none when a value names no region, or values name two. */
-async function regionOfAnswer(app: AppConfig, values: string[], addressesOf: (name: string) => Promise<string[]>): Promise<string | undefined> {
+async function regionOfAnswer(
+  app: AppConfig,
+  values: string[],
+  addressesOf: (name: string) => Promise<string[]>,
+): Promise<string | undefined> {
   if (values.length === 0) return undefined;
   const regions = new Set<string>();
   for (const value of values) {
@@ -85,7 +104,8 @@ async function regionOfValue(app: AppConfig, value: string, addressesOf: (name: 
   const answered = address ? value : canonicalName(value);
   for (const region of app.regions) {
     const { value: configured, alias } = region.dns;
-    if (configured !== undefined && answered === (/^[0-9.:]+$/.test(configured) ? configured : canonicalName(configured))) return region.name;
+    if (configured !== undefined && answered === (/^[0-9.:]+$/.test(configured) ? configured : canonicalName(configured)))
+      return region.name;
     if (alias && answered === canonicalName(alias.dnsName)) return region.name;
   }
   if (!address) return undefined;
@@ -105,5 +125,7 @@ export function majorityRegion(answers: ServerAnswer[]): string | undefined {
 
 /** `ns1 → eu-west-1; ns2 → no answer within 2000 ms` */
 export function describeAnswers(answers: ServerAnswer[]): string {
-  return answers.map((a) => `${a.server} → ${a.region ?? (a.error ?? (a.values.length ? `${a.values.join(', ')} (no region's target)` : 'no record'))}`).join('; ');
+  return answers
+    .map((a) => `${a.server} → ${a.region ?? a.error ?? (a.values.length ? `${a.values.join(', ')} (no region's target)` : 'no record')}`)
+    .join('; ');
 }

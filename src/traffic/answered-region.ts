@@ -9,7 +9,11 @@ import { askNameServers, majorityRegion } from './answer-check.js';
  * change, so reading them says nothing). Undefined when it cannot be told:
  * no providers, no name servers known yet (not provisioned), or no majority.
  */
-export async function answeredRegion(app: AppConfig, store: TrafficStore, traffic: TrafficProviders | undefined): Promise<string | undefined> {
+export async function answeredRegion(
+  app: AppConfig,
+  store: TrafficStore,
+  traffic: TrafficProviders | undefined,
+): Promise<string | undefined> {
   if (!traffic) return undefined;
   const servers = app.traffic.nameServers ?? (await store.getTrafficSetup(app.name))?.nameServers;
   if (!servers || servers.length === 0) return undefined;

@@ -23,7 +23,10 @@ export interface StabilityFinding {
  * failover it could make, every call on the path into a region or control
  * plane the outage of the region being left may take with it.
  */
-export function staticStabilityFindings(config: Pick<Config, 'applications' | 'notifications'>, only?: { app: string; from: string; to: string }): StabilityFinding[] {
+export function staticStabilityFindings(
+  config: Pick<Config, 'applications' | 'notifications'>,
+  only?: { app: string; from: string; to: string },
+): StabilityFinding[] {
   const findings: StabilityFinding[] = [];
   for (const app of config.applications) {
     for (const from of app.regions) {
@@ -57,7 +60,7 @@ function pathFindings(app: AppConfig, from: string, to: string): StabilityFindin
         ...at,
         call: 'route53:ChangeResourceRecordSets, route53:GetChange',
         why: `records mode rewrites records through Route 53's control plane, which AWS runs in ${ROUTE53_CONTROL_PLANE_REGION} alone: an outage of ${from} may take it down`,
-        fix: 'traffic.mode: health-checks (votes through CloudWatch in each stack\'s region) or routing-control (ARC\'s five-region cluster), provisioned with `failover provision` beforehand',
+        fix: "traffic.mode: health-checks (votes through CloudWatch in each stack's region) or routing-control (ARC's five-region cluster), provisioned with `failover provision` beforehand",
       },
     ];
   }
@@ -78,7 +81,12 @@ function pathFindings(app: AppConfig, from: string, to: string): StabilityFindin
   if (mode === 'routing-control') {
     const endpoints = app.traffic.routingControl?.clusterEndpoints ?? [];
     if (endpoints.length > 0 && endpoints.every((e) => e.region === from)) {
-      findings.push({ ...at, call: 'route53-recovery-cluster:UpdateRoutingControlStates', why: `every cluster endpoint listed is in ${from}`, fix: "list all five of the cluster's regional endpoints" });
+      findings.push({
+        ...at,
+        call: 'route53-recovery-cluster:UpdateRoutingControlStates',
+        why: `every cluster endpoint listed is in ${from}`,
+        fix: "list all five of the cluster's regional endpoints",
+      });
     }
   }
   return findings;

@@ -76,12 +76,23 @@ export function voteAlarm(app: AppConfig, region: string, voter: string): AlarmS
 /** The child health check on one voter's alarm. */
 export function voteCheck(app: AppConfig, region: string, voter: string): HealthCheckSpec {
   const alarm = voteAlarm(app, region, voter);
-  return { type: 'CLOUDWATCH_METRIC', alarmRegion: alarm.region, alarmName: alarm.name, insufficientDataHealthStatus: 'LastKnownStatus', inverted: false };
+  return {
+    type: 'CLOUDWATCH_METRIC',
+    alarmRegion: alarm.region,
+    alarmName: alarm.name,
+    insufficientDataHealthStatus: 'LastKnownStatus',
+    inverted: false,
+  };
 }
 
 /** The calculated health check on a region's record, over its voters' checks. */
 export function regionCheck(app: AppConfig, region: string, childIds: string[]): HealthCheckSpec {
-  return { type: 'CALCULATED', childHealthChecks: [...childIds], healthThreshold: childIds.length - votesToEvacuate(app) + 1, inverted: false };
+  return {
+    type: 'CALCULATED',
+    childHealthChecks: [...childIds],
+    healthThreshold: childIds.length - votesToEvacuate(app) + 1,
+    inverted: false,
+  };
 }
 
 /** The recovery-control health check of a region (routing-control mode). */
@@ -97,7 +108,9 @@ export function controlCheck(app: AppConfig, region: string): HealthCheckSpec {
  * changed spec a new one (Route 53 refuses a reference reused with another spec).
  */
 export function callerReference(app: string, region: string, role: string, spec: HealthCheckSpec): string {
-  const digest = createHash('sha256').update(JSON.stringify([app, region, role, spec])).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([app, region, role, spec]))
+    .digest('hex');
   return `failover-${digest.slice(0, 48)}`;
 }
 

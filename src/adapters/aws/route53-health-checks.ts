@@ -72,11 +72,9 @@ export class Route53HealthChecks implements HealthCheckApi {
   async createHealthCheck(callerReference: string, spec: HealthCheckSpec): Promise<HealthCheck> {
     const command = new CreateHealthCheckCommand({ CallerReference: callerReference, HealthCheckConfig: toConfig(spec) });
     await this.limiter.acquire();
-    const result = await awsCall(
-      `CreateHealthCheck ${callerReference}`,
-      () => this.clients.route53('read', this.partition).send(command),
-      ['HealthCheckAlreadyExists'],
-    );
+    const result = await awsCall(`CreateHealthCheck ${callerReference}`, () => this.clients.route53('read', this.partition).send(command), [
+      'HealthCheckAlreadyExists',
+    ]);
     const created = result.HealthCheck ? fromRoute53(result.HealthCheck) : undefined;
     if (!created) throw new PermanentError(`CreateHealthCheck ${callerReference}: the response has no ${spec.type} HealthCheck`);
     return created;

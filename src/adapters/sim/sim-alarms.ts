@@ -43,7 +43,12 @@ export class SimAlarms implements AlarmApi, VoteBallot {
     await this.cloud.call('cloudwatch', 'PutMetricData', voterRegion, `${VOTE_NAMESPACE}/${VOTE_METRIC}`, () => {
       this.settle();
       const at = this.cloud.clock.now();
-      for (const vote of votes) this.datapoints.push({ key: metricKey(voterRegion, VOTE_NAMESPACE, VOTE_METRIC, voteDimensions(vote.app, vote.region)), at, value: vote.evacuate ? 1 : 0 });
+      for (const vote of votes)
+        this.datapoints.push({
+          key: metricKey(voterRegion, VOTE_NAMESPACE, VOTE_METRIC, voteDimensions(vote.app, vote.region)),
+          at,
+          value: vote.evacuate ? 1 : 0,
+        });
     });
   }
 
@@ -112,13 +117,24 @@ export class SimAlarms implements AlarmApi, VoteBallot {
     for (const alarm of this.alarms.values()) {
       const key = metricKey(alarm.spec.region, alarm.spec.namespace, alarm.spec.metricName, alarm.spec.dimensions);
       // Only the periods that hold data change anything (missing data is ignored), so visit those alone.
-      const ends = [...new Set(this.datapoints.filter((d) => d.key === key && d.at >= alarm.evaluatedUntil && d.at < last).map((d) => Math.floor(d.at / period) * period + period))];
+      const ends = [
+        ...new Set(
+          this.datapoints
+            .filter((d) => d.key === key && d.at >= alarm.evaluatedUntil && d.at < last)
+            .map((d) => Math.floor(d.at / period) * period + period),
+        ),
+      ];
       for (const end of ends.sort((a, b) => a - b)) {
         const values = this.datapoints.filter((d) => d.key === key && d.at >= end - period && d.at < end).map((d) => d.value);
         const state: AlarmState = Math.max(...values) >= alarm.spec.threshold ? 'ALARM' : 'OK';
         if (alarm.history.at(-1)!.state !== state) alarm.history.push({ at: end, state });
       }
-      if (alarm.spec.treatMissingData !== 'ignore' && last > alarm.evaluatedUntil && ends.length === 0 && alarm.history.at(-1)!.state !== 'INSUFFICIENT_DATA') {
+      if (
+        alarm.spec.treatMissingData !== 'ignore' &&
+        last > alarm.evaluatedUntil &&
+        ends.length === 0 &&
+        alarm.history.at(-1)!.state !== 'INSUFFICIENT_DATA'
+      ) {
         alarm.history.push({ at: last, state: 'INSUFFICIENT_DATA' });
       }
       alarm.evaluatedUntil = Math.max(alarm.evaluatedUntil, last);

@@ -19,7 +19,12 @@ export interface AnsweredRecord {
  * An alias is answered as a CNAME to its target: the simulated world has no
  * addresses for load balancers, and clients compare the target's name.
  */
-export function answerRecords(records: DnsRecordSet[], qtype: string, healthy: (healthCheckId: string) => boolean, random: () => number): AnsweredRecord[] {
+export function answerRecords(
+  records: DnsRecordSet[],
+  qtype: string,
+  healthy: (healthCheckId: string) => boolean,
+  random: () => number,
+): AnsweredRecord[] {
   let candidates = records.filter((r) => r.type === qtype);
   if (candidates.length === 0) candidates = records.filter((r) => r.type === 'CNAME');
   if (candidates.length === 0) return [];

@@ -53,7 +53,9 @@ export class SimHealthChecks implements HealthCheckApi {
       const existing = [...this.checks.values()].find((c) => c.callerReference === callerReference);
       if (existing) {
         if (sameSettings(existing.spec, spec)) return structuredClone(existing);
-        throw new ConflictError(`CreateHealthCheck: HealthCheckAlreadyExists: a health check with caller reference ${callerReference} exists with another configuration`);
+        throw new ConflictError(
+          `CreateHealthCheck: HealthCheckAlreadyExists: a health check with caller reference ${callerReference} exists with another configuration`,
+        );
       }
       const check = { id: `hc-${String(this.nextId++).padStart(8, '0')}`, callerReference, spec: structuredClone(spec) };
       this.checks.set(check.id, check);
@@ -76,7 +78,7 @@ export class SimHealthChecks implements HealthCheckApi {
     const spec = check.spec;
     if (spec.type === 'CALCULATED') {
       const up = spec.childHealthChecks.filter((child) => this.healthy(child, depth + 1)).length;
-      return (up >= spec.healthThreshold) !== spec.inverted;
+      return up >= spec.healthThreshold !== spec.inverted;
     }
     const seenAt = this.cloud.clock.now() - this.cloud.delays.healthCheckMs;
     if (spec.type === 'RECOVERY_CONTROL') return this.controls.stateAt(spec.routingControlArn, seenAt) !== 'Off';

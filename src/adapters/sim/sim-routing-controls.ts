@@ -33,7 +33,8 @@ export class SimRoutingControls {
   /** The data plane as seen through a cluster's endpoints. */
   cluster(endpoints: ClusterEndpoint[]): RoutingControlApi {
     return {
-      getRoutingControlState: (arn) => this.viaEndpoints(endpoints, 'GetRoutingControlState', arn, () => this.control(arn).history.at(-1)!.state),
+      getRoutingControlState: (arn) =>
+        this.viaEndpoints(endpoints, 'GetRoutingControlState', arn, () => this.control(arn).history.at(-1)!.state),
       updateRoutingControlStates: async (entries, override) => {
         // ARC refuses an empty update (ValidationException); the adapter says so without a request, and so does the model.
         if (entries.length === 0) throw new PermanentError('UpdateRoutingControlStates: needs at least one routing control state entry');
@@ -67,7 +68,9 @@ export class SimRoutingControls {
     for (const panel of panels) {
       const on = [...this.controls].filter(([arn, c]) => c.panel === panel && next.get(arn) === 'On');
       if (on.length === 0 && !(override ?? []).some((rule) => rule.startsWith(panel))) {
-        throw new PermanentError(`UpdateRoutingControlStates: ValidationException: the assertion rule of ${panel} (at least one On) would be violated; override it only by break-glass`);
+        throw new PermanentError(
+          `UpdateRoutingControlStates: ValidationException: the assertion rule of ${panel} (at least one On) would be violated; override it only by break-glass`,
+        );
       }
     }
     const now = this.cloud.clock.now();

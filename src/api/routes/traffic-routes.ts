@@ -13,15 +13,26 @@ import { FenceQuery, ProvisionBody } from '../schemas.js';
  * `apply: true` makes, the alarms, health checks and records ahead of time.
  */
 export function registerTrafficRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get<{ Querystring: Static<typeof FenceQuery> }>('/traffic', { config: { auth: 'viewer' }, schema: { querystring: FenceQuery } }, async (request) => {
-    const found = findApp(deps.controller.config, request.query.app);
-    const [intent, setup] = await Promise.all([deps.store.getTrafficIntent(found.name), deps.store.getTrafficSetup(found.name)]);
-    // The simulated world serves every zone over DNS, whatever the mode: local mode shows where clients go.
-    const simulated = deps.world?.nameServerAddresses()[found.regions[0]!.dns.hostedZoneId];
-    const servers = found.traffic.nameServers ?? setup?.nameServers ?? (simulated ? [simulated] : []);
-    const answers = servers.length > 0 ? await askNameServers(deps.controller.cloud.traffic.authoritativeDns, servers, found) : [];
-    return { app: found.name, mode: found.traffic.mode, intent: intent ?? null, setup: setup ?? null, answers, answered: majorityRegion(answers) ?? null };
-  });
+  app.get<{ Querystring: Static<typeof FenceQuery> }>(
+    '/traffic',
+    { config: { auth: 'viewer' }, schema: { querystring: FenceQuery } },
+    async (request) => {
+      const found = findApp(deps.controller.config, request.query.app);
+      const [intent, setup] = await Promise.all([deps.store.getTrafficIntent(found.name), deps.store.getTrafficSetup(found.name)]);
+      // The simulated world serves every zone over DNS, whatever the mode: local mode shows where clients go.
+      const simulated = deps.world?.nameServerAddresses()[found.regions[0]!.dns.hostedZoneId];
+      const servers = found.traffic.nameServers ?? setup?.nameServers ?? (simulated ? [simulated] : []);
+      const answers = servers.length > 0 ? await askNameServers(deps.controller.cloud.traffic.authoritativeDns, servers, found) : [];
+      return {
+        app: found.name,
+        mode: found.traffic.mode,
+        intent: intent ?? null,
+        setup: setup ?? null,
+        answers,
+        answered: majorityRegion(answers) ?? null,
+      };
+    },
+  );
 
   app.post<{ Body: Static<typeof ProvisionBody> | undefined }>(
     '/traffic/provision',
@@ -34,7 +45,10 @@ export function registerTrafficRoutes(app: FastifyInstance, deps: ApiDeps): void
     },
     async (request) => {
       try {
-        const plans = await deps.controller.provisionTraffic({ ...(request.body?.app ? { app: request.body.app } : {}), apply: request.body?.apply === true });
+        const plans = await deps.controller.provisionTraffic({
+          ...(request.body?.app ? { app: request.body.app } : {}),
+          apply: request.body?.apply === true,
+        });
         return { applied: request.body?.apply === true, plans };
       } catch (err) {
         // Not ours to fix: a zone not owned, a function that cannot change the cloud. Said as a conflict, never a 500.

@@ -13,7 +13,11 @@ import { FailoverError, UserInputError } from '../../errors/errors.js';
  */
 async function provisionOnAws(ctx: CliContext, file: string, request: { app?: string; apply: boolean }): Promise<ProvisionPlan[]> {
   const config = await loadLocalConfig(ctx, file);
-  if (config.provider !== 'aws') throw new CliError(`--config: ${file} has provider ${config.provider}; the simulated world lives in \`npm start\`: run without --config to provision it through the API`, EXIT.usage);
+  if (config.provider !== 'aws')
+    throw new CliError(
+      `--config: ${file} has provider ${config.provider}; the simulated world lives in \`npm start\`: run without --config to provision it through the API`,
+      EXIT.usage,
+    );
   const apps = config.applications.filter((a) => (request.app === undefined ? a.traffic.mode !== 'records' : a.name === request.app));
   if (request.app !== undefined && apps.length === 0) throw new CliError(`--app: no application "${request.app}" in ${file}`, EXIT.usage);
   const { createAwsProviders } = await import('../../adapters/aws/aws-providers.js');
@@ -25,7 +29,8 @@ async function provisionOnAws(ctx: CliContext, file: string, request: { app?: st
     return plans;
   } catch (err) {
     // AWS said no (not owned, access denied, a caller reference taken) or did not answer: the message, never a stack trace.
-    if (err instanceof FailoverError) throw new CliError(`provision: ${err.message}`, err instanceof UserInputError ? EXIT.usage : EXIT.failed);
+    if (err instanceof FailoverError)
+      throw new CliError(`provision: ${err.message}`, err instanceof UserInputError ? EXIT.usage : EXIT.failed);
     throw err;
   } finally {
     aws.clients.destroy();
@@ -46,7 +51,10 @@ export function registerProvision(program: Command, ctx: CliContext): void {
       const apply = options.apply === true;
       let answer: { applied: boolean; plans: ProvisionPlan[] };
       if (options.config !== undefined) {
-        answer = { applied: apply, plans: await provisionOnAws(ctx, options.config, { apply, ...(options.app !== undefined ? { app: options.app } : {}) }) };
+        answer = {
+          applied: apply,
+          plans: await provisionOnAws(ctx, options.config, { apply, ...(options.app !== undefined ? { app: options.app } : {}) }),
+        };
       } else {
         const body = { apply, ...(options.app !== undefined ? { app: options.app } : {}) };
         answer = await (await ctx.client()).post<{ applied: boolean; plans: ProvisionPlan[] }>('/traffic/provision', body);
@@ -58,11 +66,14 @@ export function registerProvision(program: Command, ctx: CliContext): void {
 
 /** One line per resource: what it is, what it is now, what it should be, and whether apply changes it. */
 export function formatProvision(answer: { applied: boolean; plans: ProvisionPlan[] }): string {
-  if (answer.plans.length === 0) return 'no application has a data-plane traffic switch (traffic.mode is records for all): nothing to provision';
+  if (answer.plans.length === 0)
+    return 'no application has a data-plane traffic switch (traffic.mode is records for all): nothing to provision';
   const lines: string[] = [];
   for (const plan of answer.plans) {
     const changes = plan.actions.filter((a) => a.change);
-    lines.push(`${plan.app} (${plan.mode}): ${changes.length === 0 ? 'as provisioned, nothing to change' : `${changes.length} to ${answer.applied ? 'create or change: done where not waiting' : 'create or change'}`}`);
+    lines.push(
+      `${plan.app} (${plan.mode}): ${changes.length === 0 ? 'as provisioned, nothing to change' : `${changes.length} to ${answer.applied ? 'create or change: done where not waiting' : 'create or change'}`}`,
+    );
     for (const a of plan.actions) {
       const mark = !a.change ? 'ok     ' : a.waiting ? 'waiting' : answer.applied ? 'done   ' : 'would  ';
       lines.push(`  ${mark} ${a.resource}`);
@@ -70,6 +81,7 @@ export function formatProvision(answer: { applied: boolean; plans: ProvisionPlan
       if (a.waiting) lines.push(`          waiting: ${a.waiting}`);
     }
   }
-  if (!answer.applied && answer.plans.some((p) => p.actions.some((a) => a.change))) lines.push('nothing was changed; run again with --apply to make these changes');
+  if (!answer.applied && answer.plans.some((p) => p.actions.some((a) => a.change)))
+    lines.push('nothing was changed; run again with --apply to make these changes');
   return lines.join('\n');
 }

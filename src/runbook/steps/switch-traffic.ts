@@ -9,7 +9,10 @@ import { regionOf, type Side } from './side.js';
 
 function traffic(ctx: StepContext): NonNullable<StepContext['traffic']> & { providers: NonNullable<StepContext['cloud']['traffic']> } {
   const providers = ctx.cloud.traffic;
-  if (!ctx.traffic || !providers) throw new PermanentError(`${ctx.app.name}: traffic.mode ${ctx.app.traffic.mode} needs the data-plane switch providers, which this process was built without`);
+  if (!ctx.traffic || !providers)
+    throw new PermanentError(
+      `${ctx.app.name}: traffic.mode ${ctx.app.traffic.mode} needs the data-plane switch providers, which this process was built without`,
+    );
   return { ...ctx.traffic, providers };
 }
 
@@ -19,7 +22,9 @@ async function nameServers(ctx: StepContext): Promise<string[]> {
   if (configured) return configured;
   const setup = await traffic(ctx).store.getTrafficSetup(ctx.app.name);
   if (!setup || setup.nameServers.length === 0) {
-    throw new PermanentError(`${ctx.app.name}: no authoritative name servers to verify the switch against: run \`failover provision --apply\` (it stores the zone's), or set traffic.nameServers`);
+    throw new PermanentError(
+      `${ctx.app.name}: no authoritative name servers to verify the switch against: run \`failover provision --apply\` (it stores the zone's), or set traffic.nameServers`,
+    );
   }
   return setup.nameServers;
 }
@@ -52,9 +57,13 @@ export async function observeTraffic(ctx: StepContext, side: Side): Promise<Step
   let switched: boolean;
   if (ctx.app.traffic.mode === 'routing-control') {
     const { api, controls } = clusterOf(ctx);
-    const states = await Promise.all(Object.entries(controls).map(async ([region, arn]) => [region, await api.getRoutingControlState(arn)] as const));
+    const states = await Promise.all(
+      Object.entries(controls).map(async ([region, arn]) => [region, await api.getRoutingControlState(arn)] as const),
+    );
     current = `routing controls: ${states.map(([r, s]) => `${r} ${s}`).join(', ')}`;
-    desired = `routing controls: ${Object.keys(controls).map((r) => `${r} ${r === target ? 'On' : 'Off'}`).join(', ')}`;
+    desired = `routing controls: ${Object.keys(controls)
+      .map((r) => `${r} ${r === target ? 'On' : 'Off'}`)
+      .join(', ')}`;
     const intent = await store.getTrafficIntent(ctx.app.name);
     switched = intent?.serving === target && states.every(([region, state]) => state === (region === target ? 'On' : 'Off'));
   } else {
@@ -81,10 +90,19 @@ export async function observeTraffic(ctx: StepContext, side: Side): Promise<Step
 export async function actTraffic(ctx: StepContext, side: Side, leaving: string): Promise<ActResult> {
   const target = regionOf(ctx, side).name;
   const { store, voterRegions, providers } = traffic(ctx);
-  const intent: TrafficIntent = { app: ctx.app.name, serving: target, evacuated: evacuatedWhileServing(ctx.app, target), runId: ctx.run.id, at: ctx.clock.now() };
+  const intent: TrafficIntent = {
+    app: ctx.app.name,
+    serving: target,
+    evacuated: evacuatedWhileServing(ctx.app, target),
+    runId: ctx.run.id,
+    at: ctx.clock.now(),
+  };
   if (ctx.app.traffic.mode === 'routing-control') {
     const { api, controls } = clusterOf(ctx);
-    const entries = Object.entries(controls).map(([region, arn]) => ({ routingControlArn: arn, state: region === target ? ('On' as const) : ('Off' as const) }));
+    const entries = Object.entries(controls).map(([region, arn]) => ({
+      routingControlArn: arn,
+      state: region === target ? ('On' as const) : ('Off' as const),
+    }));
     // The intent first: a crash between the two leaves an intent ahead of the controls, which the step's next look repeats, never the reverse.
     await store.putTrafficIntent(intent);
     await api.updateRoutingControlStates(entries, ctx.run.breakGlass?.safetyRulesToOverride);
@@ -110,7 +128,8 @@ export async function actTraffic(ctx: StepContext, side: Side, leaving: string):
 export async function verifyTraffic(ctx: StepContext, side: Side): Promise<boolean> {
   const answers = await askNameServers(traffic(ctx).providers.authoritativeDns, await nameServers(ctx), ctx.app);
   const majority = majorityRegion(answers);
-  if (majority !== regionOf(ctx, side).name) ctx.log.debug({ answers: describeAnswers(answers) }, 'authoritative answers not yet on the target');
+  if (majority !== regionOf(ctx, side).name)
+    ctx.log.debug({ answers: describeAnswers(answers) }, 'authoritative answers not yet on the target');
   return majority === regionOf(ctx, side).name;
 }
 
@@ -125,12 +144,17 @@ export async function refuseRetireUnlessAnsweredElsewhere(ctx: StepContext, regi
   const answered = majorityRegion(answers);
   const intent = await traffic(ctx).store.getTrafficIntent(ctx.app.name);
   const why =
-    answered === undefined ? `the name servers do not answer one region (${describeAnswers(answers)})`
-    : answered === region ? `the name servers send the application's traffic to ${region} (${describeAnswers(answers)})`
-    : !intent ? "the switch's intent is not stored (never provisioned nor switched)"
-    : intent.serving === region ? `the switch's intent serves ${region}`
-    : undefined;
-  if (why) throw new PermanentError(`refusing to set aside ${database}: ${why}; it is set aside only while DNS sends traffic to another region`);
+    answered === undefined
+      ? `the name servers do not answer one region (${describeAnswers(answers)})`
+      : answered === region
+        ? `the name servers send the application's traffic to ${region} (${describeAnswers(answers)})`
+        : !intent
+          ? "the switch's intent is not stored (never provisioned nor switched)"
+          : intent.serving === region
+            ? `the switch's intent serves ${region}`
+            : undefined;
+  if (why)
+    throw new PermanentError(`refusing to set aside ${database}: ${why}; it is set aside only while DNS sends traffic to another region`);
 }
 
 function sameSet(a: string[], b: string[]): boolean {
