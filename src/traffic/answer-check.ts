@@ -100,11 +100,11 @@ async function regionOfAnswer(
 }
 
 async function regionOfValue(app: AppConfig, value: string, addressesOf: (name: string) => Promise<string[]>): Promise<string | undefined> {
-  const address = /^[0-9.]+$/.test(value) || value.includes(':');
-  const answered = address ? value : canonicalName(value);
+  const address = isAddress(value);
+  const answered = comparable(value);
   for (const region of app.regions) {
     const { value: configured, alias } = region.dns;
-    if (configured !== undefined && answered === (/^[0-9.:]+$/.test(configured) ? configured : canonicalName(configured)))
+    if (configured !== undefined && answered === comparable(configured))
       return region.name;
     if (alias && answered === canonicalName(alias.dnsName)) return region.name;
   }
@@ -128,4 +128,14 @@ export function describeAnswers(answers: ServerAnswer[]): string {
   return answers
     .map((a) => `${a.server} → ${a.region ?? a.error ?? (a.values.length ? `${a.values.join(', ')} (no region's target)` : 'no record')}`)
     .join('; ');
+}
+
+/** An IPv4 or IPv6 address, as A and AAAA answers hold them. */
+function isAddress(value: string): boolean {
+  return /^[0-9.]+$/.test(value) || value.includes(':');
+}
+
+/** An address as it is; a name in Route 53's form (lower case, trailing dot). */
+function comparable(value: string): string {
+  return isAddress(value) ? value : canonicalName(value);
 }

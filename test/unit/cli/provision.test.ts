@@ -1,22 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatProvision } from '../../../src/cli/commands/provision.js';
-import { main } from '../../../src/cli/main.js';
+import { cliInProcess } from '../../support/cli-in-process.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (s: string) => ((stdout += s), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
-    env: { FAILOVER_URL: 'http://127.0.0.1:9' },
-    cwd: root,
-    sleep: async () => undefined,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => cliInProcess(args, root);
 
 describe('failover provision', () => {
   it('--config of a simulated world is a usage error (exit 2) that says where that world lives, without a stack trace', async () => {

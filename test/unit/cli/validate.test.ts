@@ -3,23 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { cliInProcess } from '../../support/cli-in-process.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Run the CLI in-process in `cwd` with collected output; no API is needed by validate. */
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (s: string) => ((stdout += s), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
-    env: { FAILOVER_URL: 'http://127.0.0.1:9' },
-    cwd,
-    sleep: async () => undefined,
-  });
-  return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 /** The example config with the primary's probe timeout at the whole 2 s interval: valid, with one warning. */
 async function slowProbeConfig(): Promise<string> {
