@@ -19,6 +19,7 @@ const BENCHMARKS = [
   { name: 'orchestration', args: ['--reps', '3'] },
   { name: 'detection', args: ['--trials', '24'] },
   { name: 'traffic-switch', args: ['--reps', '3'] },
+  { name: 'readiness-cost', args: [] },
   { name: 'cold-start', args: ['--runs', '21'] },
   { name: 'status-page-memory', args: ['--loads', '10000', '--unfixed-loads', '2000'] },
 ];

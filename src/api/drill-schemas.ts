@@ -27,6 +27,13 @@ export const DrillBody = Type.Object(
         'x-message': 'must be refuses or hangs',
       }),
     ),
+    decision: Type.Optional(
+      Type.Union([Type.Literal('controller'), Type.Literal('operator')], {
+        description:
+          "game-day only, injected outages: who makes the failover decision once the region is judged down. controller: the controller's policy (default when automatic failover is on); operator: the drill fails over by hand at once, as a paged operator would (default when it is off).",
+        'x-message': 'must be controller or operator',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -40,11 +40,15 @@ export function ListLimit(maximum: number, defaultLimit: number) {
   return Type.Optional(Type.Integer({ minimum: 1, maximum, default: defaultLimit, 'x-message': `must be a whole number from 1 to ${maximum}, in decimal digits` }));
 }
 
+/** Start the run although its pre-flight gate refuses it; the reason and the overridden checks are recorded on the run. */
+const Force = Type.Optional(Type.Boolean({ description: 'Start the run although the target is not healthy or not ready; recorded with the reason and the overridden checks.' }));
+
 export const FailoverBody = Type.Object(
   {
     app: Type.Optional(AppName),
     to: RegionName,
     reason: Reason,
+    force: Force,
     /** Break-glass, routing-control switches only: the ARC safety rules the switch may override. Recorded on the run with the caller. */
     safetyRulesToOverride: Type.Optional(
       Type.Array(
@@ -59,7 +63,7 @@ export const FailoverBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const FailbackBody = Type.Object({ app: Type.Optional(AppName), reason: Reason }, { additionalProperties: false });
+export const FailbackBody = Type.Object({ app: Type.Optional(AppName), reason: Reason, force: Force }, { additionalProperties: false });
 
 export const RunsQuery = Type.Object(
   {
@@ -120,6 +124,8 @@ export const DecisionsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const ReadinessQuery = Type.Object({ app: Type.Optional(AppName) }, { additionalProperties: false });
 
 export const AuditQuery = Type.Object({ limit: ListLimit(500, 50) }, { additionalProperties: false });
 

@@ -1,8 +1,11 @@
 /**
  * Exit codes of the `failover` CLI, in one place:
- * - 0: the operation succeeded (a run that was waited for succeeded);
+ * - 0: the operation succeeded (a run that was waited for succeeded; a
+ *   cancel that was followed ended the run cancelled, and its rollback, if
+ *   asked for, undid everything);
  * - 1: the operation was tried and failed: a run failed, was rejected, was
- *   cancelled or rolled back; the API could not be reached; a run is already
+ *   cancelled or rolled back; a followed cancel's rollback left acts standing
+ *   (the compensations that failed are named); the API could not be reached; a run is already
  *   in progress (409); the API is rate limiting (429) or broken (5xx);
  * - 2: the request itself was wrong: unknown command or option, bad config
  *   file, bad input the API refused (400, 404, 405, 413, 415, 422), a token

@@ -1,4 +1,6 @@
+import { formatAttention } from './format-readiness.js';
 import type { AppStatusView, DrillPhase, DrillReport, DrillView, JournalEntry, RunPlan, RunRecord, StatusView, StepProgress } from './api-types.js';
+import { formatObservation, formatRollback, rollbackIncomplete, stepLabel, stepText } from './format-run.js';
 
 /**
  * Human output of the CLI: plain text, one fact per line, times in UTC like
@@ -58,6 +60,7 @@ function formatAppStatus(app: AppStatusView, now: number): string[] {
   const lines = [`${app.name}: active region ${app.activeRegion}${app.activeRegion === app.primaryRegion ? ' (primary)' : ` (primary is ${app.primaryRegion})`}`];
   lines.push(...table(app.regions.map((r) => ['', r.name, r.role, r.state, r.sentence])));
   if (app.decision) lines.push(`  policy: ${app.decision.action}: ${app.decision.reason}${app.decision.attention ? ' (needs a person)' : ''}`);
+  if (app.attention?.length) lines.push('  attention:', ...formatAttention(app.attention));
   for (const w of app.availability?.windows ?? []) {
     const measured = w.availabilityPercent === null ? 'not measured yet' : `${w.availabilityPercent}%`;
     const budget = w.budgetLeftMs >= 0 ? `error budget left ${formatDuration(w.budgetLeftMs)} (${w.budgetLeftPercent.toFixed(0)}%)` : `error budget overspent by ${formatDuration(-w.budgetLeftMs)}`;
@@ -87,6 +90,8 @@ export function formatPlan(plan: RunPlan): string {
     lines.push(`   wanted: ${step.desired}`);
   });
   for (const f of plan.staticStability ?? []) lines.push(`static stability: ${f.call}: ${f.why}; fix: ${f.fix}`);
+  for (const c of plan.readiness ?? []) if (c.status !== 'ok') lines.push(`readiness: ${c.status} ${c.region} ${c.id}: ${c.sentence}${c.fix ? `; fix: ${c.fix}` : ''}`);
+  if (plan.gate?.length) lines.push(`GATE: an operator's ${plan.kind} would be refused without --force: ${plan.gate.join('; ')}`);
   if (plan.note) lines.push(plan.note);
   return lines.join('\n');
 }
@@ -96,7 +101,7 @@ export function formatRunList(runs: RunRecord[]): string {
   if (runs.length === 0) return 'no runs';
   return table([
     ['RUN', 'KIND', 'FROM -> TO', 'TRIGGER', 'STATUS', 'STARTED', 'TOOK'],
-    ...runs.map((r) => [r.id, r.kind, `${r.from} -> ${r.to}`, r.trigger, r.status, formatTime(r.createdAt), r.finishedAt !== undefined ? formatDuration(r.finishedAt - r.createdAt) : '-']),
+    ...runs.map((r) => [r.id, r.kind, `${r.from} -> ${r.to}`, r.trigger, r.rollback && r.rollback.outcome !== 'complete' ? `${r.status}, rollback ${r.rollback.outcome}` : r.status, formatTime(r.createdAt), r.finishedAt !== undefined ? formatDuration(r.finishedAt - r.createdAt) : '-']),
   ]).join('\n');
 }
 
@@ -106,11 +111,12 @@ export function formatRunDetail(run: RunRecord, now: number): string {
   lines.push(`${run.status}; started ${formatTime(run.createdAt)}${run.finishedAt !== undefined ? `, took ${formatDuration(run.finishedAt - run.createdAt)}` : `, running for ${formatDuration(now - run.createdAt)}`}`);
   lines.push(
     ...table(
-      run.steps.map((s) => ['', s.status, s.id, s.startedAt !== undefined ? formatDuration((s.finishedAt ?? now) - s.startedAt) : '-', s.message ?? '']),
+      run.steps.map((s) => ['', stepLabel(s.status), s.id, s.startedAt !== undefined ? formatDuration((s.finishedAt ?? now) - s.startedAt) : '-', s.status === 'running' && s.lastObservation ? formatObservation(s.lastObservation) : stepText(s)]),
     ),
   );
   for (const a of run.approvals ?? []) lines.push(`  ${a.stepId}: ${a.decision} by ${a.by}${stated(a)} at ${formatTime(a.at)}${a.comment ? `: ${a.comment}` : ''}`);
   if (run.cancelRequested) lines.push(`  cancel requested by ${run.cancelRequested.by}${stated(run.cancelRequested)} at ${formatTime(run.cancelRequested.at)}${run.cancelRequested.rollback ? ', with rollback' : ''}${run.cancelRequested.comment ? `: ${run.cancelRequested.comment}` : ''}`);
+  if (run.status === 'cancelled') lines.push(...formatRollback(run));
   if (run.error) lines.push(`error: ${run.error}`);
   if (run.attention) lines.push(`ATTENTION: ${run.attention}`);
   return lines.join('\n');
@@ -123,9 +129,10 @@ function stated(answer: { statedBy?: string }): string {
 
 /** One line for a step that changed status while a run is followed. */
 export function formatStepTransition(step: StepProgress): string {
-  // A skipped step took no time worth saying.
+  // A step already done took no time worth saying.
   const took = step.status !== 'skipped' && step.startedAt !== undefined && step.finishedAt !== undefined ? ` in ${formatDuration(step.finishedAt - step.startedAt)}` : '';
-  return `  ${step.id}: ${step.status}${took}${step.message && step.status !== 'running' ? `: ${step.message}` : ''}`;
+  const message = step.status !== 'running' ? stepText(step) : '';
+  return `  ${step.id}: ${stepLabel(step.status)}${took}${message ? `: ${message}` : ''}`;
 }
 
 /** The end of a followed run, in one sentence. */
@@ -138,7 +145,10 @@ export function formatRunOutcome(run: RunRecord): string {
       return `run ${run.id} failed${took}: ${run.error ?? 'no reason recorded'}`;
     case 'cancelled': {
       const c = run.cancelRequested;
-      return `run ${run.id} was cancelled${took}${c ? ` by ${c.by}${c.rollback ? ', and rolled back' : ''}${c.comment ? `: ${c.comment}` : ''}` : ''}${run.error ? `; ${run.error}` : ''}`;
+      // "rolled back" only when everything was: a rollback that left acts standing says so, and which.
+      const rolled = c?.rollback ? (rollbackIncomplete(run) ? `, but its rollback is ${run.rollback ? (run.rollback.outcome === 'partial' ? 'incomplete' : 'a failure') : 'not known'}` : ', and rolled back') : '';
+      const line = `run ${run.id} was cancelled${took}${c ? ` by ${c.by}${rolled}${c.comment ? `: ${c.comment}` : ''}` : ''}${run.error ? `; ${run.error}` : ''}`;
+      return rollbackIncomplete(run) ? [line, ...formatRollback(run)].join('\n') : line;
     }
     case 'running':
       return `run ${run.id} is still running`;
@@ -190,9 +200,12 @@ export function formatDrill(drill: DrillView, report: DrillReport | undefined = 
     if (report.verdict) lines.push(report.verdict);
     // First and loud: a run stopped half way and the layout needs a person before anything else.
     if (report.attention) lines.push(`ATTENTION: ${report.attention.summary}`, ...report.attention.actions.map((a, i) => `  ${i + 1}. ${a}`));
+    // Which links the game day really tested: an "RTO met" with the decision stood in for is not the controller's.
+    if (report.coverage) lines.push(`exercised: ${report.coverage.map((c) => `${c.phase} ${c.status}`).join(', ')}`);
     lines.push(...formatPhases(report.phases));
     const rto = report.rto;
-    if (rto.totalMs !== undefined) lines.push(`recovery took ${formatDuration(rto.totalMs)} against an RTO of ${formatDuration(rto.rtoSeconds * 1000)}: ${rto.met ? 'met' : 'MISSED'}`);
+    const scope = rto.notMeasured && rto.notMeasured.length > 0 ? ` (${rto.notMeasured.join(' and ')} not exercised)` : '';
+    if (rto.totalMs !== undefined) lines.push(`recovery took ${formatDuration(rto.totalMs)} against an RTO of ${formatDuration(rto.rtoSeconds * 1000)}: ${rto.met ? 'met' : 'MISSED'}${scope}`);
     else lines.push(`no recovery${rto.elapsedMs !== undefined ? ` after ${formatDuration(rto.elapsedMs)}` : ''}; RTO ${formatDuration(rto.rtoSeconds * 1000)}`);
     if (report.rpoEstimate) lines.push(`data loss: ${report.rpoEstimate.summary}`);
     if (report.failback?.totalMs !== undefined) lines.push(`failback took ${formatDuration(report.failback.totalMs)}`);

@@ -7,6 +7,7 @@ import { registerFailover } from './commands/failover.js';
 import { registerIamPolicy } from './commands/iam-policy.js';
 import { registerPlan } from './commands/plan.js';
 import { registerProvision } from './commands/provision.js';
+import { registerReadiness } from './commands/readiness.js';
 import { registerRuns } from './commands/runs.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
@@ -36,7 +37,7 @@ export function buildProgram(program: Command, ctx: CliContext): Command {
       'after',
       '\nExit codes: 0 success; 1 the operation failed (a run failed or was cancelled, a run is already in progress, the API is unreachable); 2 usage or config error (bad option or input, bad config, token missing or lacking the role).',
     );
-  for (const register of [registerStatus, registerPlan, registerDrill, registerFailover, registerFailback, registerApprove, registerCancel, registerRuns, registerValidate, registerIamPolicy, registerProvision]) {
+  for (const register of [registerStatus, registerPlan, registerDrill, registerFailover, registerFailback, registerApprove, registerCancel, registerRuns, registerValidate, registerIamPolicy, registerProvision, registerReadiness]) {
     register(program, ctx);
   }
   return program;

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { RunRecord, StepStatus } from '../runbook/run.js';
 import { currentStep, formatDuration, formatStepTransition, stepCounts } from './format.js';
+import { formatObservation } from './format-run.js';
 import type { OutputStream } from './io.js';
 
 /** Shows a followed run as it goes: told every polled state, and anything the operator must know meanwhile. */
@@ -20,18 +21,32 @@ export class SilentReporter implements RunReporter {
   stop(): void {}
 }
 
-/** One line per step status change: for logs, pipes and --no-progress. */
+/** How long a polling step's unchanged observation goes unrepeated in line output. */
+const OBSERVATION_REPEAT_MS = 30_000;
+
+/**
+ * One line per step status change, and while a step polls, what it last saw
+ * (when that changes, or every OBSERVATION_REPEAT_MS): for logs, pipes and --no-progress.
+ */
 export class LineReporter implements RunReporter {
   private readonly seen = new Map<string, StepStatus>();
+  private readonly observed = new Map<string, { at: number; text: string }>();
 
   constructor(private readonly out: OutputStream) {}
 
   update(run: RunRecord): void {
     for (const step of run.steps) {
       const before = this.seen.get(step.id);
-      if (before === step.status || (before === undefined && step.status === 'pending')) continue;
-      this.seen.set(step.id, step.status);
-      this.out.write(`${formatStepTransition(step)}\n`);
+      if (before !== step.status && !(before === undefined && step.status === 'pending')) {
+        this.seen.set(step.id, step.status);
+        this.out.write(`${formatStepTransition(step)}\n`);
+      }
+      const last = step.lastObservation;
+      const told = this.observed.get(step.id);
+      if (step.status === 'running' && last && (!told || told.text !== last.text || last.at - told.at >= OBSERVATION_REPEAT_MS)) {
+        this.observed.set(step.id, last);
+        this.out.write(`  ${step.id}: ${formatObservation(last)}\n`);
+      }
     }
   }
 
@@ -89,7 +104,9 @@ export class BarReporter implements RunReporter {
 
   private payload(run: RunRecord): { step: string; elapsed: string } {
     const step = currentStep(run);
-    return { step: step ? step.id : run.status === 'running' ? 'starting' : run.status, elapsed: formatDuration((run.finishedAt ?? this.now()) - run.createdAt) };
+    // What the step last saw, cut to keep the bar on one line.
+    const seen = step?.lastObservation ? `: ${step.lastObservation.text.length > 60 ? `${step.lastObservation.text.slice(0, 59)}…` : step.lastObservation.text}` : '';
+    return { step: step ? `${step.id}${seen}` : run.status === 'running' ? 'starting' : run.status, elapsed: formatDuration((run.finishedAt ?? this.now()) - run.createdAt) };
   }
 }
 

@@ -197,6 +197,7 @@ const EndpointsSchema = Type.Object(
     ec2: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
     dynamodb: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
     sns: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
+    iam: Type.Optional(Type.String({ pattern: '^https?://', 'x-message': 'must be an http(s) URL' })),
   },
   { additionalProperties: false },
 );

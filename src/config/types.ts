@@ -96,6 +96,7 @@ export interface EndpointOverrides {
   ec2?: string;
   dynamodb?: string;
   sns?: string;
+  iam?: string;
 }
 
 /** The whole, validated configuration. */

@@ -4,7 +4,7 @@ import type { LedgerRound } from '../availability/types.js';
 import type { AppConfig, Config } from '../config/types.js';
 import { ConflictError, RunInProgressError, UserInputError } from '../errors/errors.js';
 import { activeRegionOf } from '../dns/desired-records.js';
-import { observe, type RegionHealth } from '../health/region-health.js';
+import { observe, type RegionHealth, withoutFlapEvidence } from '../health/region-health.js';
 import { decide } from '../policy/decide.js';
 import type { Decision, DecisionInputs } from '../policy/decision.js';
 import type { Clock } from '../ports/clock.js';
@@ -21,9 +21,10 @@ import type { FaultInjector } from '../ports/fault-injector.js';
 import { findApp, findRegion } from './app-lookup.js';
 import { failoverRefusal } from './failover-target.js';
 import { NotificationOutbox } from './notification-outbox.js';
+import { maxHeldGapMs, nextDecisionEntry } from './decision-log.js';
 import { FailoverLeftovers } from './failover-leftovers.js';
 import { PendingFences } from './pending-fences.js';
-import { lastFailoverFromRuns, latest, takeUpOutcome } from './run-outcome.js';
+import { automaticFailoverTimes, lastFailoverFromRuns, latest, takeUpOutcome } from './run-outcome.js';
 import { retryingProviders } from '../runbook/retrying-providers.js';
 import { databaseLabel } from '../runbook/steps/side.js';
 import { planRun, type RunPlan } from './planner.js';
@@ -35,6 +36,12 @@ import { voterRegions } from '../traffic/voter-regions.js';
 import { TrafficVoter } from './traffic-voter.js';
 import { answeredRegion } from '../traffic/answered-region.js';
 import { type ProvisionPlan, provision } from '../traffic/provision.js';
+import { mergeReports, WorldWatch } from './world-watch.js';
+import { PreflightGate } from './preflight-gate.js';
+import type { WorldReadDeps } from '../readiness/evaluate-world.js';
+import { appAttention, type AppReadiness } from './app-attention.js';
+import { drillAttentionItem } from '../drills/drill-attention-item.js';
+import type { RunbookPermissions } from '../readiness/permission-readiness.js';
 
 /** How often a process retries resuming a run nobody executes. */
 const RESUME_RETRY_MS = 30_000;
@@ -54,6 +61,8 @@ export interface ControllerDeps {
   placement?: RunPlacement;
   /** Breaks and heals regions for game-day drills (the simulated world); absent on AWS. */
   faults?: FaultInjector;
+  /** On AWS, the runbook worker's role and its runbooks' calls, for the readiness check of its permissions. */
+  permissions?: RunbookPermissions;
 }
 
 interface AppRuntime {
@@ -67,6 +76,8 @@ interface AppRuntime {
   lastSeenRunId?: string;
   /** This vantage point's previous round, as the availability ledger booked it. */
   lastRound?: LedgerRound;
+  /** When `activeRegion` was last set from a run or a DNS read: a DNS sighting older than that is stale. */
+  activeSetAt: number;
 }
 
 /**
@@ -94,6 +105,10 @@ export class Controller {
   private readonly leftovers: FailoverLeftovers;
   /** This stack's votes in health-checks switches, from the stored intents. */
   private readonly voter: TrafficVoter;
+  /** Readiness and drift: what the world really is, read every round (drift) and every few minutes (readiness). */
+  readonly world: WorldWatch;
+  /** The pre-flight gate of operators' runs and game days. */
+  private readonly preflight: PreflightGate;
 
   constructor(private readonly deps: ControllerDeps) {
     this.launcher = new RunLauncher({
@@ -115,6 +130,19 @@ export class Controller {
     this.leftovers = new FailoverLeftovers({ config: deps.config, store: deps.store, cloud: deps.cloud, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
     this.voter = new TrafficVoter({ config: deps.config, store: deps.store, votes: deps.cloud.traffic?.votes, clock: deps.clock, log: deps.log });
     this.notifications = new NotificationOutbox({ clock: deps.clock, log: deps.log, ...(deps.notifier ? { notifier: deps.notifier } : {}) });
+    this.world = new WorldWatch({
+      config: deps.config,
+      store: deps.store,
+      cloud: this.reads,
+      clock: deps.clock,
+      log: deps.log,
+      notify: (n) => this.notifications.send(n),
+      ...(deps.placement?.region ? { region: deps.placement.region } : {}),
+      // A deployed stack's roles do not have provisioning's reads; the operator's local process does.
+      provisioningReads: deps.placement?.region === undefined,
+      ...(deps.permissions ? { permissions: deps.permissions } : {}),
+    });
+    this.preflight = new PreflightGate({ store: deps.store, reads: (cloud) => this.worldReads(cloud) });
     this.drills = new DrillConductor({
       store: deps.store,
       clock: deps.clock,
@@ -133,6 +161,11 @@ export class Controller {
         failover: (request) => this.failover(request),
         failback: (request) => this.failback(request),
         startsRunsInto: (region) => this.startsRunsInto(region),
+        preflight: async ({ app, to }) => void (await this.gate(this.runtime(app), 'failover', to, { reason: 'game day', by: 'drill' })),
+        forgetFlapEvidence: (app, region) => {
+          const health = this.runtime(app).health;
+          if (health[region]) health[region] = withoutFlapEvidence(health[region]);
+        },
         availability: (app) => this.availability.report(app, findApp(deps.config, app).policy.availabilityTargetPercent),
       },
     });
@@ -182,6 +215,7 @@ export class Controller {
       const runtime: AppRuntime = {
         app,
         activeRegion,
+        activeSetAt: now,
         nextDueAt: now,
         health: Object.fromEntries(await Promise.all(app.regions.map(async (r) => [r.name, await storedHealth(this.deps.store, app, r.name, this.deps.config.vantage, now)] as const))),
       };
@@ -321,8 +355,9 @@ export class Controller {
   }
 
   /** Wait until every run started so far has ended (for tests and shutdown). */
-  settled(): Promise<void> {
-    return this.launcher.settled();
+  async settled(): Promise<void> {
+    await this.launcher.settled();
+    await this.world.settled();
   }
 
   /** One round for every application whose interval is due: probe, judge, decide, maybe act. */
@@ -381,6 +416,9 @@ export class Controller {
       // After evaluating: a run that ended elsewhere has been taken up, so the round is booked against where DNS points.
       await this.recordAvailability(app, now, observerCutOff, records);
     }
+    // In the background, each within a deadline: where DNS sends traffic and who writes, for the next round to follow.
+    // Not in the probe function (handoff): its role reads no database; the runbook worker watches on AWS.
+    if (!this.deps.placement?.handoff) for (const app of due) this.world.watch(await this.watched(app));
     // After deciding: a drill sees this round's judgement and any run it started.
     await this.drills.advance();
     // In the background: a lost region's calls must not slow the round. Only where runs execute (the probe function may not touch EC2).
@@ -403,6 +441,7 @@ export class Controller {
     const runs = await this.deps.store.listRuns({ app: app.app.name, limit: 20 });
     const current = runs[0]?.status === 'running' ? runs[0] : undefined;
     if (current) this.takeUpOrphan(app, current);
+    this.followDns(app);
     if (runs[0] && !current && runs[0].id !== app.lastSeenRunId) {
       // A run this process did not follow (another worker, the API's stack) has ended: take up what it left before deciding.
       const outcome = await takeUpOutcome(runs[0], { state: () => this.deps.store.getAppState(app.app.name), dns: () => this.activeFromDns(app.app) });
@@ -411,6 +450,7 @@ export class Controller {
         return;
       }
       app.activeRegion = outcome.activeRegion;
+      app.activeSetAt = now;
       app.lastFailoverAt = latest(app.lastFailoverAt, outcome.lastFailoverAt);
       app.lastSeenRunId = runs[0].id;
     }
@@ -424,7 +464,8 @@ export class Controller {
         activeRegion: app.activeRegion,
         health: app.health,
         observerCutOff,
-        automaticFailoversLast24h: runs.filter((r) => r.kind === 'failover' && r.trigger === 'automatic').map((r) => r.createdAt),
+        // A game day's runs do not count toward the cap (nor, in lastFailoverFromRuns, start the cooldown).
+        automaticFailoversLast24h: automaticFailoverTimes(runs),
         ...(current ? { runInProgress: { id: current.id, kind: current.kind } } : {}),
         ...(lastFailoverAt !== undefined ? { lastFailoverAt } : {}),
         ...expectedRecovery(runs),
@@ -434,28 +475,32 @@ export class Controller {
     );
     // A failover whose evidence is a drill's healed outage is held: a drill an operator aborted must not move traffic.
     const decision = await this.drills.screen(proposed, app.health);
-    const changed = app.lastDecision?.reason !== decision.reason || app.lastDecision.action !== decision.action;
     app.lastDecision = decision;
-    // Record every change of mind, not every identical tick: the history stays readable.
+    const inputs: DecisionInputs = {
+      activeRegion: app.activeRegion,
+      observerCutOff,
+      ...(current ? { runInProgress: current.id } : {}),
+      regions: app.app.regions.map((r) => {
+        const h = app.health[r.name]!;
+        const votes = quorum?.[r.name];
+        return {
+          name: r.name,
+          state: h.state,
+          consecutiveFailures: h.consecutiveFailures,
+          consecutiveSuccesses: h.consecutiveSuccesses,
+          ...(h.lastObservationAt !== undefined ? { lastObservationAt: h.lastObservationAt } : {}),
+          ...(votes ? { votesDown: votes.down, votesCounted: votes.counted } : {}),
+        };
+      }),
+    };
+    // A decision held on (same action, target and region states) updates its entry in place, its count one round
+    // more: a steady outage is one entry, not one per round pushing the real change of mind out of sight.
+    const held = { maxGapMs: maxHeldGapMs(app.app.policy.probeIntervalSeconds) };
+    const { entry, changed } = nextDecisionEntry(await this.lastRecordedDecision(app.app.name), decision, inputs, held);
+    await this.deps.store.putDecision(entry);
+    this.recordedDecisions.set(app.app.name, entry);
+    // Notified and logged on a change of mind only: a held decision was announced when it was taken.
     if (changed) {
-      const inputs: DecisionInputs = {
-        activeRegion: app.activeRegion,
-        observerCutOff,
-        ...(current ? { runInProgress: current.id } : {}),
-        regions: app.app.regions.map((r) => {
-          const h = app.health[r.name]!;
-          const votes = quorum?.[r.name];
-          return {
-            name: r.name,
-            state: h.state,
-            consecutiveFailures: h.consecutiveFailures,
-            consecutiveSuccesses: h.consecutiveSuccesses,
-            ...(h.lastObservationAt !== undefined ? { lastObservationAt: h.lastObservationAt } : {}),
-            ...(votes ? { votesDown: votes.down, votesCounted: votes.counted } : {}),
-          };
-        }),
-      };
-      await this.deps.store.putDecision({ ...decision, inputs });
       this.deps.log.info({ app: decision.app, action: decision.action }, decision.reason);
       // Sent in the background with a deadline: nobody hearing of it yet must not delay the run below.
       // A run into another stack's region is that stack's to start, and to announce: one page per outage, not one per stack.
@@ -466,7 +511,9 @@ export class Controller {
     }
     if ((decision.action === 'failover' || decision.action === 'failback') && this.startsRunsInto(decision.to)) {
       const request = { app: app.app, kind: decision.action, from: decision.from, to: decision.to, trigger: 'automatic' as const, reason: decision.reason };
-      await this.launch(decision.action === 'failover' ? { ...request, outageStartedAt: decision.outageStartedAt } : request).catch((err: unknown) => {
+      // A failover on the injected outage of a game day that is detecting it is the drill's run: it must not disarm the failover of a real outage after it.
+      const drillId = decision.action === 'failover' ? await this.drills.detectingDrillOf(app.app.name, decision.from) : undefined;
+      await this.launch(decision.action === 'failover' ? { ...request, outageStartedAt: decision.outageStartedAt, ...(drillId !== undefined ? { drillId } : {}) } : request).catch((err: unknown) => {
         this.deps.log.warn({ app: app.app.name, err: String(err) }, `automatic ${decision.action} not started`);
       });
     }
@@ -478,7 +525,7 @@ export class Controller {
   }
 
   /** Operator: fail over `app` to region `to` now; `by`, the authenticated caller, is recorded as the run's `startedBy`. */
-  async failover(request: { app?: string; to: string; reason: string; by: string; safetyRulesToOverride?: string[] }): Promise<RunRecord> {
+  async failover(request: { app?: string; to: string; reason: string; by: string; safetyRulesToOverride?: string[]; drillId?: string; force?: boolean }): Promise<RunRecord> {
     const app = findApp(this.deps.config, request.app);
     findRegion(app, request.to);
     const rules = request.safetyRulesToOverride ?? [];
@@ -490,6 +537,8 @@ export class Controller {
     if (request.to === runtime.activeRegion) throw new UserInputError(`to: ${request.to} is already the active region of ${app.name}`);
     const refusal = (await this.switchRefusal(app)) ?? (await this.targetRefusal(app, runtime.activeRegion, request.to, this.reads));
     if (refusal) throw new ConflictError(`to: ${refusal}`);
+    this.launcher.refuseElsewhere('failover', request.to);
+    const forced = await this.gate(runtime, 'failover', request.to, request);
     // Failing over from a region that is failing: the RPO guard weighs what was published before the outage began, as for an automatic failover.
     const failingSince = runtime.health[runtime.activeRegion]?.failingSince;
     return this.launch({
@@ -502,6 +551,8 @@ export class Controller {
       startedBy: request.by,
       ...(failingSince !== undefined ? { outageStartedAt: failingSince } : {}),
       ...(rules.length > 0 ? { breakGlass: { safetyRulesToOverride: rules, by: request.by } } : {}),
+      ...(request.drillId !== undefined ? { drillId: request.drillId } : {}),
+      ...(forced ? { forced } : {}),
     });
   }
 
@@ -520,7 +571,7 @@ export class Controller {
   }
 
   /** Operator: return `app` to its primary region; `by` as for failover. */
-  async failback(request: { app?: string; reason: string; by: string }): Promise<RunRecord> {
+  async failback(request: { app?: string; reason: string; by: string; drillId?: string; force?: boolean }): Promise<RunRecord> {
     const app = findApp(this.deps.config, request.app);
     const runtime = this.runtime(app.name);
     await this.refuseWhileRunning(app.name);
@@ -528,7 +579,78 @@ export class Controller {
     if (runtime.activeRegion === primary) throw new UserInputError(`app: ${app.name} already runs in its primary region ${primary}; there is nothing to fail back`);
     const unprovisioned = await this.switchRefusal(app);
     if (unprovisioned) throw new ConflictError(unprovisioned);
-    return this.launch({ app, kind: 'failback', from: runtime.activeRegion, to: primary, trigger: 'manual', reason: request.reason, startedBy: request.by });
+    this.launcher.refuseElsewhere('failback', primary);
+    const forced = await this.gate(runtime, 'failback', primary, request);
+    return this.launch({
+      app,
+      kind: 'failback',
+      from: runtime.activeRegion,
+      to: primary,
+      trigger: 'manual',
+      reason: request.reason,
+      startedBy: request.by,
+      ...(request.drillId !== undefined ? { drillId: request.drillId } : {}),
+      ...(forced ? { forced } : {}),
+    });
+  }
+
+  /** The pre-flight gate of an operator's run into `to` (preflight-gate.ts); what a force overrode. */
+  private gate(runtime: AppRuntime, kind: 'failover' | 'failback', to: string, request: { reason: string; by: string; force?: boolean }): Promise<RunRecord['forced'] | undefined> {
+    const force = request.force ? { force: { by: request.by, reason: request.reason } } : {};
+    return this.preflight.check({ view: { app: runtime.app, activeRegion: runtime.activeRegion, health: runtime.health }, kind, to, ...force }, this.reads);
+  }
+
+  private worldReads(cloud: CloudProviders): WorldReadDeps {
+    const stack = this.deps.placement?.region !== undefined;
+    return { config: this.deps.config, cloud, store: this.deps.store, clock: this.deps.clock, provisioningReads: !stack, expectStacks: stack };
+  }
+
+  /** What the world watch needs of an app now. */
+  private async watched(app: AppRuntime): Promise<Parameters<WorldWatch['watch']>[0]> {
+    return { app: app.app, activeRegion: app.activeRegion, health: app.health, runInProgress: (await this.currentRun(app.app.name)) !== undefined, dns: () => this.activeFromDns(app.app) };
+  }
+
+  /**
+   * The active region follows DNS within a round of its change, not when
+   * the run that changed it ends: the last DNS sighting (read after the
+   * active region was last set) wins, and the availability ledger books
+   * this round against it.
+   */
+  private followDns(app: AppRuntime): void {
+    const seen = this.world.sighting(app.app.name);
+    if (!seen || seen.readAt < app.activeSetAt || seen.region === app.activeRegion) return;
+    this.deps.log.info({ app: app.app.name, from: app.activeRegion, to: seen.region }, 'DNS sends traffic elsewhere: the active region follows it');
+    app.activeRegion = seen.region;
+    app.activeSetAt = seen.readAt;
+    this.changed();
+    const state = { app: app.app.name, activeRegion: seen.region, updatedAt: this.deps.clock.now(), ...(app.lastFailoverAt !== undefined ? { lastFailoverAt: app.lastFailoverAt } : {}) };
+    void this.deps.store.putAppState(state).catch((err: unknown) => this.deps.log.warn({ app: app.app.name, err: String(err) }, 'active region not stored'));
+  }
+
+  /**
+   * Watch every application's world now and wait for it (the runbook
+   * worker, every invocation; tests): drift, and readiness when due or
+   * `readiness` is set. Notifications it raises are sent before it returns.
+   */
+  async watchWorld(options: { readiness?: boolean } = {}): Promise<void> {
+    await this.world.settled();
+    for (const runtime of this.apps.values()) {
+      await this.watched(runtime)
+        .then((view) => this.world.evaluate(view, options))
+        .catch((err: unknown) => this.deps.log.warn({ app: runtime.app.name, err: String(err) }, 'world not watched'));
+    }
+    await this.notifications.drain();
+  }
+
+  /** Readiness and drift of every application (or `app`), merged over every vantage point's stored report. */
+  async readiness(app?: string): Promise<AppReadiness[]> {
+    const apps = app === undefined ? this.deps.config.applications : [findApp(this.deps.config, app)];
+    return Promise.all(
+      apps.map(async (a) => {
+        const merged = mergeReports(await this.deps.store.listWorldReports(a.name));
+        return { app: a.name, activeRegion: this.runtime(a.name).activeRegion, ...merged };
+      }),
+    );
   }
 
   /** A dry run of a failover (to `to`, default the first standby) or a failback. Changes nothing. */
@@ -542,18 +664,21 @@ export class Controller {
     const history = await this.deps.store.listRuns({ app: app.name, limit: 20 });
     // The same refusal a run would meet, so that a dry run never promises what the API will refuse. Read in the same
     // turn as the plan's own reads (one batch through the Lambda reader) and not retried: a plan shows what it could read.
-    const [plan, refusal] = await Promise.all([
+    const [plan, refusal, gate] = await Promise.all([
       planRun(this.deps.runbooks[request.kind], { app, kind: request.kind, from, to }, this.deps, history),
       request.kind === 'failover' ? this.targetRefusal(app, from, to, this.deps.cloud).catch((err: unknown) => `the database in ${to} could not be read to check it: ${String(err)}`) : undefined,
+      this.preflight.preview({ view: { app, activeRegion: from, health: runtime.health }, kind: request.kind, to }, this.deps.cloud),
     ]);
     const unprovisioned = await this.switchRefusal(app);
-    if (unprovisioned) return { ...plan, refusal: unprovisioned };
-    return refusal ? { ...plan, refusal } : plan;
+    const readied = { ...plan, ...gate };
+    if (unprovisioned) return { ...readied, refusal: unprovisioned };
+    return refusal ? { ...readied, refusal } : readied;
   }
 
   /** Everything /status shows. */
   async status(): Promise<ControllerStatus> {
     const applications: AppStatus[] = [];
+    const drills = await this.drills.running();
     for (const runtime of this.apps.values()) {
       const [last] = await this.deps.store.listRuns({ app: runtime.app.name, limit: 1 });
       const status: AppStatus = {
@@ -561,6 +686,7 @@ export class Controller {
         primaryRegion: runtime.app.regions[0]!.name,
         activeRegion: runtime.activeRegion,
         regions: runtime.app.regions.map((r, preference) => regionStatus(r.name, preference, runtime.activeRegion, runtime.health[r.name]!, runtime.app.policy.fallThreshold)),
+        attention: [],
       };
       const d = runtime.lastDecision;
       if (d) status.decision = { action: d.action, reason: d.reason, at: d.at, ...(d.action === 'hold' ? { attention: d.attention } : {}) };
@@ -571,6 +697,19 @@ export class Controller {
         return undefined;
       });
       if (availability) status.availability = availability;
+      const readiness = await this.readiness(runtime.app.name).then(([r]) => r).catch(() => undefined);
+      if (readiness && readiness.readinessAt !== undefined) status.readiness = readiness;
+      status.attention = appAttention({
+        app: runtime.app.name,
+        primaryRegion: status.primaryRegion,
+        activeRegion: runtime.activeRegion,
+        health: runtime.health,
+        ...(runtime.lastDecision ? { decision: runtime.lastDecision } : {}),
+        ...(status.currentRun ? { currentRun: status.currentRun } : {}),
+        ...(status.lastRun ? { lastRun: status.lastRun } : {}),
+        ...(status.readiness ? { readiness: status.readiness } : {}),
+        drills: drills.filter((d) => d.app === runtime.app.name).map((d) => drillAttentionItem(d, this.deps.clock.now())),
+      });
       applications.push(status);
     }
     return { provider: this.deps.config.provider, vantage: this.deps.config.vantage, now: this.deps.clock.now(), applications };
@@ -597,8 +736,10 @@ export class Controller {
     runtime.lastSeenRunId = run.id;
     const fromDns = await this.activeFromDns(runtime.app).catch(() => undefined);
     runtime.activeRegion = fromDns ?? (run.status === 'succeeded' ? run.to : runtime.activeRegion);
+    runtime.activeSetAt = this.deps.clock.now();
     // The cooldown starts with a failover that moved traffic; a failed attempt must not delay the next one.
-    if (run.kind === 'failover' && runtime.activeRegion === run.to) runtime.lastFailoverAt = run.createdAt;
+    // A game day's failover moved traffic on purpose: no cooldown, in this process nor in the state item others read.
+    if (run.kind === 'failover' && run.drillId === undefined && runtime.activeRegion === run.to) runtime.lastFailoverAt = run.createdAt;
     // The active region above has moved whether or not the store takes it.
     this.changed();
     await this.deps.store.putAppState({
@@ -620,6 +761,26 @@ export class Controller {
     const runtime = this.apps.get(app);
     if (!runtime) throw new UserInputError(`app: unknown application "${app}"`);
     return runtime;
+  }
+
+  /** The decision entry recorded last per application, as stored (first `at`, count): the one a held decision updates. */
+  private readonly recordedDecisions = new Map<string, Decision | undefined>();
+
+  /**
+   * The entry a round's decision may continue: this process's last one, or
+   * on its first round the store's newest (a Lambda invocation, a restart),
+   * so that a steady outage stays one entry across processes too. A store
+   * that cannot be read costs a new entry, never the round.
+   */
+  private async lastRecordedDecision(app: string): Promise<Decision | undefined> {
+    if (!this.recordedDecisions.has(app)) {
+      const [stored] = await this.deps.store.listDecisions({ app, limit: 1 }).catch((err: unknown) => {
+        this.deps.log.warn({ app, err: String(err) }, 'last decision not read: this round starts a new entry');
+        return [];
+      });
+      this.recordedDecisions.set(app, stored);
+    }
+    return this.recordedDecisions.get(app);
   }
 }
 

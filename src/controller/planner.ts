@@ -9,6 +9,7 @@ import { type StabilityFinding, staticStabilityFindings } from '../traffic/stati
 import type { RunKind, RunRecord } from '../runbook/run.js';
 import { flattenSteps, type Runbook, type RunbookNode, type StepContext } from '../runbook/step.js';
 import { findRegion } from './app-lookup.js';
+import type { ReadinessCheck } from '../readiness/world-report.js';
 
 /** One step of a plan: the resource, what it is now and what the run would make it. */
 export interface PlannedStep {
@@ -40,6 +41,10 @@ export interface RunPlan {
   staticStability: StabilityFinding[];
   /** Set when the run would be refused as asked (a failover into a region whose database is not a replica of the current writer): why. */
   refusal?: string;
+  /** The readiness checks of `to`, read for this plan. */
+  readiness?: ReadinessCheck[];
+  /** What an operator's run would be refused for by its pre-flight gate (overridable with force); absent or empty: it would pass. */
+  gate?: string[];
 }
 
 /**

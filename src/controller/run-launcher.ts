@@ -27,6 +27,10 @@ export interface LaunchRequest {
   startedBy?: string;
   /** An operator's break-glass for a routing-control switch (RunRecord.breakGlass). */
   breakGlass?: RunRecord['breakGlass'];
+  /** The operator forced it past its pre-flight gate (RunRecord.forced). */
+  forced?: RunRecord['forced'];
+  /** The game day the run belongs to (RunRecord.drillId). */
+  drillId?: string;
 }
 
 /** Dependencies of the launcher. */
@@ -99,12 +103,7 @@ export class RunLauncher {
   /** Start a run, or throw RunInProgressError naming the run that holds the application. */
   async launch(request: LaunchRequest): Promise<RunRecord> {
     const { app, kind } = request;
-    const region = this.placement.region;
-    if (region !== undefined && request.to !== region) {
-      throw new UserInputError(
-        `to: a ${kind} into ${request.to} is executed by the failover-controller stack in ${request.to}, and this one runs in ${region}: ask the ${request.to} stack (its API, or its own probes decide)`,
-      );
-    }
+    this.refuseElsewhere(kind, request.to);
     const clock = this.deps.clock;
     const now = clock.now();
     const id = newRunId(now);
@@ -129,6 +128,8 @@ export class RunLauncher {
       steps: pendingSteps(book),
       ...(request.outageStartedAt !== undefined ? { outageStartedAt: request.outageStartedAt } : {}),
       ...(request.breakGlass ? { breakGlass: request.breakGlass } : {}),
+      ...(request.forced ? { forced: request.forced } : {}),
+      ...(request.drillId !== undefined ? { drillId: request.drillId } : {}),
     };
     await this.deps.store.putRun(run);
     this.deps.onRunSaved?.(run);
@@ -136,6 +137,16 @@ export class RunLauncher {
     if (handoff) await this.handOff(run, handoff);
     else this.start(run, app, result.lease, {});
     return structuredClone(run);
+  }
+
+  /** Refuse (UserInputError) a run this stack does not execute: one into another stack's region. */
+  refuseElsewhere(kind: RunKind, to: string): void {
+    const region = this.placement.region;
+    if (region !== undefined && to !== region) {
+      throw new UserInputError(
+        `to: a ${kind} into ${to} is executed by the failover-controller stack in ${to}, and this one runs in ${region}: ask the ${to} stack (its API, or its own probes decide)`,
+      );
+    }
   }
 
   /**

@@ -21,7 +21,8 @@ export async function takeUpOutcome(run: RunRecord, reads: { state: () => Promis
   const fresh = saved !== undefined && run.finishedAt !== undefined && saved.updatedAt >= run.finishedAt;
   const activeRegion = fresh ? saved.activeRegion : await reads.dns().catch(() => undefined);
   if (activeRegion === undefined) return undefined;
-  const moved = run.kind === 'failover' && activeRegion === run.to ? run.createdAt : undefined;
+  // A game day's failover moved traffic on purpose: it starts no cooldown (see lastFailoverFromRuns).
+  const moved = run.kind === 'failover' && run.drillId === undefined && activeRegion === run.to ? run.createdAt : undefined;
   const lastFailoverAt = latest(fresh ? saved.lastFailoverAt : undefined, moved);
   return { activeRegion, ...(lastFailoverAt !== undefined ? { lastFailoverAt } : {}) };
 }
@@ -31,9 +32,24 @@ export async function takeUpOutcome(run: RunRecord, reads: { state: () => Promis
  * themselves. The cooldown then holds whatever the state item says: one
  * outage never starts a second failover because a stale copy of the state
  * forgot the first.
+ *
+ * A game day's runs (RunRecord.drillId) are left out: the cooldown guards
+ * against flapping between regions on real outages, and a rehearsal that
+ * ended with a failback must not hold the failover of a real outage that
+ * comes right after it.
  */
 export function lastFailoverFromRuns(runs: RunRecord[]): number | undefined {
-  return runs.find((r) => r.kind === 'failover' && r.status === 'succeeded')?.createdAt;
+  return runs.find((r) => r.kind === 'failover' && r.status === 'succeeded' && r.drillId === undefined)?.createdAt;
+}
+
+/**
+ * Start times of the automatic failovers among `runs`, for the daily cap.
+ * A game day's runs do not count: the cap keeps a flapping application from
+ * being moved back and forth all day, and a drill's failover on its injected
+ * outage is no such move.
+ */
+export function automaticFailoverTimes(runs: RunRecord[]): number[] {
+  return runs.filter((r) => r.kind === 'failover' && r.trigger === 'automatic' && r.drillId === undefined).map((r) => r.createdAt);
 }
 
 /** The later of two optional times. */

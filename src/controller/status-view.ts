@@ -3,6 +3,8 @@ import { describeResults, type HealthState, type RegionHealth } from '../health/
 import type { Decision } from '../policy/decision.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { RunRecord } from '../runbook/run.js';
+import type { AppReadiness } from './app-attention.js';
+import type { AttentionItem } from './attention.js';
 
 /** One region as /status shows it. */
 export interface RegionStatus {
@@ -34,6 +36,10 @@ export interface AppStatus {
   lastRun?: RunRecord;
   /** Measured availability over the last 24 h and 30 d against policy.availabilityTargetPercent, with the error budget left. */
   availability?: AvailabilityReport;
+  /** Readiness checks and drift, merged over every vantage point (absent before the first evaluation). */
+  readiness?: AppReadiness;
+  /** What on-call must see, most urgent first, each with the next command (app-attention.ts). */
+  attention?: AttentionItem[];
 }
 
 /** The whole controller as /status shows it. */

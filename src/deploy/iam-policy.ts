@@ -67,7 +67,9 @@ export const FUNCTION_ACCESS: Record<FunctionName, (spec: IamActionSpec) => bool
     s.adapter === 'cloudwatch-votes.ts' ||
     (s.adapter === 'route53-dns.ts' && s.access === 'read'),
   api: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || s.adapter === 'lambda-read-transport.ts',
-  runbook: (s) => s.adapter === 'dynamodb-state-store.ts' || CLOUD_ADAPTERS.has(s.adapter),
+  // The worker also checks, for readiness, that its own role may make the runbooks' calls (the policy simulator).
+  // And it notifies what its world watch finds (a readiness check failing, drift).
+  runbook: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'iam-permissions.ts' || s.adapter === 'sns-notifier.ts' || CLOUD_ADAPTERS.has(s.adapter),
   reader: (s) => CLOUD_ADAPTERS.has(s.adapter) && s.access === 'read',
 };
 
@@ -202,6 +204,8 @@ function resourcesByKind(config: Config, names: StackNames): Record<IamResourceK
     'sns-topic': config.notifications.snsTopicArn ? [config.notifications.snsTopicArn] : [],
     'runbook-function': [sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${names.functionNames.runbook}`)],
     'reader-function': [sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${names.functionNames.reader}`)],
+    // The worker's own role, named by CloudFormation `<stack>-RunbookRole-<suffix>` (naming it exactly would make the role depend on itself).
+    'runbook-role': [sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-RunbookRole-*')],
     any: ['*'],
   };
 }
@@ -225,4 +229,36 @@ function unique(values: string[]): string[] {
 /** Statement ids: alphanumeric, from the resource kind. */
 function sid(kind: IamResourceKind): string {
   return kind === 'any' ? 'NoResourceLevelPermissions' : kind.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/** What fills a template's pseudo parameters at run time. */
+export interface StackPseudoParameters {
+  partition: string;
+  accountId: string;
+  region: string;
+  stackName: string;
+}
+
+/**
+ * The runbook role's statements as batches for IAM's policy simulator: each
+ * statement's actions on its resources, with the template's pseudo
+ * parameters filled in. Statements with a condition (iam:PassRole to RDS
+ * only) are left out: the simulator would need the call's context keys.
+ */
+export function simulationBatches(config: Config, names: StackNames, params: StackPseudoParameters): { actions: string[]; resources: string[] }[] {
+  const fill = (value: CfnValue) => fillPseudoParameters(value, params);
+  return functionPolicies(config, names)
+    .runbook.filter((s) => !s.Condition && !s.Action.includes('iam:SimulatePrincipalPolicy'))
+    .map((s) => ({ actions: s.Action, resources: s.Resource.map(fill).filter((r) => !r.includes('${')) }))
+    .filter((b) => b.resources.length > 0);
+}
+
+/** An `Fn::Sub` of the template with its pseudo parameters filled in: a plain ARN. */
+export function fillPseudoParameters(value: CfnValue, params: StackPseudoParameters): string {
+  if (typeof value === 'string') return value;
+  return value['Fn::Sub']
+    .replaceAll('${AWS::Partition}', params.partition)
+    .replaceAll('${AWS::AccountId}', params.accountId)
+    .replaceAll('${AWS::Region}', params.region)
+    .replaceAll('${AWS::StackName}', params.stackName);
 }

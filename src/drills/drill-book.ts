@@ -78,6 +78,8 @@ export class DrillBook {
     }
     const healedAt = this.deps.clock.now();
     drill.milestones.healedAt = healedAt;
+    // The drill's failed rounds are not flap evidence: a real outage right after the game day must not wait out the flap window.
+    this.deps.controls.forgetFlapEvidence(drill.app, drill.from);
     note(drill, healedAt, `healed ${drill.from}`);
     const failure = drill.healFailure;
     if (failure) {

@@ -13,7 +13,7 @@ import { awaitingPrimary, failingBack } from './drill-failback.js';
 import { failingOver } from './drill-failing-over.js';
 import { awaitsRun, settledReport } from './drill-settle.js';
 import { type DrillStartRequest, startDrill } from './drill-start.js';
-import { drillHoldReason, retryHoldReason } from './failover-hold.js';
+import { drillHoldReason, operatorDecisionHold, retryHoldReason } from './failover-hold.js';
 
 export type { DrillConductorDeps, DrillControls } from './drill-deps.js';
 
@@ -101,20 +101,7 @@ export class DrillConductor {
    * operator has just aborted.
    */
   async advance(): Promise<void> {
-    // The applications' reads go out together: a round waits for one store round trip, not one per application.
-    const newest = await Promise.all(
-      this.deps.controls.apps().map(async (name) => {
-        try {
-          const [listed] = await this.deps.store.listDrills({ app: name, limit: 1 });
-          return listed?.status === 'running' ? await this.deps.store.getDrill(listed.id) : undefined;
-        } catch (err) {
-          this.deps.log.warn({ app: name, err: String(err) }, 'cannot read drills; trying again next tick');
-          return undefined;
-        }
-      }),
-    );
-    for (const listed of newest) {
-      if (listed?.status !== 'running') continue;
+    for (const listed of await this.running()) {
       try {
         const app = this.deps.controls.findApp(listed.app);
         if (!(await this.book.claim.renew(listed.app, listed.id))) {
@@ -140,8 +127,9 @@ export class DrillConductor {
    * evidence is a drill's injected outage: one the drill healed when it ended
    * without a failover that moved traffic (aborted during detection, given
    * up, its failover run rejected or cancelled), or one still in while the
-   * running drill's own failover run has already ended that way (see
-   * failover-hold.ts). Never throws: when the drills cannot be read, the
+   * running drill's own failover run has already ended that way, or one a
+   * running drill is detecting while it leaves the decision to the operator
+   * (see failover-hold.ts). Never throws: when the drills cannot be read, the
    * decision stands (a real outage must not wait on the store).
    *
    * It sits on the path of every real failover, so it costs as little as
@@ -166,6 +154,9 @@ export class DrillConductor {
       // Read strongly: the listing may come from an index that has not seen the abort yet.
       const drill = listed ? await store.getDrill(listed.id) : undefined;
       if (drill?.status === 'running') {
+        // The drill rehearses the operator's decision: it fails over by hand in this same tick.
+        const rehearsal = operatorDecisionHold(drill, decision.from);
+        if (rehearsal) return this.held(decision, drill, rehearsal);
         // The drill's own failover already ended without moving traffic, and its outage is still in: one read, of that run.
         const run = drill.stage === 'failing-over' && drill.failoverRunId ? await store.getRun(drill.failoverRunId) : undefined;
         const retry = retryHoldReason(drill, decision.from, run);
@@ -193,6 +184,51 @@ export class DrillConductor {
     if (!reason) return decision;
     this.deps.log[attention ? 'warn' : 'info']({ app: decision.app, drillId: drill.id, region: decision.from, attention }, 'failover held: its evidence is a drill’s outage');
     return { action: 'hold', app: decision.app, at: decision.at, reason, attention };
+  }
+
+  /**
+   * The drills in progress, at most one per application (a running drill is
+   * always the newest of its app: see advance), each read strongly. Never
+   * throws: an application whose drills cannot be read is left out and
+   * logged (a status page must not fail on it, and a tick tries again).
+   */
+  async running(): Promise<DrillRecord[]> {
+    // The applications' reads go out together: a round waits for one store round trip, not one per application.
+    const newest = await Promise.all(
+      this.deps.controls.apps().map(async (name) => {
+        try {
+          const [listed] = await this.deps.store.listDrills({ app: name, limit: 1 });
+          return listed?.status === 'running' ? await this.deps.store.getDrill(listed.id) : undefined;
+        } catch (err) {
+          this.deps.log.warn({ app: name, err: String(err) }, 'cannot read drills; trying again next tick');
+          return undefined;
+        }
+      }),
+    );
+    return newest.filter((d): d is DrillRecord => d?.status === 'running');
+  }
+
+  /**
+   * The game day whose injected outage of `from` the controller is detecting
+   * now (stage `detecting`), if any: a failover the controller decides away
+   * from `from` meanwhile is that drill's run (RunRecord.drillId), and starts
+   * no cooldown. Costs nothing without a fault injector (on AWS a game day
+   * begins with its own failover, marked by the drill itself); otherwise the
+   * newest drill of the app, read strongly. Never throws: when the drills
+   * cannot be read, the failover goes ahead unmarked (a real outage must not
+   * wait on the store; at worst the cooldown holds a later one).
+   */
+  async detectingDrillOf(app: string, from: string): Promise<string | undefined> {
+    if (!this.deps.faults) return undefined;
+    try {
+      const [listed] = await this.deps.store.listDrills({ app, limit: 1 });
+      if (listed?.status !== 'running') return undefined;
+      const drill = await this.deps.store.getDrill(listed.id);
+      return drill?.status === 'running' && drill.stage === 'detecting' && drill.trigger === 'injected-outage' && drill.from === from ? drill.id : undefined;
+    } catch (err) {
+      this.deps.log.warn({ app, err: String(err) }, 'cannot read the drills; the failover is not marked as a drill’s');
+      return undefined;
+    }
   }
 
   /** Move one drill one stage on when its condition holds; true when it changed. */

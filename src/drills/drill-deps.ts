@@ -16,10 +16,26 @@ export interface DrillControls {
   findApp(name?: string): AppConfig;
   /** The controller's current view of an application. */
   view(app: string): { activeRegion: string; health: Record<string, RegionHealth> };
-  /** The operator's manual failover (refused while a run holds the app). */
-  failover(request: { app: string; to: string; reason: string; by: string }): Promise<RunRecord>;
-  /** The operator's failback to the primary (manual: no hold-down). */
-  failback(request: { app: string; reason: string; by: string }): Promise<RunRecord>;
+  /**
+   * The operator's manual failover (refused while a run holds the app).
+   * `drillId` marks the run as the game day's (RunRecord.drillId): it starts
+   * no cooldown.
+   */
+  failover(request: { app: string; to: string; reason: string; by: string; drillId: string }): Promise<RunRecord>;
+  /** The operator's failback to the primary (manual: no hold-down); `drillId` as for failover. */
+  failback(request: { app: string; reason: string; by: string; drillId: string }): Promise<RunRecord>;
+  /**
+   * The pre-flight gate of the game day's failover, before anything is
+   * injected: a ConflictError naming every failing check when `to` is not
+   * healthy or not ready. A drill is never urgent: it is not forced past it.
+   */
+  preflight(request: { app: string; to: string }): Promise<void>;
+  /**
+   * Forget the rounds of `region` so far as flap evidence (its hysteresis
+   * stays): called when a drill heals the outage it injected, whose failed
+   * rounds would otherwise make the next real outage look like flapping.
+   */
+  forgetFlapEvidence(app: string, region: string): void;
   /** Whether runs into `region` may be started here (on AWS only the stack in that region starts them). */
   startsRunsInto(region: string): boolean;
   /** The application's availability, when the controller measures it. */

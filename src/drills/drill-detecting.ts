@@ -2,13 +2,15 @@ import type { AppPolicy } from '../config/types.js';
 import { RunInProgressError } from '../errors/errors.js';
 import type { DrillRecord } from './drill.js';
 import { type DrillBook, note } from './drill-book.js';
+import { deciderOf } from './drill-decider.js';
 import { drillFailoverRun, linkFailoverRun } from './drill-failover-link.js';
 import { seconds } from './drill-report.js';
 
 /**
  * Stage `detecting`: wait for the controller to judge the region down and
- * fail over; stand in for the paged operator if it holds. True when the
- * drill changed.
+ * fail over; stand in for the paged operator if it holds, or at once when
+ * the drill leaves the decision to the operator (see DrillDecider). True
+ * when the drill changed.
  */
 export async function detecting(book: DrillBook, drill: DrillRecord, policy: AppPolicy, now: number): Promise<boolean> {
   const m = drill.milestones;
@@ -30,7 +32,9 @@ export async function detecting(book: DrillBook, drill: DrillRecord, policy: App
     if (now - m.detectedAt > deadline) {
       return book.endFailedOnceHealed(drill, `no failover run started within ${Math.round(deadline / 1000)} s of ${drill.from} being judged unhealthy (see the events and the controller's log)`, now);
     }
-    if ((!policy.automaticFailover || now - m.detectedAt >= graceMs) && (await failOverByHand(book, drill, policy, now))) changed = true;
+    // Nothing to wait for when the controller is not to decide: the operator's path is what is rehearsed (or all there is).
+    const byHandNow = deciderOf(drill, policy) === 'operator' || !policy.automaticFailover;
+    if ((byHandNow || now - m.detectedAt >= graceMs) && (await failOverByHand(book, drill, policy, now))) changed = true;
   } else if (now - m.startedAt > detectionDeadlineMs(policy)) {
     return book.endFailedOnceHealed(drill, `${drill.from} was not judged unhealthy within ${Math.round(detectionDeadlineMs(policy) / 1000)} s of the injected outage: do its probes reach the application?`, now);
   }
@@ -59,17 +63,28 @@ export async function recordDetection(book: DrillBook, drill: DrillRecord): Prom
 
 /**
  * The controller judged the region down but holds (automatic failover off,
- * cooldown, daily cap, no quorum): the drill does what a paged operator
- * would, and the report says the decision was not the controller's.
+ * cooldown, daily cap, no quorum), or the drill leaves the decision to the
+ * operator: the drill does what a paged operator would, and the report says
+ * the decision was not the controller's.
  */
 async function failOverByHand(book: DrillBook, drill: DrillRecord, policy: AppPolicy, now: number): Promise<boolean> {
   const { store, controls } = book.deps;
   if (!controls.startsRunsInto(drill.to)) return false;
   const [latest] = await store.listDecisions({ app: drill.app, limit: 1 });
-  const held = policy.automaticFailover ? (latest?.reason ?? 'the controller did not fail over') : 'automatic failover is off';
+  const held = !policy.automaticFailover
+    ? 'automatic failover is off'
+    : deciderOf(drill, policy) === 'operator'
+      ? 'the game day leaves the decision to the operator (decision: operator)'
+      : (latest?.reason ?? 'the controller did not fail over');
   if (!(await book.unchanged(drill))) return false;
   try {
-    const run = await controls.failover({ app: drill.app, to: drill.to, reason: `game day ${drill.id}: ${drill.from} is down and the controller holds (${held}); failing over as the paged operator would`, by: drill.startedBy });
+    const run = await controls.failover({
+      app: drill.app,
+      to: drill.to,
+      reason: `game day ${drill.id}: ${drill.from} is down and the controller holds (${held}); failing over as the paged operator would`,
+      by: drill.startedBy,
+      drillId: drill.id,
+    });
     drill.decision = { by: 'drill', reason: held };
     drill.failoverRunId = run.id;
     drill.milestones.failoverStartedAt = run.createdAt;

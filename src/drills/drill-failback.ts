@@ -34,7 +34,7 @@ export async function awaitingPrimary(book: DrillBook, drill: DrillRecord, polic
     const skipped = `the failback hold-down of ${policy.failbackHoldDownSeconds} s is not waited for: the drill healed ${drill.from} itself`;
     if (!(await book.unchanged(drill))) return book.keep(drill, changed);
     try {
-      const run = await controls.failback({ app: drill.app, reason: `game day ${drill.id}: failback to ${drill.from} (${skipped})`, by: drill.startedBy });
+      const run = await controls.failback({ app: drill.app, reason: `game day ${drill.id}: failback to ${drill.from} (${skipped})`, by: drill.startedBy, drillId: drill.id });
       return toFailingBack(book, drill, run, `failback run ${run.id} started by the drill; ${skipped}`);
     } catch (err) {
       if (!(err instanceof RunInProgressError)) throw err;

@@ -4,6 +4,7 @@ import type { RunRecord, StepProgress } from '../runbook/run.js';
 import { dataLossFromSummary } from '../runbook/steps/rpo-guard.js';
 import type { DrillPhase, DrillPhaseStatus, DrillRecord, DrillReport, DrillRpo, DrillRto, DrillRunRef } from './drill.js';
 import { drillAttention, type RunChanges } from './drill-attention.js';
+import { drillCoverage, standInWaitMs } from './drill-coverage.js';
 import { RECOVERY_STEP, RPO_GUARD_STEP, STEP_PHASES } from './drill-phases.js';
 
 /** Everything a report is computed from: plain data, no clock, no store. */
@@ -24,6 +25,11 @@ export interface DrillReportInputs {
  * The report of a game day. Pure: the phases are read from the drill's
  * milestones (detection, decision, heal) and from the step timings of its
  * runs (promotion, scale-up, DNS, verification), each timed against the RTO.
+ * It also says which links of the chain were exercised, stood in for or
+ * skipped (drill-coverage.ts), and the RTO account says what it does not
+ * measure: a decision the drill stood in for is timed as the drill's own
+ * (no time), its wait for the controller is left out of the recovery time,
+ * and the verdict says "met for … only".
  */
 export function buildDrillReport(inputs: DrillReportInputs): DrillReport {
   const { drill, failoverRun, failbackRun, policy, now } = inputs;
@@ -35,7 +41,7 @@ export function buildDrillReport(inputs: DrillReportInputs): DrillReport {
   const failover: DrillPhase[] = [];
   if (injected) {
     failover.push(timer.span('detection', 'failover', 'detection (outage → region judged unhealthy)', m.startedAt, m.detectedAt, m.startedAt, drill.detection?.reason));
-    failover.push(timer.span('decision', 'failover', 'decision (judged unhealthy → failover run started)', m.detectedAt, m.failoverStartedAt, m.startedAt, drill.decision ? `${DECIDERS[drill.decision.by]}: ${drill.decision.reason}` : undefined));
+    failover.push(decisionPhase(timer, drill));
   } else {
     const note = 'not exercised: the game day began with a manual failover (no fault can be injected here), so nothing had to be detected or decided';
     failover.push({ id: 'detection', part: 'failover', name: 'detection', status: 'not-exercised', note });
@@ -76,6 +82,7 @@ export function buildDrillReport(inputs: DrillReportInputs): DrillReport {
     ...(rto.met !== undefined ? { rtoMet: rto.met } : {}),
     rto,
     ...(rpo ? { rpoEstimate: rpo } : {}),
+    coverage: drillCoverage(drill, failoverRun, failbackRun),
     phases: [...failover, ...failback],
     ...(drill.failback
       ? {
@@ -95,6 +102,23 @@ export function buildDrillReport(inputs: DrillReportInputs): DrillReport {
   if (attention) report.attention = attention;
   report.verdict = verdict(report, drill);
   return report;
+}
+
+/**
+ * The decision phase. The controller's, or an operator's of their own
+ * accord: from the detection to the failover run's start. The drill's
+ * stand-in: its own act, at the run's start, taking no time; the wait for a
+ * controller that held comes before it, outside any phase, and is said in
+ * the note (it measures no decision).
+ */
+function decisionPhase(timer: PhaseTimer, drill: DrillRecord): DrillPhase {
+  const m = drill.milestones;
+  const name = 'decision (judged unhealthy → failover run started)';
+  const made = drill.decision;
+  if (made?.by !== 'drill') return timer.span('decision', 'failover', name, m.detectedAt, m.failoverStartedAt, m.startedAt, made ? `${DECIDERS[made.by]}: ${made.reason}` : undefined);
+  const wait = standInWaitMs(drill);
+  const waited = wait > 0 ? `; the drill waited ${seconds(wait)} for the controller first: not counted as the decision, nor in the recovery time` : '';
+  return timer.span('decision', 'failover', name, m.failoverStartedAt, m.failoverStartedAt, m.startedAt, `${DECIDERS.drill}: ${made.reason}${waited}`);
 }
 
 /** Who made the failover decision, as the report says it. */
@@ -194,9 +218,20 @@ function recoveredAt(run: RunRecord | undefined): number | undefined {
   return step && (step.status === 'succeeded' || step.status === 'skipped') ? step.finishedAt : undefined;
 }
 
+/**
+ * The recovery time against the RTO, and what it does not measure. A game
+ * day begun by a manual failover measures the failover run only; one whose
+ * decision the drill stood in for measures detection and the failover run,
+ * without the drill's wait for the controller (an arbitrary grace, no one's
+ * decision time). An operator's own decision is a real one: it is counted.
+ */
 function rtoAccount(drill: DrillRecord, run: RunRecord | undefined, rtoSeconds: number, now: number): DrillRto {
-  const start = drill.milestones.startedAt;
+  const excluded = standInWaitMs(drill);
+  const start = drill.milestones.startedAt + excluded;
   const rto: DrillRto = { rtoSeconds, from: drill.trigger === 'injected-outage' ? 'injection' : 'manual-trigger' };
+  const notMeasured = unmeasured(drill);
+  if (notMeasured) rto.notMeasured = notMeasured;
+  if (excluded > 0) rto.excludedMs = excluded;
   const end = recoveredAt(run);
   if (end !== undefined) {
     rto.totalMs = end - start;
@@ -229,10 +264,13 @@ function verdict(report: DrillReport, drill: DrillRecord): string {
 
 function outcome(report: DrillReport, drill: DrillRecord): string {
   const rto = report.rto;
+  const scope = rtoScope(rto);
+  // An operator's own decision is measured (it is a real one), but it is not the controller's: said, so "met" is not read as the policy's.
+  const operator = drill.decision?.by === 'operator' && drill.trigger === 'injected-outage' ? "; the decision was an operator's, not the controller's (counted)" : '';
   const recovery =
-    rto.totalMs !== undefined
-      ? `recovered in ${seconds(rto.totalMs)} against an RTO of ${report.rtoSeconds} s (${rto.percentOfRto} %): ${rto.met ? 'met' : 'MISSED'}`
-      : `not recovered after ${seconds(rto.elapsedMs ?? 0)} (RTO ${report.rtoSeconds} s${rto.met === false ? ': MISSED' : ''})`;
+    (rto.totalMs !== undefined
+      ? `recovered in ${seconds(rto.totalMs)} against an RTO of ${report.rtoSeconds} s (${rto.percentOfRto} %): ${rto.met ? 'met' : 'MISSED'}${scope ? ` ${scope}` : ''}`
+      : `not recovered after ${seconds(rto.elapsedMs ?? 0)} (RTO ${report.rtoSeconds} s${rto.met === false ? ': MISSED' : ''})${scope ? `; measured ${scope}` : ''}`) + operator;
   const rpo = report.rpoEstimate ? `; data loss estimate ${report.rpoEstimate.seconds !== undefined ? `${report.rpoEstimate.seconds} s` : 'unknown'} (RPO ${report.rpoEstimate.rpoSeconds} s)` : '';
   const back = report.failback?.totalMs !== undefined ? `; failed back in ${seconds(report.failback.totalMs)}` : '';
   switch (drill.status) {
@@ -245,6 +283,27 @@ function outcome(report: DrillReport, drill: DrillRecord): string {
     case 'aborted':
       return `aborted by ${drill.abort?.by ?? 'an operator'}${drill.abort?.reason ? ` (${drill.abort.reason})` : ''}; ${recovery}${rpo}${back}`;
   }
+}
+
+/** The phases a recovery time leaves out because the controller did not do them; undefined when it measures the whole chain. */
+function unmeasured(drill: DrillRecord): DrillRto['notMeasured'] {
+  if (drill.trigger === 'manual-failover') return ['detection', 'decision'];
+  return drill.decision?.by === 'drill' ? ['decision'] : undefined;
+}
+
+/**
+ * What an RTO verdict covers when it is not the whole chain, to follow
+ * "met" or "MISSED": "for the failover run only; detection and decision not
+ * exercised", or "for detection and the failover run only; decision not
+ * exercised (the drill's 30.0 s wait for the controller left out)".
+ * Undefined for a recovery time that measures the controller end to end.
+ */
+export function rtoScope(rto: Pick<DrillRto, 'notMeasured' | 'excludedMs'>): string | undefined {
+  const missing = rto.notMeasured ?? [];
+  if (missing.length === 0) return undefined;
+  const measured = missing.includes('detection') ? 'the failover run' : 'detection and the failover run';
+  const left = rto.excludedMs !== undefined && rto.excludedMs > 0 ? ` (the drill's ${seconds(rto.excludedMs)} wait for the controller left out)` : '';
+  return `for ${measured} only; ${missing.join(' and ')} not exercised${left}`;
 }
 
 /** Share of the RTO in percent, one decimal. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, UserInputError } from '../errors/errors.js';
 import { createdAfter } from '../ports/record-order.js';
-import type { DrillRecord } from './drill.js';
+import type { DrillDecider, DrillRecord } from './drill.js';
 import { type DrillBook, note } from './drill-book.js';
+import { chooseDecider } from './drill-decider.js';
 import { endDrill } from './drill-end.js';
 import { gameDayRoute } from './game-day-checks.js';
 
@@ -13,6 +14,8 @@ export interface DrillStartRequest {
   failback?: boolean;
   /** Also take Route 53's control plane down with the primary (simulated world only). */
   route53?: 'refuses' | 'hangs';
+  /** Who the failover decision is left to (injected outages only; default: see DrillDecider). */
+  decision?: DrillDecider;
   by: string;
 }
 
@@ -27,7 +30,10 @@ export async function startDrill(book: DrillBook, request: DrillStartRequest): P
   const [last] = await store.listRuns({ app: app.name, limit: 1 });
   const view = book.deps.controls.view(app.name);
   if (request.route53 && !faults?.route53) throw new UserInputError("body.route53: this controller cannot take Route 53's control plane down (the simulated world can)");
+  const decider = chooseDecider(request.decision, app.policy, app.name, faults !== undefined);
   const { from, to } = gameDayRoute({ app, ...view, canInject: faults !== undefined, ...(request.to !== undefined ? { to: request.to } : {}), ...(last?.status === 'running' ? { runInProgress: last.id } : {}) });
+  // The same gate as an operator's failover, before the outage is injected: a drill into a region not ready would only break the primary.
+  await book.deps.controls.preflight({ app: app.name, to });
   const now = clock.now();
   const id = newDrillId(now);
   await book.claim.take(app.name, id);
@@ -48,6 +54,7 @@ export async function startDrill(book: DrillBook, request: DrillStartRequest): P
     to,
     trigger: faults ? 'injected-outage' : 'manual-failover',
     failback: request.failback ?? true,
+    ...(decider ? { decider } : {}),
     ...(request.route53 ? { route53Outage: request.route53 } : {}),
     status: 'running',
     stage: faults ? 'detecting' : 'failing-over',
@@ -64,12 +71,14 @@ export async function startDrill(book: DrillBook, request: DrillStartRequest): P
       await book.save(drill);
       await faults.outage(from);
       note(drill, now, `injected an outage of ${from} (the primary): its endpoints stop answering; the controller is left to notice`);
+      // Said only when it differs from the controller deciding on its own: a paged operator is what is rehearsed.
+      if (decider === 'operator') note(drill, now, `the failover decision is left to the operator (decision: operator): the drill fails over by hand once ${from} is judged down`);
       if (drill.route53Outage) {
         faults.route53!(drill.route53Outage);
         note(drill, now, `Route 53's control plane ${drill.route53Outage === 'hangs' ? 'hangs' : 'refuses calls'} too, until ${from} heals`);
       }
     } else {
-      const run = await book.deps.controls.failover({ app: app.name, to, reason: `game day ${id}: drill failover to ${to} (started by ${request.by})`, by: request.by });
+      const run = await book.deps.controls.failover({ app: app.name, to, reason: `game day ${id}: drill failover to ${to} (started by ${request.by})`, by: request.by, drillId: id });
       drill.failoverRunId = run.id;
       drill.decision = { by: 'drill', reason: `manual failover by ${request.by}: no fault can be injected here` };
       drill.milestones.failoverStartedAt = run.createdAt;

@@ -26,6 +26,30 @@ export type DrillStage = 'detecting' | 'failing-over' | 'awaiting-primary' | 'fa
  */
 export type DrillTrigger = 'injected-outage' | 'manual-failover';
 
+/**
+ * Who a game day with an injected outage leaves the failover decision to,
+ * once the controller has judged the region down. Chosen per drill (the
+ * `decision` of POST /drills, `--decision` of `failover drill`):
+ *
+ * - `controller`: the controller's own policy decides, so the whole chain
+ *   (injection, detection, decision, failover) is exercised. Should the
+ *   controller hold all the same (cooldown, daily cap, quorum, flapping), the
+ *   drill stands in for the paged operator after a grace, and the report
+ *   says the decision was not exercised; that wait is not counted as the
+ *   decision, nor in the recovery time.
+ * - `operator`: the drill fails over by hand as soon as the region is judged
+ *   down, rehearsing the paged operator's path; meanwhile the controller's
+ *   own failover on the drill's outage is held (see operatorDecisionHold),
+ *   or the drill would only ever adopt it.
+ *
+ * Default: `controller` when the application's policy fails over
+ * automatically, `operator` when it does not (such a controller can only
+ * hold). `controller` with automatic failover off is refused, and so is
+ * either choice where no fault can be injected (the game day begins with a
+ * manual failover: nothing is detected, nothing decided). See drill-decider.ts.
+ */
+export type DrillDecider = 'controller' | 'operator';
+
 /** The moments a game day passes through, each set once, when the drill sees it. */
 export interface DrillMilestones {
   /** The outage was injected (or the manual failover requested): the start of the RTO clock. */
@@ -67,6 +91,8 @@ export interface DrillRecord {
   trigger: DrillTrigger;
   /** Return to the primary at the end (default true). */
   failback: boolean;
+  /** Who the failover decision is left to (injected outages only); absent in drills stored before the choice existed: the default (see DrillDecider). */
+  decider?: DrillDecider;
   /** Route 53's control plane was taken down with the primary (healed with it). */
   route53Outage?: 'refuses' | 'hangs';
   status: DrillStatus;
@@ -208,14 +234,45 @@ export interface DrillPhase {
 /** The RTO account of a game day: injection (or manual trigger) → the application answers in the new region. */
 export interface DrillRto {
   rtoSeconds: number;
-  /** Recovery time; absent until the application answers in the new region. */
+  /** Recovery time; absent until the application answers in the new region. Without `excludedMs`. */
   totalMs?: number;
-  /** Time since the start while the drill has not recovered yet. */
+  /** Time since the start while the drill has not recovered yet. Without `excludedMs`. */
   elapsedMs?: number;
   percentOfRto?: number;
   met?: boolean;
   /** Where the RTO clock starts. */
   from: 'injection' | 'manual-trigger';
+  /**
+   * The phases of the chain this recovery time does not measure, because the
+   * controller did not do them (a manual trigger: detection and decision; the
+   * drill stood in for the decision: decision). Absent when it measures the
+   * whole chain, from the injection to the application answering.
+   */
+  notMeasured?: ('detection' | 'decision')[];
+  /** The drill's wait for a controller that held before it stood in: left out of totalMs and elapsedMs, since it measures no decision. */
+  excludedMs?: number;
+}
+
+/** The links of the chain a game day rehearses, in order. */
+export type DrillChainPhase = 'injection' | 'detection' | 'decision' | 'failover' | 'failback';
+
+/**
+ * Whether a game day tested a link of the chain.
+ * - `exercised`: the real thing happened (the controller detected and decided; a runbook ran);
+ * - `stood-in`: the drill (or an operator) did it in the controller's place; `note` says why;
+ * - `skipped`: not tested (no fault can be injected here, no failback asked for, the drill ended before it);
+ * - `pending`: the drill has not got there yet.
+ */
+export type DrillCoverageStatus = 'exercised' | 'stood-in' | 'skipped' | 'pending';
+
+/** One link of the chain, and whether this game day exercised it. */
+export interface DrillCoverage {
+  phase: DrillChainPhase;
+  status: DrillCoverageStatus;
+  /** Who did it: the controller (its probes, its policy, its runbooks), the drill itself, or an operator. */
+  by?: 'controller' | 'drill' | 'operator';
+  /** One sentence: what happened, or why it was stood in for or skipped. */
+  note: string;
 }
 
 /** The data-loss estimate the failover's RPO guard made before promoting. */
@@ -259,6 +316,8 @@ export interface DrillReport {
   rtoMet?: boolean;
   rto: DrillRto;
   rpoEstimate?: DrillRpo;
+  /** Which links of the chain (injection, detection, decision, failover, failback) the game day exercised, stood in for or skipped; absent in reports frozen before it existed. */
+  coverage?: DrillCoverage[];
   phases: DrillPhase[];
   /** The failback's own duration: from its run's creation to the application answering in the primary again. */
   failback?: { runId?: string; totalMs?: number; note: string };

@@ -66,6 +66,23 @@ export function retryHoldReason(drill: DrillRecord, from: string, failoverRun: R
   };
 }
 
+/**
+ * Why the controller's failover away from `from` must be held because a
+ * running game day rehearses the operator's decision on its injected outage
+ * (decider `operator`, still detecting), or undefined when it stands. Pure.
+ *
+ * Without it, the controller would fail over in the very round that judges
+ * the region down, before the drill's step in the same tick, and the drill
+ * would only ever adopt the controller's run: the operator's path it was
+ * asked to rehearse would never be taken. The hold is quiet: the drill fails
+ * over by hand in the same tick (and it ends, healed, at its deadline if it
+ * cannot).
+ */
+export function operatorDecisionHold(drill: DrillRecord, from: string): string | undefined {
+  if (drill.status !== 'running' || drill.trigger !== 'injected-outage' || drill.stage !== 'detecting' || drill.from !== from || drill.decider !== 'operator') return undefined;
+  return `${from} is down under the injected outage of game day ${drill.id}, which leaves the failover decision to the operator (decision: operator): the drill fails over by hand as the paged operator would, not the controller`;
+}
+
 /** What a proposed failover away from a region is checked against. */
 export interface FailoverEvidence {
   /** The newest drill of the application (read strongly). */

@@ -21,9 +21,9 @@ export interface HandlerDeps extends Pick<ControllerDeps, 'config' | 'clock' | '
 export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>;
 
 /** A controller for one invocation, its runs placed as `placement` says. */
-export function invocationController(deps: HandlerDeps, placement: RunPlacement, log: Logger): Controller {
+export function invocationController(deps: HandlerDeps, placement: RunPlacement, log: Logger, extra: Pick<ControllerDeps, 'permissions'> = {}): Controller {
   const { config, clock, store, cloud, prober, runbooks, notifier } = deps;
-  return new Controller({ config, clock, store, cloud, prober, log, runbooks, placement, ...(notifier ? { notifier } : {}) });
+  return new Controller({ config, clock, store, cloud, prober, log, runbooks, placement, ...(notifier ? { notifier } : {}), ...extra });
 }
 
 /** Sleep on the deps' clock until `signal` aborts it; never rejects. */

@@ -1,4 +1,9 @@
 import { createCloudProviders } from '../adapters/aws/aws-providers.js';
+import { createNotifier } from '../adapters/aws/notifier-factory.js';
+import { SnsClients } from '../adapters/aws/sns-clients.js';
+import { IamClients, IamPermissions } from '../adapters/aws/iam-permissions.js';
+import { simulationBatches, type StackNames } from '../deploy/iam-policy.js';
+import type { RunbookPermissions } from '../readiness/permission-readiness.js';
 import { PermanentError } from '../errors/errors.js';
 import type { RunRecord, RunStatus } from '../runbook/run.js';
 import { awsHandler, type FunctionParts } from './compose-aws.js';
@@ -16,7 +21,12 @@ export interface RunbookHandlerOptions {
   pauseMarginMs?: number;
   /** While runs execute, look for new runs this often. Default 5 s. */
   pollForRunsMs?: number;
+  /** The worker's role and its runbooks' calls, for the permissions readiness check (runbookPermissions below). */
+  permissions?: RunbookPermissions;
 }
+
+/** How long an invocation spends reading the world after its runs (what is left is read by the next one). */
+const WATCH_BUDGET_MS = 15_000;
 
 /** What one invocation did. */
 export interface RunbookSummary {
@@ -33,7 +43,8 @@ export interface RunbookSummary {
  * end, in which case the run pauses at a step boundary or between polls
  * and the next invocation continues it. While runs execute it keeps looking
  * for new ones, and it returns as soon as none is left, after one more try
- * at what failovers left pending (pending-fences.ts, failover-leftovers.ts).
+ * at what failovers left pending (pending-fences.ts, failover-leftovers.ts)
+ * and a look at the world (readiness and drift, world-watch.ts).
  *
  * serverless.yml keeps the worker to one concurrent execution: two workers
  * must never drive the same run side by side.
@@ -44,7 +55,7 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
   return async (event: unknown, context: InvocationContext): Promise<RunbookSummary> => {
     const log = deps.log.child({ fn: 'runbook', invocation: context.awsRequestId });
     const shouldPause = () => context.getRemainingTimeInMillis() <= pauseMarginMs;
-    const controller = invocationController(deps, { region: deps.region }, log);
+    const controller = invocationController(deps, { region: deps.region }, log, options.permissions ? { permissions: options.permissions } : {});
     log.debug({ event }, 'runbook invocation');
     await controller.init();
     const outcomes = new Map<string, RunRecord | undefined>();
@@ -71,6 +82,9 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
     await controller.settled();
     // Once no run holds them: what failovers left while their old region did not answer (fences, Aurora's lost writes).
     await controller.finishLeftovers();
+    // Every minute, this stack reads the world: drift every time, readiness of failovers into its region every few minutes.
+    // Bounded: the worker runs one invocation at a time, and a run handed to it meanwhile waits in Lambda's queue.
+    await Promise.race([controller.watchWorld(), pause(deps.clock, Math.min(WATCH_BUDGET_MS, Math.max(0, context.getRemainingTimeInMillis() - pauseMarginMs)))]);
     const summary: RunbookSummary = { runs: [...outcomes].map(([id, run]) => ({ id, status: run?.status ?? 'unknown' })) };
     if (summary.runs.length > 0) log.info(summary, 'runbook invocation done');
     return summary;
@@ -84,10 +98,28 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
  */
 export const runbookParts: FunctionParts = {
   world: directWorld(createCloudProviders),
+  // Its world watch notifies a readiness check that starts failing and a drift that appears.
+  notifier: (config, log) => createNotifier(config, log, new SnsClients({ endpoints: config.endpoints })),
   dispatcher: () => ({
     dispatch: () => Promise.reject(new PermanentError('the runbook worker executes runs; it never hands them to another function')),
   }),
 };
 
 /** The Lambda entry point (serverless.yml: src/handlers/runbook.handler), composed from the environment on first use. */
-export const handler = awsHandler(runbookParts, (deps) => createRunbookHandler(deps));
+export const handler = awsHandler(runbookParts, (deps) => createRunbookHandler(deps, { ...runbookPermissions(deps, process.env) }));
+
+/**
+ * The permissions check's inputs, from the stack's environment: the role
+ * (RUNBOOK_ROLE_ARN, which serverless.yml sets), the state table, and the
+ * stack's name, partition and account read from the role's ARN. Absent
+ * (and the check with it) when the environment does not name the role.
+ */
+export function runbookPermissions(deps: Pick<HandlerDeps, 'config' | 'region'>, env: Record<string, string | undefined>): { permissions?: RunbookPermissions } {
+  const roleArn = env['RUNBOOK_ROLE_ARN'];
+  const match = roleArn?.match(/^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?(.+)-RunbookRole-[^/]+$/);
+  if (!roleArn || !match) return {};
+  const [, partition, accountId, stackName] = match as unknown as [string, string, string, string];
+  const names: StackNames = { tableName: env['STATE_TABLE'] ?? '', functionNames: { probe: '', api: '', runbook: env['RUNBOOK_FUNCTION'] ?? '', reader: '' } };
+  const batches = simulationBatches(deps.config, names, { partition, accountId, region: deps.region, stackName });
+  return { permissions: { api: new IamPermissions(new IamClients({ endpoints: deps.config.endpoints }), deps.region), roleArn, batches } };
+}

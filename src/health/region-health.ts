@@ -167,6 +167,17 @@ export function isFlapping(health: RegionHealth, options: FlapOptions): boolean 
 
 /** The flap evidence among the `window` rounds before the current failure streak (the streak itself is not evidence), for {@link isFlapping} and the hold's reason. */
 export function flapEvidence(health: RegionHealth, window: number): FlapEvidence {
-  const before = health.recent.slice(0, health.recent.length - health.consecutiveFailures).slice(-window);
+  // `recent` may be shorter than the streak (flap evidence forgotten in the middle of it, see withoutFlapEvidence).
+  const before = health.recent.slice(0, Math.max(0, health.recent.length - health.consecutiveFailures)).slice(-window);
   return { failed: before.filter((r) => r === 0).length, shaky: before.filter((r) => r > 0 && r < 1).length };
+}
+
+/**
+ * The same health without flap evidence: `recent` starts again empty, so
+ * the rounds so far (the current failure streak included: a drill's, once
+ * healed) never make a later streak look like flapping. The hysteresis
+ * (state and counters) is untouched.
+ */
+export function withoutFlapEvidence(health: RegionHealth): RegionHealth {
+  return { ...health, recent: [] };
 }

@@ -9,6 +9,16 @@ interface DecisionBase {
   reason: string;
   /** What the policy saw, as recorded with the decision. */
   inputs?: DecisionInputs;
+  /**
+   * As recorded: how many rounds this decision held, the first included. A
+   * decision that holds on (same action, target and region states: see
+   * src/controller/decision-log.ts) is one entry whose count grows, not one
+   * entry per round; `at` stays the first round's, `reason` and `inputs` are
+   * the latest round's. Absent on entries recorded before counts existed.
+   */
+  count?: number;
+  /** As recorded: clock time of the latest round this decision held (with `count`). */
+  lastAt?: number;
 }
 
 /** The evidence behind a recorded decision: the active region and each region's health as judged. */

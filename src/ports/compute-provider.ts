@@ -57,6 +57,12 @@ export interface ComputeGroupState {
   /** Processes suspended on the group; a suspended Launch launches nothing, a suspended Terminate terminates nothing InService. */
   suspendedProcesses: SuspendedProcess[];
   /**
+   * What the group launches instances from: `launch-template:<name or id>@<version>`,
+   * `mixed-instances:<name or id>@<version>` or `launch-configuration:<name>`.
+   * Absent when the group names none (it could not launch anything).
+   */
+  launchSource?: string;
+  /**
    * Only when the group holds less capacity than desired (counting instances
    * that are launching or in service): the newest failed scaling activity among
    * its recent ones, which says why (absent when none failed). Read only then,

@@ -3,6 +3,7 @@ import type { IngressRule } from './network-fence.js';
 import type { DrillRecord } from '../drills/drill.js';
 import type { Decision } from '../policy/decision.js';
 import type { JournalEntry, RunRecord } from '../runbook/run.js';
+import type { WorldReport } from '../readiness/world-report.js';
 
 /** What the controller remembers about an application between ticks and restarts. */
 export interface AppState {
@@ -233,6 +234,11 @@ export interface StateStore {
   /** What provisioning set up for the app's data-plane switch. */
   getTrafficSetup(app: string): Promise<TrafficSetup | undefined>;
   putTrafficSetup(setup: TrafficSetup): Promise<void>;
+
+  /** What one vantage point last read of an app's world (readiness and drift); replaces its previous report. */
+  putWorldReport(report: WorldReport): Promise<void>;
+  /** Every vantage point's latest report of `app`. */
+  listWorldReports(app: string): Promise<WorldReport[]>;
 
   putRun(run: RunRecord): Promise<void>;
   getRun(id: string): Promise<RunRecord | undefined>;

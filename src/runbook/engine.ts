@@ -7,7 +7,8 @@ import { type Replay, replayJournal } from './journal-replay.js';
 import { journalProblem } from './journal-check.js';
 import { actOnce } from './act-once.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
-import { rollBack } from './rollback.js';
+import { rollBack, rollbackOutcome } from './rollback.js';
+import { describeObservation, PollObservations } from './poll-observation.js';
 import type { RunRecord, StepProgress } from './run.js';
 import { type ActResult, flattenSteps, type Runbook, type RunbookNode, type StepContext, type StepDefinition } from './step.js';
 
@@ -110,6 +111,7 @@ export class RunbookEngine {
       if (stored.status === 'running') {
         stored.status = replay.ended;
         stored.finishedAt = entries.at(-1)!.at;
+        if (replay.ended === 'cancelled' && entries.at(-1)?.detail?.['rollback'] === true) stored.rollback = rollbackOutcome(entries);
         await this.saveRun(stored);
       }
       return stored;
@@ -236,6 +238,8 @@ export class RunbookEngine {
       await this.progress(state, progress, { status: 'running', ...(progress.startedAt === undefined ? { startedAt: clock.now() } : {}) });
       await journal.append('step-resumed', step.id, { was: previous.state });
     }
+    // What the act returned (or the journal says it did): for verify, and for the step's message.
+    let acted: ActResult | undefined = previous?.state === 'acted' ? previous.acted : undefined;
     try {
       if (step.approval) {
         // A gate whose condition already holds (say, the lag is within the RPO) needs nobody; on resume too.
@@ -247,7 +251,6 @@ export class RunbookEngine {
         }
         await this.awaitApproval(step, ctx, state);
       } else {
-        let acted: ActResult | undefined = previous?.state === 'acted' ? previous.acted : undefined;
         if (previous?.state !== 'acted') {
           // Fresh, or resumed with the act in flight: the real world says whether it happened.
           const before = await retrying(() => step.observe(ctx));
@@ -269,7 +272,7 @@ export class RunbookEngine {
       }
       const after = await retrying(() => step.observe(ctx));
       await journal.append('step-succeeded', step.id, { current: after.current });
-      await this.progress(state, progress, { status: 'succeeded', finishedAt: clock.now(), message: after.current });
+      await this.progress(state, progress, { status: 'succeeded', finishedAt: clock.now(), message: step.report ? step.report(after, acted, ctx) : after.current });
     } catch (err) {
       if (err instanceof PauseSignal || err instanceof CancelSignal || err instanceof FencedError) throw err;
       const message = err instanceof Error ? err.message : String(err);
@@ -295,15 +298,20 @@ export class RunbookEngine {
     const deadline = Math.max(started + timeoutMs, clock.now());
     const firstPollMs = step.pollMs ?? DEFAULT_POLL_MS;
     const maxPollMs = Math.max(firstPollMs, step.maxPollMs ?? DEFAULT_MAX_POLL_MS);
+    const progress = state.run.steps.find((s) => s.id === step.id)!;
+    // A view, like the rest of the record: a save that fails costs the page an update, never the step.
+    const notes = new PollObservations(progress, () => clock.now(), () => this.progress(state, progress, {}).catch((err: unknown) => ctx.log.warn({ err: String(err) }, 'last observation not saved')));
+    const polling: StepContext = { ...ctx, observed: (text) => notes.see(text) };
     for (;;) {
       try {
-        const ok = step.verify ? await step.verify(ctx, acted) : (await step.observe(ctx)).done;
+        const ok = step.verify ? await step.verify(polling, acted) : await observeGoal(step, polling);
         if (ok) return;
       } catch (err) {
         if (!isTransient(err)) throw err;
         ctx.log.warn({ err: String(err) }, 'transient error while verifying');
       }
-      if (clock.now() >= deadline) throw new StepTimeoutError(`${step.id}: goal not reached within ${Math.round(timeoutMs / 1000)} s`);
+      await notes.polled();
+      if (clock.now() >= deadline) throw new StepTimeoutError(`${step.id}: goal not reached within ${Math.round(timeoutMs / 1000)} s${notes.lastSeen()}`);
       // The act is journaled: waiting is a safe place to stop and go on later.
       if (state.options.shouldPause?.()) throw new PauseSignal('paused while waiting');
       const pollMs = nextPollMs(clock.now() - started, firstPollMs, maxPollMs);
@@ -352,12 +360,15 @@ export class RunbookEngine {
     if (request.rollback) {
       const replay = replayJournal(await this.deps.store.readJournal(run.id));
       await rollBack(book, replay, { run, journal, context: state.context, log, clock, retry: this.retry, random: this.random });
+      // On the run, not only in the journal: "cancelled" says nothing of whether the world was put back.
+      run.rollback = rollbackOutcome(await this.deps.store.readJournal(run.id));
+      if (run.rollback.outcome !== 'complete') log.error({ notUndone: run.rollback.notUndone }, `rollback ${run.rollback.outcome}: some of what the run did stands`);
     }
     run.status = 'cancelled';
     run.finishedAt = clock.now();
     const stated = request.statedBy !== undefined ? { statedBy: request.statedBy } : {};
     run.cancelRequested = { by: request.by, ...stated, at: request.at, rollback: request.rollback === true, ...(request.comment ? { comment: request.comment } : {}) };
-    await journal.append('run-cancelled', undefined, { by: request.by, ...stated, rollback: request.rollback === true });
+    await journal.append('run-cancelled', undefined, { by: request.by, ...stated, rollback: request.rollback === true, ...(run.rollback ? { rollbackOutcome: run.rollback.outcome } : {}) });
   }
 
   private async refreshSignals(state: Execution): Promise<RunSignal[]> {
@@ -380,6 +391,13 @@ export class RunbookEngine {
     await this.deps.store.putRun(run);
     this.deps.onRunSaved?.(run);
   }
+}
+
+/** The default verification: the step's own check says done; what it saw is the poll's observation. */
+async function observeGoal(step: StepDefinition, ctx: StepContext): Promise<boolean> {
+  const seen = await step.observe(ctx);
+  ctx.observed?.(describeObservation(seen));
+  return seen.done;
 }
 
 interface Execution {

@@ -3,7 +3,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Journal } from './journal.js';
 import type { Replay } from './journal-replay.js';
 import { withRetry, type RetryPolicy } from './retry.js';
-import type { RunRecord } from './run.js';
+import type { JournalEntry, RollbackOutcome, RunRecord } from './run.js';
 import { flattenSteps, type Runbook, type RunbookNode, type StepContext } from './step.js';
 
 /**
@@ -44,6 +44,30 @@ export async function rollBack(
       await journal.append('compensation-failed', id, { error: err instanceof Error ? err.message : String(err) });
     }
   }
+}
+
+/**
+ * What a rollback did, from the run's journal (so that a rollback resumed
+ * in another process, or a record left behind by a crash, reads the same):
+ * each step's last compensation entry says whether its act was undone. Pure.
+ */
+export function rollbackOutcome(entries: JournalEntry[]): RollbackOutcome {
+  const last = new Map<string, { undone: true } | { undone: false; error: string }>();
+  for (const entry of entries) {
+    if (!entry.stepId) continue;
+    if (entry.type === 'compensation-succeeded') {
+      last.delete(entry.stepId);
+      last.set(entry.stepId, { undone: true });
+    } else if (entry.type === 'compensation-failed') {
+      last.delete(entry.stepId);
+      const error = entry.detail?.['error'];
+      last.set(entry.stepId, { undone: false, error: typeof error === 'string' ? error : 'not undone' });
+    }
+  }
+  const undone = [...last].filter(([, r]) => r.undone).map(([step]) => step);
+  const notUndone = [...last].flatMap(([step, r]) => (r.undone ? [] : [{ step, error: r.error }]));
+  const outcome = notUndone.length === 0 ? 'complete' : undone.length === 0 ? 'failed' : 'partial';
+  return { outcome, undone, notUndone };
 }
 
 /** Whether step `a` runs before step `b` in sequence (not side by side) in the runbook's tree. */

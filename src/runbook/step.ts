@@ -34,6 +34,12 @@ export interface StepContext {
   signal: AbortSignal;
   /** The journal shows this step's act was issued before (a resumed run): a change in progress is likely ours. */
   actInFlight: boolean;
+  /**
+   * Set while the engine polls a step's `verify`: say what this poll saw, as
+   * a short sentence ("promoting; wanted: writer, available"). The engine
+   * shows the latest on the step's progress and in its timeout message.
+   */
+  observed?: (text: string) => void;
 }
 
 /** The real-world state of a step's resource: what it is, what it should be, and whether it already is. */
@@ -76,6 +82,12 @@ export interface StepDefinition {
   pollMs?: number;
   /** Longest wait between verification polls (default 10 s). */
   maxPollMs?: number;
+  /**
+   * The step's message once it succeeded, from what the world shows after it
+   * and what its act returned (default: `after.current`): for what the world
+   * no longer shows, like the name a database was set aside under.
+   */
+  report?(after: StepObservation, acted: ActResult | undefined, ctx: StepContext): string;
   /** Undo this step's act, for rollback; where undo makes sense. */
   compensate?(ctx: StepContext): Promise<void>;
   /**

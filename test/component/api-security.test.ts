@@ -1,10 +1,11 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
 import { harnessWithApi } from '../support/harness-api.js';
+import { judgeRegions } from '../support/warm.js';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { installAuth } from '../../src/api/auth/install-auth.js';
 import { buildApp } from '../../src/api/build-app.js';
 import { installRouteRules } from '../../src/api/hardening/route-rules.js';
@@ -220,6 +221,8 @@ describe('API security', () => {
   });
 
   describe('idempotency', () => {
+    // A manual failover's pre-flight gate wants eu-west-1 judged healthy.
+    beforeEach(async () => judgeRegions(h));
     const failover = (key: string, reason = 'idempotent', role: TestRole = 'operator') =>
       api.inject({ method: 'POST', url: '/failover', headers: { ...bearer(role), 'idempotency-key': key }, payload: { to: 'eu-west-1', reason } });
 
@@ -403,6 +406,7 @@ describe('API security', () => {
   });
 
   describe('audit', () => {
+    beforeEach(async () => judgeRegions(h));
     it('records every call that could change something, whatever its outcome, without secrets, and lists them newest first', async () => {
       const started = await api.inject({ method: 'POST', url: '/failover', headers: { ...bearer('operator'), 'idempotency-key': 'audit-1' }, payload: { to: 'eu-west-1', reason: 'audited' } });
       const runId = started.json().run.id as string;

@@ -15,6 +15,7 @@ import { FakeRds } from '../support/fake-rds.js';
 import { FakeRoute53 } from '../support/fake-route53.js';
 import { countInflight } from '../support/inflight.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { judgeRegions } from '../support/warm.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
@@ -101,6 +102,8 @@ describe('provider: aws — the same runbook against AWS-shaped APIs (stateful f
     const controller = new Controller({ config, clock, store, cloud, prober, log: pino({ level: 'silent' }), runbooks });
     await controller.init();
     expect((await controller.status()).applications[0]!.activeRegion).toBe('us-east-1');
+    // Probe rounds judge the standby healthy: an operator's failover is gated on it.
+    await judgeRegions({ controller, clock });
 
     const plan = await controller.plan({ kind: 'failover' });
     expect(plan.steps.map((s) => [s.id, s.current, s.action])).toEqual([
@@ -114,7 +117,10 @@ describe('provider: aws — the same runbook against AWS-shaped APIs (stateful f
       ['verify-application-in-standby', '1/1 probes ok', 'none'],
     ]);
 
-    const run = await controller.failover({ to: 'eu-west-1', reason: 'aws drill', by: 'test-operator' });
+    // Its MaxSize (2) is below activeCapacity (4): readiness fails and the gate refuses; the run raises MaxSize, so the drill insists.
+    await expect(controller.failover({ to: 'eu-west-1', reason: 'aws drill', by: 'test-operator' })).rejects.toThrow(/compute-capacity: Auto Scaling group shop-web-eu-west-1 has MaxSize 2, below activeCapacity 4/);
+    const run = await controller.failover({ to: 'eu-west-1', reason: 'aws drill: the run raises MaxSize', by: 'test-operator', force: true });
+    expect(run.forced).toEqual({ by: 'test-operator', reason: 'aws drill: the run raises MaxSize', overridden: [expect.stringMatching(/^compute-capacity: /)] });
     expect(await clock.advanceUntil(async () => (await store.getRun(run.id))!.status !== 'running', { stepMs: 1_000, maxMs: 30 * 60_000 })).toBe(true);
     const finished = (await store.getRun(run.id))!;
     expect(finished.status, finished.error).toBe('succeeded');

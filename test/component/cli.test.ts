@@ -138,7 +138,7 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     expect(lines[0]).toMatch(/^run run-\S+ started: failover of shop us-east-1 -> eu-west-1$/);
     expect(lines).toContain('  promote-standby-database: running');
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}promote-standby-database: succeeded in \d+\.\d s/));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}verify-application-in-standby: (succeeded|skipped)/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}verify-application-in-standby: (succeeded|already done)/));
     expect(lines.at(-1)).toMatch(/^run run-\S+ succeeded after \d+\.\d s: shop now runs in eu-west-1$/);
     expect((await worldLayout(h)).dnsRegion).toBe('eu-west-1');
     // The run, step by step, and in the list.
@@ -146,7 +146,8 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     const detail = await cli(['runs', runId]);
     expect(detail.code).toBe(0);
     expect(detail.stdout).toMatch(new RegExp(`^run ${runId}: failover of shop us-east-1 -> eu-west-1, manual by test-admin: cli drill\nsucceeded; started .*, took \\d+\\.\\d s\n`));
-    expect(detail.stdout).toMatch(/\n {2}succeeded {2}promote-standby-database +\d+\.\d s {2}writer \(available\)\n/);
+    expect(detail.stdout).toMatch(/\n {2}succeeded +promote-standby-database +\d+\.\d s {2}writer \(available\)\n/);
+    expect(detail.stdout).toMatch(/\n {2}already done {2}check-data-loss-within-rpo +\d+\.\d s {2}no approval needed: /);
     const list = await cli(['runs', '--limit', '5']);
     expect(list.stdout.split('\n')[1]).toMatch(new RegExp(`^${runId} +failover +us-east-1 -> eu-west-1 +manual +succeeded`));
   });
@@ -164,7 +165,9 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     await drive(running);
     const { code, stdout, stderr } = await running.done;
     expect(code).toBe(0);
-    expect(stderr).toMatch(/\d\/8 steps \| promote-standby-database \| \d+\.\d s/);
+    // The current step, with what it last saw while it polls.
+    expect(stderr).toMatch(/\d\/8 steps \| promote-standby-database(: [^|]+)? \| \d+\.\d s/);
+    expect(stderr).toMatch(/\d\/8 steps \| \S+: [^|]+; wanted: [^|]+ \| \d+\.\d s/);
     expect(stderr).toContain('8/8 steps | succeeded |');
     // No step lines on stdout: the bar shows them.
     expect(stdout).not.toContain('promote-standby-database: running');
@@ -256,17 +259,29 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     expect(h.world.providers.cloud.succeeded('PromoteReadReplica')).toEqual([]);
   });
 
-  it('cancel --rollback stops the run; the waiting CLI says it was cancelled and rolled back (exit 1)', async () => {
+  it('cancel --rollback stops the run and follows it: a promotion cannot be undone, so the rollback is incomplete, said by both CLIs (exit 1)', async () => {
     const running = start(['failover', '--to', 'eu-west-1', '--reason', 'oops', '--wait']);
     await drive(running, () => running.stdout().includes('scale-up-standby-compute: running'));
     const runId = /^run (run-\S+) started/.exec(running.stdout())![1]!;
-    const cancelled = await cli(['cancel', runId, '--by', 'carol', '--rollback', '--comment', 'wrong region']);
-    expect(cancelled.code).toBe(0);
-    expect(cancelled.stdout).toBe(`run ${runId}: cancel requested: the run stops at its next step boundary, then roll back (by test-admin); follow it with: failover runs ${runId}\n`);
+    const cancelling = start(['cancel', runId, '--by', 'carol', '--rollback', '--comment', 'wrong region']);
+    await drive(cancelling);
+    const cancelled = await cancelling.done;
+    expect(cancelled.code).toBe(1);
+    const lines = cancelled.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`run ${runId}: cancel requested: the run stops at its next step boundary, then roll back (by test-admin)`);
+    const outcome = lines.slice(lines.findIndex((l) => l.startsWith(`run ${runId} was cancelled`)));
+    expect(outcome[0]).toMatch(new RegExp(`^run ${runId} was cancelled after .* by test-admin, but its rollback is incomplete: wrong region$`));
+    expect(outcome).toContain('    not undone: promote-standby-database: promote-standby-database cannot be undone');
+    expect(outcome).toContain('    undone: scale-up-standby-compute');
+    // Performed checks read as "already done", never "skipped".
+    expect(cancelled.stdout).toContain('  check-data-loss-within-rpo: already done: no approval needed: ');
+    expect(cancelled.stdout).not.toContain('skipped');
+    expect((await h.store.getRun(runId))!.rollback).toMatchObject({ outcome: 'partial', undone: ['scale-up-standby-compute'] });
     await drive(running);
     const { code, stdout } = await running.done;
     expect(code).toBe(1);
-    expect(stdout.trim().split('\n').at(-1)).toMatch(new RegExp(`^run ${runId} was cancelled after .* by test-admin, and rolled back: wrong region`));
+    expect(stdout).toContain(`run ${runId} was cancelled after`);
+    expect(stdout).toContain('  ROLLBACK INCOMPLETE: 3 step(s) not undone; what they did stands');
     expect((await h.store.getRun(runId))!.cancelRequested).toMatchObject({ by: 'test-admin', statedBy: 'carol' });
     expect((await worldLayout(h)).dnsRegion).toBe('us-east-1');
     // An ended run cannot be cancelled: 409, exit 1; an unknown one: 404, exit 2.
@@ -274,6 +289,50 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     const unknown = await cli(['cancel', 'run-nope', '--by', 'carol']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('error: no run with id run-nope (404)\n');
+  });
+
+  it('cancel --rollback at an approval gate: everything undone is exit 0; a compensation that fails is exit 1, named with its error', async () => {
+    // Lag above the RPO: the run (forced past the pre-flight gate) waits for approval, only the scale-up done.
+    h.world.providers.database.setReplicationLag(90);
+    const first = start(['failover', '--to', 'eu-west-1', '--reason', 'lagging', '--force', '--wait']);
+    await drive(first, () => first.stdout().includes('waiting for approval') && first.stdout().includes('scale-up-standby-compute: succeeded'));
+    const firstId = /^run (run-\S+) started/.exec(first.stdout())![1]!;
+    const clean = start(['cancel', firstId, '--rollback']);
+    await drive(clean);
+    const undone = await clean.done;
+    expect(undone.code).toBe(0);
+    expect(undone.stdout.trim().split('\n').at(-1)).toMatch(new RegExp(`^run ${firstId} was cancelled after .* by test-admin, and rolled back$`));
+    await drive(first);
+    expect((await first.done).code).toBe(1);
+
+    const second = start(['failover', '--to', 'eu-west-1', '--reason', 'lagging again', '--force', '--wait']);
+    await drive(second, () => second.stdout().includes('waiting for approval') && second.stdout().includes('scale-up-standby-compute: succeeded'));
+    const secondId = /^run (run-\S+) started/.exec(second.stdout())![1]!;
+    h.world.providers.cloud.injectFault({ operation: 'UpdateAutoScalingGroup', kind: 'permanent' });
+    const stuck = start(['--json', 'cancel', secondId, '--rollback', '--comment', 'stop']);
+    await drive(stuck);
+    const failed = await stuck.done;
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({
+      runId: secondId,
+      run: { status: 'cancelled', rollback: { outcome: 'failed', undone: [], notUndone: [{ step: 'scale-up-standby-compute', error: expect.stringContaining('AccessDenied') }] } },
+    });
+    await drive(second);
+    const followed = await second.done;
+    expect(followed.code).toBe(1);
+    expect(followed.stdout).toContain('but its rollback is a failure: stop\n  ROLLBACK FAILED: 1 step(s) not undone; what they did stands\n    not undone: scale-up-standby-compute: UpdateAutoScalingGroup: AccessDenied (injected fault)');
+    h.world.providers.cloud.clearFault();
+
+    // --no-wait only asks, as before.
+    const third = start(['failover', '--to', 'eu-west-1', '--reason', 'once more', '--force', '--wait']);
+    await drive(third, () => third.stdout().includes('waiting for approval'));
+    const thirdId = /^run (run-\S+) started/.exec(third.stdout())![1]!;
+    expect(await cli(['cancel', thirdId, '--rollback', '--no-wait'])).toMatchObject({
+      code: 0,
+      stdout: `run ${thirdId}: cancel requested: the run stops at its next step boundary, then roll back (by test-admin); follow it with: failover runs ${thirdId}\n`,
+    });
+    await drive(third);
+    expect((await third.done).code).toBe(1);
   });
 
   it('a wrong token is exit 2 with the API message and what to do; a viewer may read but not fail over', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../support/harness.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
+import { judgeRegions } from '../support/warm.js';
 
 const BACKUP_MS = 20 * 60_000;
 const FIRST_BACKUP_MS = 30 * 60_000;
@@ -18,6 +19,7 @@ describe('a failover during the standby replica’s backup window (simulated wor
 
   it('waits for the backup, then promotes; DNS moves once the writer has rebooted, not after its first backup', async () => {
     h = await startHarness();
+    await judgeRegions(h);
     const { database, cloud } = h.world.providers;
     const standby = h.config.applications[0]!.regions[1]!.database;
     database.postPromotionBackupMs = FIRST_BACKUP_MS;
@@ -54,6 +56,7 @@ describe('a failover during the standby replica’s backup window (simulated wor
 
   it('gives up with a clear error when the replica is still backing up at the deadline, without asking RDS to promote it', async () => {
     h = await startHarness();
+    await judgeRegions(h);
     const { database, cloud } = h.world.providers;
     const standby = h.config.applications[0]!.regions[1]!.database;
     database.startBackup(standby, 10 * 3600_000);

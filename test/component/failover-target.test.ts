@@ -3,6 +3,7 @@ import { ConflictError } from '../../src/errors/errors.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { bearer } from '../support/auth.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
+import { judgeRegions } from '../support/warm.js';
 
 /** Run the app until it has `runs` runs and all have ended. */
 async function settle(h: Harness, runs: number): Promise<void> {
@@ -55,6 +56,7 @@ describe('a failover never makes a second writer', () => {
 
   it('refuses a failover into a region whose replica follows another writer than the current one', async () => {
     h = await startHarness({ regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'], policy: { probeIntervalSeconds: 5, fallThreshold: 3 } });
+    await judgeRegions(h);
     await h.controller.failover({ to: 'eu-west-1', reason: 'planned move', by: 'test' });
     await settle(h, 1);
     const attempt = h.controller.failover({ to: 'ap-southeast-2', reason: 'onwards', by: 'test' });
@@ -66,6 +68,7 @@ describe('a failover never makes a second writer', () => {
 
   it('lets a failover that promoted the standby and stopped short of DNS be finished by running it again', async () => {
     h = await startHarness({ policy: { probeIntervalSeconds: 5, fallThreshold: 3 } });
+    await judgeRegions(h);
     const fault = h.world.providers.cloud.injectFault({ operation: 'ChangeResourceRecordSets', kind: 'permanent' });
     await h.controller.failover({ to: 'eu-west-1', reason: 'first try', by: 'test' });
     await settle(h, 1);

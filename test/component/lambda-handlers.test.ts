@@ -125,6 +125,8 @@ describe('Lambda handlers on the simulated cloud and dynalite (simulated time)',
     expect(JSON.parse(refused.body).message).toMatch(/a failover into eu-west-1 is executed by the failover-controller stack in eu-west-1/);
     expect(await w.store.listRuns({ app: 'shop', limit: 10 })).toEqual([]);
 
+    // The eu-west-1 stack's probe function judges the regions (an operator's failover is gated on a healthy target).
+    await w.drive(createProbeHandler(w.deps('eu-west-1'))(scheduledEvent(w.clock.now()), w.context(60_000)));
     // The eu-west-1 API: created, handed to the worker, 202; not executed in the API function.
     const accepted = (await w.drive(api(httpEvent('POST', '/failover', { to: 'eu-west-1', reason: 'drill' }), w.context(29_000)))) as { statusCode: number; body: string };
     expect(accepted.statusCode, accepted.body).toBe(202);

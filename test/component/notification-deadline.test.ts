@@ -60,6 +60,10 @@ describe('notifications never sit on the path of a decision or a run', () => {
     // And the notification is given up at its deadline, its request aborted.
     await h.clock.advance(NOTIFICATION_DEADLINE_MS);
     expect(pendingSignal.aborted).toBe(true);
+    // Stopping drains what is still in flight (the world watch notifies too), each bounded by the same deadline.
+    const stopping = h.controller.stop();
+    await h.clock.advance(NOTIFICATION_DEADLINE_MS);
+    await stopping;
   });
 
   it('aborts an SNS Publish to an endpoint that accepts and never answers at the deadline, and drains', async () => {

@@ -9,6 +9,7 @@ import type { RunRecord } from '../../src/runbook/run.js';
 import { bearer, type TestRole } from '../support/auth.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { httpApiEvent } from '../support/http-api-event.js';
+import { judgeRegions } from '../support/warm.js';
 
 const GATE = 'check-data-loss-within-rpo';
 
@@ -134,6 +135,7 @@ describe('IAM callers', () => {
 
   async function iamApp(max: number) {
     h = await startHarness();
+    await judgeRegions(h);
     let proxy!: (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
     app = await buildApp({
       controller: h.controller,

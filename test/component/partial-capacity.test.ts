@@ -9,6 +9,7 @@ import { HttpProber } from '../../src/probes/http-prober.js';
 import type { RunRecord } from '../../src/runbook/run.js';
 import { SimWorld } from '../../src/sim/sim-world.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { judgeRegions } from '../support/warm.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const STANDBY = { region: 'eu-west-1', groupName: 'shop-web-eu-west-1' };
@@ -42,6 +43,8 @@ async function start() {
   const store = new MemoryStateStore();
   const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log: pino({ level: 'silent' }), runbooks });
   await controller.init();
+  // An operator's run is gated on a standby judged healthy.
+  await judgeRegions({ controller, clock });
   const until = async (run: RunRecord, maxMs = 30 * 60_000) => {
     expect(await clock.advanceUntil(async () => (await store.getRun(run.id))!.status !== 'running', { stepMs: 500, maxMs })).toBe(true);
     return (await store.getRun(run.id))!;
@@ -91,12 +94,16 @@ describe('failover into a region short of capacity (simulated world)', () => {
   it('fails at once with the cause, before DNS moves, when Launch is suspended in the standby region', async () => {
     w = await start();
     w.compute.suspendProcesses(STANDBY, ['Launch']);
+    // The pre-flight gate sees it first, before anything is promoted.
+    await expect(w.controller.failover({ to: 'eu-west-1', reason: 'capacity drill', by: 'test-operator' })).rejects.toThrow(/compute-launch: Auto Scaling group shop-web-eu-west-1 has Launch suspended/);
+    expect(await w.store.listRuns({ limit: 5 })).toEqual([]);
 
-    const run = await w.until(await w.controller.failover({ to: 'eu-west-1', reason: 'capacity drill', by: 'test-operator' }));
+    // Forced past the gate, the run itself stops at once on the same cause.
+    const run = await w.until(await w.controller.failover({ to: 'eu-west-1', reason: 'capacity drill', by: 'test-operator', force: true }));
 
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(
-      /^failed at scale-up-standby-compute: scale-up-standby-compute: Auto Scaling's Launch process is suspended on shop-web-eu-west-1 \(eu-west-1\) \(User suspended at 2026-11-24T12:00:00Z\): it launches nothing/,
+      /^failed at scale-up-standby-compute: scale-up-standby-compute: Auto Scaling's Launch process is suspended on shop-web-eu-west-1 \(eu-west-1\) \(User suspended at 2026-11-24T12:00:15Z\): it launches nothing/,
     );
     expect(run.error).toContain('aws autoscaling resume-processes --auto-scaling-group-name shop-web-eu-west-1 --scaling-processes Launch --region eu-west-1');
     // Told within a minute, not after the step's 15 minutes; DNS stays, the group was not touched.

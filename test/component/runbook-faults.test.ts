@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunInProgressError } from '../../src/errors/errors.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { judgeRegions } from '../support/warm.js';
 import { bearer } from '../support/auth.js';
 import { runsOldestFirst, worldLayout } from '../support/world-state.js';
 
@@ -24,7 +25,7 @@ describe('regional-failover under cloud faults (simulated time)', () => {
     // A small deterministic generator, so a failure here can be replayed.
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
     h = await startHarness({ cloudRandom: random });
-    await h.clock.advance(30_000);
+    await judgeRegions(h);
     h.world.providers.cloud.injectFault({ operation: '*', kind: 'transient', probability: 0.3 });
     const run = await failoverAndWait();
     expect(run.status, run.error).toBe('succeeded');
@@ -39,7 +40,7 @@ describe('regional-failover under cloud faults (simulated time)', () => {
 
   it('ends failed with a clear report on a permanent fault, and leaves DNS unchanged', async () => {
     h = await startHarness();
-    await h.clock.advance(30_000);
+    await judgeRegions(h);
     h.world.providers.cloud.injectFault({ operation: 'PromoteReadReplica', kind: 'permanent' });
     const run = await failoverAndWait();
     expect(run.status).toBe('failed');

@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearer, type TestRole } from '../support/auth.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { judgeRegions } from '../support/warm.js';
 
 describe('the traffic API over the simulated world', () => {
   let h: Harness | undefined;
@@ -85,6 +86,7 @@ describe('the traffic API over the simulated world', () => {
     expect(unprovisioned.json().message).toMatch(/routing-control traffic switch of shop is not provisioned/);
     expect(await h.store.listRuns({ limit: 5 })).toEqual([]);
     expect((await inject({ method: 'POST', url: '/traffic/provision', payload: { apply: true } })).statusCode).toBe(200);
+    await judgeRegions(h);
     const started = await inject({ method: 'POST', url: '/failover', payload: { to: 'eu-west-1', reason: 'break glass', safetyRulesToOverride: [rule] } });
     expect(started.statusCode, started.body).toBe(202);
     expect(started.json().run.breakGlass).toEqual({ safetyRulesToOverride: [rule], by: 'test-admin' });

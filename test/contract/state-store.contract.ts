@@ -125,6 +125,18 @@ export function describeStateStoreContract(name: string, setup: () => Promise<{ 
     );
 
     it(
+      'updates a decision in place: a put with the same app and `at` replaces the entry (a decision held on), another app or `at` adds one',
+      withStore(async (store) => {
+        await store.putDecision(hold('shop', 1, 'one'));
+        await store.putDecision({ ...hold('shop', 5, 'held 1 round'), count: 1, lastAt: 5 });
+        await store.putDecision({ ...hold('blog', 5, 'blog held'), count: 1, lastAt: 5 });
+        await store.putDecision({ ...hold('shop', 5, 'held 3 rounds'), count: 3, lastAt: 15 });
+        expect(await store.listDecisions({ app: 'shop', limit: 10 })).toEqual([{ ...hold('shop', 5, 'held 3 rounds'), count: 3, lastAt: 15 }, hold('shop', 1, 'one')]);
+        expect((await store.listDecisions({ app: 'blog', limit: 10 })).map((d) => d.reason)).toEqual(['blog held']);
+      }),
+    );
+
+    it(
       'grants a lease to one owner at a time, with a growing fencing token, and lets an expired one be taken over',
       withStore(async (store) => {
         const a = await store.acquireLease('app#shop', 'run-a', 1_000, 10_000);

@@ -119,7 +119,8 @@ describe('npm start killed with SIGKILL mid-failover and mid-failback, then star
     const proc = await started(setup);
     try {
       expect((await localApi(setup, 'POST', '/sim/regions/us-east-1/outage')).status).toBe(200);
-      expect((await localApi(setup, 'POST', '/failover', { to: 'eu-west-1', reason: 'base' })).status).toBe(202);
+      // Seconds after the start eu-west-1 is not judged yet: the pre-flight gate would refuse, so the setup insists (recorded on the run).
+      expect((await localApi(setup, 'POST', '/failover', { to: 'eu-west-1', reason: 'base', force: true })).status).toBe(202);
       expect((await endedRun(setup, proc)).status).toBe('succeeded');
       expect((await localApi(setup, 'POST', '/sim/regions/us-east-1/heal')).status).toBe(200);
       // The old writer's fence, pending while us-east-1 was down, is finished by the controller once the region answers.
@@ -137,7 +138,7 @@ describe('npm start killed with SIGKILL mid-failover and mid-failback, then star
     const refSetup = await localSetup(reference, { automaticFailover: false });
     const refProc = await started(refSetup);
     try {
-      expect((await localApi(refSetup, 'POST', '/failback', { reason: 'reference' })).status).toBe(202);
+      expect((await localApi(refSetup, 'POST', '/failback', { reason: 'reference', force: true })).status).toBe(202);
       expect((await endedRun(refSetup, refProc)).status).toBe('succeeded');
     } finally {
       await stopGroup(refProc);
@@ -169,7 +170,7 @@ describe('npm start killed with SIGKILL mid-failover and mid-failback, then star
     const setup = await localSetup(await mkdtemp(join(tmpdir(), 'crash-failover-')), { automaticFailover: false });
     const first = await started(setup, { FAILOVER_SIM_FREEZE_AT: point });
     expect((await localApi(setup, 'POST', '/sim/regions/us-east-1/outage')).status).toBe(200);
-    expect((await localApi(setup, 'POST', '/failover', { to: 'eu-west-1', reason: 'crash drill' })).status).toBe(202);
+    expect((await localApi(setup, 'POST', '/failover', { to: 'eu-west-1', reason: 'crash drill', force: true })).status).toBe(202);
     await waitForOutput(first, new RegExp(`frozen at ${point}`));
     await killGroup(first);
 
@@ -195,7 +196,7 @@ describe('npm start killed with SIGKILL mid-failover and mid-failback, then star
     const dir = await failbackDir();
     const setup = await localSetup(dir, { automaticFailover: false });
     const first = await started(setup, { FAILOVER_SIM_FREEZE_AT: point });
-    expect((await localApi(setup, 'POST', '/failback', { reason: 'crash drill' })).status).toBe(202);
+    expect((await localApi(setup, 'POST', '/failback', { reason: 'crash drill', force: true })).status).toBe(202);
     await waitForOutput(first, new RegExp(`frozen at ${point}`));
     await killGroup(first);
 

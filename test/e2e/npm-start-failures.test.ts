@@ -84,7 +84,7 @@ describe('npm start refuses what it cannot start cleanly: a clear message, exit 
     // A run left behind half way: the process died with the promotion journaled but not issued.
     const first = npmStart([], { ...setup.env, FAILOVER_SIM_FREEZE_AT: 'journal:act-started:promote-standby-database' });
     await waitForOutput(first, /listening on/);
-    expect((await localApi(setup, 'POST', '/failover', { to: 'eu-west-1', reason: 'left behind' })).status).toBe(202);
+    expect((await localApi(setup, 'POST', '/failover', { to: 'eu-west-1', reason: 'left behind', force: true })).status).toBe(202);
     await waitForOutput(first, /frozen at/);
     await killGroup(first);
     const calls = readCallLog(join(setup.stateDir, 'sim')).length;

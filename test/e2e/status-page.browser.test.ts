@@ -73,6 +73,20 @@ async function startController(): Promise<{ world: SimWorld; store: MemoryStateS
   };
 }
 
+/** Headless Chromium with one page, whose page errors and console errors (a CSP violation shows up as one) go to `errors`. */
+async function openPage(errors: string[]): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage();
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  return { browser, page };
+}
+
 describe.skipIf(!hasChromium)('the status page in a real headless Chromium (skipped without /usr/bin/chromium)', () => {
   let browser: Browser | undefined;
   let server: Awaited<ReturnType<typeof startController>> | undefined;
@@ -82,15 +96,7 @@ describe.skipIf(!hasChromium)('the status page in a real headless Chromium (skip
 
   beforeAll(async () => {
     server = await startController();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage();
-    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-    });
+    ({ browser, page } = await openPage(errors));
   }, 30_000);
 
   afterAll(async () => {
@@ -168,4 +174,135 @@ describe.skipIf(!hasChromium)('the status page in a real headless Chromium (skip
     await app.locator('[data-field="decisions"] li', { hasText: 'failover' }).first().waitFor({ timeout: DEADLINE_MS });
     expect(errors).toEqual([]);
   });
+
+  it('counts a decision held on in its one entry, and writes a rollback and "already done" steps in the same words as the server', async () => {
+    const app = page.locator('section[data-app="shop"]');
+    // us-east-1 stays down after the failover: the same hold every round, one entry whose count the page keeps up to date.
+    const held = app.locator('[data-field="decisions"] li .held').first();
+    await held.waitFor({ timeout: DEADLINE_MS });
+    const rounds = async () => Number(/^held (\d+) rounds, last at \d\d:\d\d:\d\dZ$/.exec((await held.textContent()) ?? '')?.[1]);
+    const before = await rounds();
+    // The page's CSP refuses a string evaluated in it: poll from here.
+    await expect.poll(rounds, { timeout: DEADLINE_MS, interval: 250 }).toBeGreaterThan(before);
+    expect(await app.locator('[data-field="decisions"] li').count()).toBeLessThanOrEqual(10);
+
+    // A cancelled run whose rollback was incomplete, as the page polls it in, then as the server writes it.
+    const now = Date.now();
+    await server!.store.putRun({
+      id: 'run-rolled-back',
+      app: 'shop',
+      kind: 'failback',
+      runbook: 'failback',
+      from: 'eu-west-1',
+      to: 'us-east-1',
+      trigger: 'manual',
+      reason: 'browser test',
+      status: 'cancelled',
+      createdAt: now,
+      finishedAt: now + 4_000,
+      steps: [
+        { id: 'freeze-writes', title: 'Freeze writes', status: 'skipped', startedAt: now, finishedAt: now + 100, message: 'already done: frozen' },
+        { id: 'promote-primary-database', title: 'Promote', status: 'succeeded', startedAt: now + 100, finishedAt: now + 2_000, message: 'writer (available)' },
+        { id: 'scale-up-primary-compute', title: 'Scale up', status: 'succeeded', startedAt: now + 100, finishedAt: now + 1_000, message: 'desired 4' },
+        { id: 'switch-dns-to-primary', title: 'Switch DNS', status: 'pending' },
+      ],
+      cancelRequested: { by: 'carol', at: now + 2_500, rollback: true },
+      rollback: { outcome: 'partial', undone: ['scale-up-primary-compute'], notUndone: [{ step: 'promote-primary-database', error: 'promote-primary-database cannot be undone' }] },
+    });
+    const run = app.locator('[data-field="run"]');
+    await run.locator('[data-run-id="run-rolled-back"]').waitFor({ timeout: DEADLINE_MS });
+    const shown = async () => run.evaluate((node) => [...node.querySelectorAll('*')].map((n) => `${n.tagName} ${n.getAttribute('class') ?? ''} ${n.getAttribute('role') ?? ''} ${n.childElementCount === 0 ? n.textContent : ''}`));
+    const byScript = await shown();
+    expect(await run.locator('.step-status').allTextContents()).toEqual(['already done', 'succeeded', 'succeeded', 'pending']);
+    expect(await run.locator('.step-rollback').allTextContents()).toEqual(['not undone by the rollback: promote-primary-database cannot be undone', 'undone by the rollback']);
+    expect(byScript.join('\n')).toContain('Rollback incomplete: undone scale-up-primary-compute; not undone: promote-primary-database (promote-primary-database cannot be undone).');
+    await page.reload();
+    await run.locator('[data-run-id="run-rolled-back"]').waitFor({ timeout: DEADLINE_MS });
+    expect(await shown()).toEqual(byScript);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasChromium)('the status page tells on-call what to do: the drill banner, the readiness panel and the drift banner', () => {
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof startController>> | undefined;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startController();
+    ({ browser, page } = await openPage(errors));
+    await page.goto(`${server.baseUrl}/login`);
+    await page.fill('#token', TEST_TOKENS.viewer);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${server.baseUrl}/`, { timeout: DEADLINE_MS });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  }, 30_000);
+
+  const post = async (path: string, body: unknown) =>
+    fetch(`${server!.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKENS.operator}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('shows a game day in progress as a banner that links to its report, and takes it down when the drill ends', async () => {
+    const app = page.locator('section[data-app="shop"]');
+    for (const region of ['us-east-1', 'eu-west-1']) await app.locator(`tr[data-region="${region}"] [data-field="state"]`, { hasText: /^healthy$/ }).waitFor({ timeout: DEADLINE_MS });
+    const started = await post('/drills', { mode: 'game-day', failback: false });
+    expect(started.status, await started.clone().text()).toBe(202);
+    const { drill } = (await started.json()) as { drill: { id: string } };
+    const banner = app.locator('[data-field="attention"] .banner-drill');
+    await banner.waitFor({ timeout: DEADLINE_MS });
+    const title = await banner.locator('.banner-title').textContent();
+    // No fault injector here (as on AWS): the game day is a manual failover, and the banner says so.
+    expect(title).toMatch(new RegExp(`^Drill in progress Game day ${drill.id} in progress: shop is failed over from us-east-1 to eu-west-1 on purpose \\(stage: `));
+    expect(await banner.locator('pre.command').textContent()).toContain(`failover drill --id ${drill.id} --wait`);
+    expect(await banner.locator('a').getAttribute('href')).toBe(`/drills/${drill.id}/report`);
+    expect(await banner.getAttribute('role')).toBe('status');
+    // The drill fails over and ends (no failback): its banner goes.
+    await app.locator('[data-field="active-region"]', { hasText: /^eu-west-1$/ }).waitFor({ timeout: DEADLINE_MS });
+    await banner.waitFor({ state: 'detached', timeout: DEADLINE_MS });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('lists every readiness check with its fix, and says when one fails', async () => {
+    const app = page.locator('section[data-app="shop"]');
+    // The way back (us-east-1) cannot reach active capacity: MaxSize 1 of 4.
+    server!.world.providers.compute.setMaxSize({ region: 'us-east-1', groupName: 'shop-web-us-east-1' }, 1);
+    await server!.controller.watchWorld({ readiness: true });
+    const row = app.locator('[data-field="readiness"] tr[data-check="compute-capacity"][data-check-region="us-east-1"]');
+    await row.locator('.check-status', { hasText: /^failing$/ }).waitFor({ timeout: DEADLINE_MS });
+    expect(await row.locator('td').nth(3).textContent()).toBe(
+      'Auto Scaling group shop-web-us-east-1 has MaxSize 1, below activeCapacity 4: a failover would have to raise it in the middle of an outageFix: aws autoscaling update-auto-scaling-group --auto-scaling-group-name shop-web-us-east-1 --max-size 4 --region us-east-1',
+    );
+    expect(await app.locator('[data-field="readiness"] p.muted').textContent()).toMatch(/^Evaluated \d\d:\d\d:\d\dZ; drift checked \d\d:\d\d:\d\dZ$/);
+    const banner = app.locator('[data-field="attention"] .banner-readiness');
+    await banner.waitFor({ timeout: DEADLINE_MS });
+    expect(await banner.locator('.banner-title').textContent()).toMatch(/^Not ready \d readiness check\(s\) failing \(us-east-1\): a failover or failback there would fail now$/);
+    expect(await banner.locator('pre.command').textContent()).toBe('failover readiness --app shop');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('raises a red drift banner with the commands that settle it when DNS sends traffic where the writer is not', async () => {
+    const app = page.locator('section[data-app="shop"]');
+    // By hand, outside any run: the record back to us-east-1, whose database is no longer the writer.
+    const [record] = (await server!.world.providers.dns.listRecords('Z0TEST', 'shop.example.com')).filter((r) => r.type === 'CNAME');
+    await server!.world.providers.dns.changeRecords('Z0TEST', [{ action: 'UPSERT', record: { ...record!, values: ['shop-us-east-1.example.com'] } }], 'by hand');
+    const banner = app.locator('[data-field="attention"] .banner-drift.severity-critical');
+    await banner.waitFor({ timeout: DEADLINE_MS });
+    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await banner.locator('.banner-title').textContent()).toBe("Drift drift: DNS sends shop's traffic to us-east-1, but its only writer is in eu-west-1: writes fail or reach a read replica");
+    expect(await banner.locator('pre.command').textContent()).toBe('failover plan --app shop --kind failover --to us-east-1\nfailover status --app shop');
+    // The active region followed DNS within a round, and the page with it.
+    await app.locator('[data-field="active-region"]', { hasText: /^us-east-1$/ }).waitFor({ timeout: DEADLINE_MS });
+    // Most urgent first: the red drift, then the leftovers (the old writer, fenced since the game day's failover), then readiness.
+    const order = await app.locator('[data-field="attention"] .banner').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-kind')}:${/severity-(\w+)/.exec(n.className)?.[1]}`));
+    // (How many leftovers there are depends on timing: a group still scaling after the drill is one too.)
+    expect(order[0]).toBe('drift:critical');
+    expect(order.at(-1)).toBe('readiness:warning');
+    expect(order.slice(1, -1)).toEqual(expect.arrayContaining(['drift:warning']));
+    expect(order.slice(1, -1).every((b) => b === 'drift:warning')).toBe(true);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -47,6 +47,8 @@ export function groupXml(region: string, group: GroupXmlView): string {
     `<member><AutoScalingGroupName>${esc(group.name)}</AutoScalingGroupName>` +
     `<AutoScalingGroupARN>${groupArn(region, group.name)}</AutoScalingGroupARN>` +
     `<MinSize>${group.minSize}</MinSize><MaxSize>${group.maxSize}</MaxSize><DesiredCapacity>${group.desired}</DesiredCapacity>` +
+    // Every group launches from something; AWS names the group's launch template here (AutoScalingGroup data type).
+    `<LaunchTemplate><LaunchTemplateId>lt-0fake0000000000001</LaunchTemplateId><LaunchTemplateName>web</LaunchTemplateName><Version>1</Version></LaunchTemplate>` +
     `<DefaultCooldown>300</DefaultCooldown><AvailabilityZones><member>${region}a</member></AvailabilityZones>` +
     `<HealthCheckType>EC2</HealthCheckType><HealthCheckGracePeriod>300</HealthCheckGracePeriod>` +
     `<CreatedTime>${new Date(group.createdAt).toISOString()}</CreatedTime>` +

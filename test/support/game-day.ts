@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
 import { runbooks } from '../../runbooks/index.js';
+import type { AppPolicy } from '../../src/config/types.js';
 import { Controller } from '../../src/controller/controller.js';
 import type { DrillRecord } from '../../src/drills/drill.js';
 import { bearer } from './auth.js';
@@ -26,7 +27,7 @@ export const ORIGINAL_LAYOUT = {
 /** What a game-day test file works with: the current harness's API, as an operator, and its drills. */
 export interface GameDay {
   /** A harness whose controller has watched both regions healthy for half a minute; a drill started now starts just after a probe round. */
-  start(policy?: { automaticFailover?: boolean }): Promise<Harness>;
+  start(policy?: Partial<AppPolicy>): Promise<Harness>;
   /** The API, as the operator unless the headers say otherwise. */
   inject(options: InjectOptions): Promise<LightMyRequestResponse>;
   post(url: string, payload?: object): Promise<LightMyRequestResponse>;

@@ -18,7 +18,24 @@ export function toGroupState(ref: ComputeRef, group: AutoScalingGroup): ComputeG
     instances: (group.Instances ?? []).map((i) => toInstance(ref, i, need)),
     // SuspendedProcess marks both members optional; a process without a name tells nothing.
     suspendedProcesses: (group.SuspendedProcesses ?? []).flatMap((p) => (p.ProcessName ? [{ name: p.ProcessName, reason: p.SuspensionReason ?? '' }] : [])),
+    ...launchSourceOf(group),
   };
+}
+
+/**
+ * Where the group launches from. A group has a LaunchTemplate, a
+ * MixedInstancesPolicy with one, or a LaunchConfigurationName
+ * (DescribeAutoScalingGroups, AutoScalingGroup data type); none means it
+ * cannot launch.
+ */
+function launchSourceOf(group: AutoScalingGroup): { launchSource?: string } {
+  const spec = (t: { LaunchTemplateName?: string | undefined; LaunchTemplateId?: string | undefined; Version?: string | undefined } | undefined) =>
+    t && (t.LaunchTemplateName ?? t.LaunchTemplateId) ? `${t.LaunchTemplateName ?? t.LaunchTemplateId}@${t.Version ?? '$Default'}` : undefined;
+  const template = spec(group.LaunchTemplate);
+  if (template) return { launchSource: `launch-template:${template}` };
+  const mixed = spec(group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification);
+  if (mixed) return { launchSource: `mixed-instances:${mixed}` };
+  return group.LaunchConfigurationName ? { launchSource: `launch-configuration:${group.LaunchConfigurationName}` } : {};
 }
 
 function toInstance(ref: ComputeRef, instance: Instance, need: ReturnType<typeof required>): ComputeInstance {

@@ -39,6 +39,8 @@ export const CLIENT_TIMEOUTS = {
   route53: { connectionTimeout: CONNECT_MS, requestTimeout: 10_000 },
   // A Publish is small: a topic endpoint slower than this is in trouble, and a notification is never worth the wait.
   sns: { connectionTimeout: 2_000, requestTimeout: 4_000 },
+  // Readiness only: IAM's simulation of the runbook role's calls (its endpoint is in us-east-1).
+  iam: { connectionTimeout: CONNECT_MS, requestTimeout: 10_000 },
   // The state store is on every decision's path; DynamoDB answers in milliseconds.
   dynamodb: { connectionTimeout: 2_000, requestTimeout: 5_000 },
   lambdaReader: { connectionTimeout: CONNECT_MS, requestTimeout: 27_000 },

@@ -10,6 +10,7 @@ import { stateTableDefinition, timeKey } from './state-table.js';
 import { addAvailabilityRequest, ledgerBucketFromItem, listAvailabilityQuery } from './dynamodb-availability.js';
 import type { LedgerBucket } from '../../availability/types.js';
 import { drillFromItem, getDrillRequest, listDrillsQuery, putDrillRequest } from './dynamodb-drills.js';
+import type { WorldReport } from '../../readiness/world-report.js';
 import type { DrillRecord } from '../../drills/drill.js';
 import { claimRequest, completeRequest, getKeyRequest, listAuditRequest, putAuditRequest, releaseRequest, toAuditRecord, toIdempotencyRecord } from './dynamodb-api-records.js';
 import { advanceEpochRequest, fromItem, getEpochRequest, getFenceRequest, listFencesQuery, putFenceRequest } from './dynamodb-fences.js';
@@ -75,6 +76,15 @@ export class DynamoStateStore implements StateStore {
 
   async putTrafficSetup(setup: TrafficSetup): Promise<void> {
     await this.put({ pk: `TRAFFIC#${setup.app}`, sk: 'SETUP', ...setup });
+  }
+
+  async putWorldReport(report: WorldReport): Promise<void> {
+    await this.put({ pk: `WORLD#${report.app}`, sk: `VANTAGE#${report.vantage}`, ...report });
+  }
+
+  async listWorldReports(app: string): Promise<WorldReport[]> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `WORLD#${app}` } });
+    return items.map((item) => strip(item) as unknown as WorldReport);
   }
 
   async putRun(run: RunRecord): Promise<void> {
@@ -164,9 +174,16 @@ export class DynamoStateStore implements StateStore {
     return (await this.queryAll(listAvailabilityQuery(filter))).map(ledgerBucketFromItem);
   }
 
+  /**
+   * An upsert on (app, at): a decision held on rewrites its entry under its
+   * first `at` (src/controller/decision-log.ts). Two decisions of one app at
+   * the same millisecond are one entry; rounds of an app are seconds apart.
+   */
   async putDecision(decision: Decision): Promise<void> {
-    const order = `${timeKey(decision.at)}#${randomBytes(4).toString('hex')}`;
-    await this.put({ pk: `APP#${decision.app}`, sk: `DEC#${order}`, gsi2pk: 'DEC', gsi2sk: order, expiresAt: Math.floor(decision.at / 1000) + DECISION_RETENTION_S, ...decision });
+    const order = timeKey(decision.at);
+    // Kept from its latest round on: a decision held for weeks must not expire while it still holds.
+    const expiresAt = Math.floor((decision.lastAt ?? decision.at) / 1000) + DECISION_RETENTION_S;
+    await this.put({ pk: `APP#${decision.app}`, sk: `DEC#${order}`, gsi2pk: 'DEC', gsi2sk: order, expiresAt, ...decision });
   }
 
   async listDecisions(filter: { app?: string; limit: number }): Promise<Decision[]> {

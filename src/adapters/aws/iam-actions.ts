@@ -32,6 +32,7 @@ export type IamResourceKind =
   | 'rds-monitoring-role'
   | 'fenced-db-instance'
   | 'sns-topic'
+  | 'runbook-role'
   | 'any';
 
 /**
@@ -113,6 +114,7 @@ export const IAM_ACTIONS: readonly IamActionSpec[] = [
   { action: 'rds:RebootDBInstance', adapter: 'ec2-network-fence.ts', access: 'act', resource: 'fenced-db-instance' },
   // Notifications of decisions that act or page, to the configured topic.
   { action: 'sns:Publish', adapter: 'sns-notifier.ts', access: 'act', resource: 'sns-topic' },
+  { action: 'iam:SimulatePrincipalPolicy', adapter: 'iam-permissions.ts', access: 'read', resource: 'runbook-role' },
   // Hand a new run to the runbook worker of this region.
   { action: 'lambda:InvokeFunction', adapter: 'lambda-dispatcher.ts', access: 'act', resource: 'runbook-function' },
   // Read the world through the reader function of this region (the API: active region, dry-run plans).
@@ -195,6 +197,8 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   UpdateAutoScalingGroupCommand: 'autoscaling:UpdateAutoScalingGroup',
   // @aws-sdk/client-sns
   PublishCommand: 'sns:Publish',
+  // @aws-sdk/client-iam
+  SimulatePrincipalPolicyCommand: 'iam:SimulatePrincipalPolicy',
   // @aws-sdk/client-lambda
   InvokeCommand: 'lambda:InvokeFunction',
 };

@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import type { Notification, Notifier } from '../../ports/notifier.js';
+import { type Notification, notificationTopic, type Notifier } from '../../ports/notifier.js';
 import type { SnsClientSource } from './sns-clients.js';
 import { awsCall } from './aws-errors.js';
 
@@ -23,13 +23,13 @@ export class SnsNotifier implements Notifier {
   async notify(notification: Notification, signal?: AbortSignal): Promise<void> {
     const { decision } = notification;
     // SNS subjects: at most 100 printable ASCII characters, no line breaks.
-    const subject = `failover-controller ${notification.app}: ${decision.action}${notification.severity === 'page' ? ' (needs a human)' : ''}`.replace(/[^\x20-\x7e]/g, ' ').slice(0, 100);
+    const subject = `failover-controller ${notification.app}: ${notificationTopic(notification)}${notification.severity === 'page' ? ' (needs a human)' : ''}`.replace(/[^\x20-\x7e]/g, ' ').slice(0, 100);
     await awsCall('Publish', () =>
       this.clients.sns(this.region).send(
         new PublishCommand({
           TopicArn: this.topicArn,
           Subject: subject,
-          Message: JSON.stringify({ text: decision.reason, app: notification.app, severity: notification.severity, decision }),
+          Message: JSON.stringify({ text: decision.reason, app: notification.app, severity: notification.severity, about: notification.about ?? 'decision', decision }),
           MessageAttributes: { severity: { DataType: 'String', StringValue: notification.severity } },
         }),
         signal ? { abortSignal: signal } : {},

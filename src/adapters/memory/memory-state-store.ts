@@ -5,6 +5,7 @@ import type { JournalEntry, RunRecord } from '../../runbook/run.js';
 import { MemoryApiRecords } from './memory-api-records.js';
 import { MemoryDrills } from './memory-drills.js';
 import type { DrillRecord } from '../../drills/drill.js';
+import type { WorldReport } from '../../readiness/world-report.js';
 import { MemoryAvailability } from './memory-availability.js';
 import type { LedgerBucket } from '../../availability/types.js';
 import { MemoryFences } from './memory-fences.js';
@@ -25,6 +26,7 @@ export class MemoryStateStore implements StateStore {
   private readonly runs = new Map<string, RunRecord>();
   private readonly intents = new Map<string, TrafficIntent>();
   private readonly setups = new Map<string, TrafficSetup>();
+  private readonly worlds = new Map<string, WorldReport>();
   private readonly journals = new Map<string, JournalEntry[]>();
   private readonly decisions = new Map<string, Decision[]>();
   private readonly leases = new Map<string, Lease>();
@@ -58,6 +60,14 @@ export class MemoryStateStore implements StateStore {
 
   async putTrafficSetup(setup: TrafficSetup): Promise<void> {
     this.setups.set(setup.app, copy(setup));
+  }
+
+  async putWorldReport(report: WorldReport): Promise<void> {
+    this.worlds.set(`${report.app}#${report.vantage}`, copy(report));
+  }
+
+  async listWorldReports(app: string): Promise<WorldReport[]> {
+    return [...this.worlds.values()].filter((r) => r.app === app).map(copy);
   }
 
   async putRun(run: RunRecord): Promise<void> {
@@ -125,8 +135,14 @@ export class MemoryStateStore implements StateStore {
     return this.availability.list(filter);
   }
 
+  /** An upsert on (app, at), as DynamoDB's: a decision held on rewrites its entry under its first `at`. */
   async putDecision(decision: Decision): Promise<void> {
     const list = this.decisions.get(decision.app) ?? [];
+    const same = list.findIndex((d) => d.at === decision.at);
+    if (same >= 0) {
+      list[same] = copy(decision);
+      return;
+    }
     list.push(copy(decision));
     if (list.length > DECISIONS_KEPT) list.splice(0, list.length - DECISIONS_KEPT);
     this.decisions.set(decision.app, list);

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import type { Notification, Notifier } from '../../ports/notifier.js';
+import { type Notification, notificationTopic, type Notifier } from '../../ports/notifier.js';
 
 /**
  * Posts a Slack-compatible JSON message (`text`, plus the decision as
@@ -14,11 +14,12 @@ export class WebhookNotifier implements Notifier {
 
   async notify(notification: Notification, signal?: AbortSignal): Promise<void> {
     const { decision } = notification;
-    const icon = notification.severity === 'page' ? ':rotating_light:' : ':arrows_counterclockwise:';
+    const icon = { page: ':rotating_light:', act: ':arrows_counterclockwise:', info: ':information_source:' }[notification.severity];
     const body = {
-      text: `${icon} failover-controller ${notification.app}: ${decision.action} — ${decision.reason}`,
+      text: `${icon} failover-controller ${notification.app}: ${notificationTopic(notification)} — ${decision.reason}`,
       app: notification.app,
       severity: notification.severity,
+      about: notification.about ?? 'decision',
       decision,
     };
     const res = await request(this.url, {
@@ -33,3 +34,4 @@ export class WebhookNotifier implements Notifier {
     if (res.statusCode >= 300) throw new Error(`webhook answered HTTP ${res.statusCode}`);
   }
 }
+

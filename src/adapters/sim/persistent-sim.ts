@@ -14,6 +14,9 @@ import { createSimProviders, type SimProviders } from './sim-providers.js';
 
 /** The snapshot of the whole simulated world, in `sim-state.json`. */
 const STATE_FILE = 'sim-state.json';
+/** Operations that only read (AWS's own naming): they leave the world as it was. */
+const READ_ONLY = /^(Describe|List|Get)/;
+
 /** Every call of every process, one JSON line each, in `sim-calls.jsonl`. */
 const CALLS_FILE = 'sim-calls.jsonl';
 
@@ -109,8 +112,9 @@ export function createPersistentSimProviders(options: PersistentSimOptions): Sim
   sim.cloud.calls.push(...calls);
 
   sim.cloud.onCommitted = (call) => {
-    // A failed call changed nothing worth keeping (at most a settled transition, which the clock re-derives).
-    if (call.outcome === 'ok') writeState(statePath, snapshotSimWorld(sim, call));
+    // A failed call changed nothing worth keeping (at most a settled transition, which the clock re-derives); nor
+    // did a read, and the world watch reads every round: the snapshot is written after the calls that change the world.
+    if (call.outcome === 'ok' && !READ_ONLY.test(call.operation)) writeState(statePath, snapshotSimWorld(sim, call));
     appendFileSync(callsPath, `${JSON.stringify(call)}\n`);
     options.onCommitted?.(call);
   };

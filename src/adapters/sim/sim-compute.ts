@@ -68,6 +68,7 @@ export class SimCompute implements ComputeProvider {
         desiredCapacity: group.desired,
         instances,
         suspendedProcesses: (group.suspended ?? []).map((p) => ({ ...p })),
+        ...(group.launchTemplate === null ? {} : { launchSource: `launch-template:${group.launchTemplate ?? `${ref.groupName}-template`}@$Default` }),
       };
       // Like the AWS adapter: the reason is looked up only when the group is short of capacity.
       const failure = group.failures?.at(-1);
@@ -105,6 +106,18 @@ export class SimCompute implements ComputeProvider {
     const group = this.require(ref);
     if (maxCapacity === undefined) delete group.launchLimit;
     else group.launchLimit = { maxCapacity, message: message ?? insufficientCapacity(ref.region) };
+    this.rules.reconcile(group, this.cloud.clock.now());
+  }
+
+  /** Make the group name no launch template (`null`), or name `template` (the world's fault of a deleted template). */
+  setLaunchTemplate(ref: ComputeRef, template: string | null): void {
+    this.require(ref).launchTemplate = template;
+  }
+
+  /** Set MaxSize as an operator's UpdateAutoScalingGroup would, desired capacity and MinSize clamped below it. */
+  setMaxSize(ref: ComputeRef, maxSize: number): void {
+    const group = this.require(ref);
+    Object.assign(group, { maxSize, minSize: Math.min(group.minSize, maxSize), desired: Math.min(group.desired, maxSize) });
     this.rules.reconcile(group, this.cloud.clock.now());
   }
 

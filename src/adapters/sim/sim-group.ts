@@ -18,6 +18,8 @@ export interface SimGroup {
   instances: SimInstance[];
   /** Units each newly launched instance counts for; absent: a group without instance weights. */
   instanceWeight?: number;
+  /** The launch template it names; absent: `<group>-template`, null: none (a deleted template, a broken group). */
+  launchTemplate?: string | null;
   /** Suspended processes, with Auto Scaling's reason. */
   suspended?: { name: string; reason: string }[];
   /** At most this many units can be launching or in service; a launch past it fails with `message`. */

@@ -41,6 +41,8 @@ svg.bar .rto { stroke: var(--bad); stroke-width: 3; }
 .status-failed { color: var(--bad); font-weight: 600; }
 .status-running { color: var(--warn); }
 .status-pending, .status-skipped, .status-not-exercised { color: var(--mute); }
+.status-exercised { color: var(--ok); }
+.status-stood-in { color: var(--warn); font-weight: 600; }
 .legend { font-size: .85rem; color: var(--mute); margin: .25rem 0 .75rem; }
 section.attention { margin: 1rem 0; padding: .75rem 1rem; border: 2px solid var(--bad); border-radius: 4px; background: #ffebe9; }
 section.attention h2 { margin: 0 0 .5rem; color: var(--bad); }

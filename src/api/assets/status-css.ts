@@ -54,11 +54,31 @@ progress { width: 12rem; vertical-align: middle; }
 ol.steps { margin: .4rem 0; padding-left: 1.5rem; }
 .step { margin: .15rem 0; }
 .step-status { display: inline-block; min-width: 6.5rem; font-weight: 600; }
-.step-succeeded .step-status, .step-skipped .step-status { color: var(--ok); }
+.step-succeeded .step-status { color: var(--ok); }
+.step-skipped .step-status { color: var(--mute); }
 .step-running .step-status { color: var(--warn); }
 .step-failed .step-status, .step-stopped .step-status { color: var(--bad); }
 .step-pending { color: var(--mute); }
 .step-message { font-size: .85rem; color: var(--mute); }
+.step-observation { font-size: .85rem; color: var(--warn); }
+.step-rollback { font-size: .85rem; color: var(--mute); font-style: italic; }
+.run-rollback { margin: .5rem 0; }
+.rollback-partial, .rollback-failed { padding: .5rem .75rem; border: 2px solid var(--bad); border-radius: 4px; background: #ffebe9; }
+.attention:empty { display: none; }
+.banner { margin: .5rem 0; padding: .5rem .75rem; border-radius: 6px; border: 2px solid var(--line); background: var(--bg); }
+.banner p, .banner ul { margin: .25rem 0; }
+.banner .command { margin: .35rem 0; }
+.severity-critical { border-color: var(--bad); background: #ffebe9; }
+.severity-warning { border-color: var(--warn); background: #fff8c5; }
+.severity-info { border-color: #0969da; background: #ddf4ff; }
+.banner-title strong { margin-right: .35rem; text-transform: uppercase; font-size: .85rem; }
+.readiness { border-collapse: collapse; width: 100%; font-size: .9rem; }
+.readiness td, .readiness th { text-align: left; padding: .2rem .4rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.check-status { font-weight: 600; }
+.check-status-ok { color: var(--ok); }
+.check-status-warning { color: var(--warn); }
+.check-status-failing { color: var(--bad); }
+.readiness .fix { font-size: .85rem; color: var(--mute); }
 .approval-list { list-style: none; padding: 0; }
 .approval { border: 2px solid var(--warn); border-radius: 6px; padding: .5rem .75rem; background: #fff8c5; }
 .approval p { margin: .3rem 0; }

@@ -104,14 +104,40 @@ export const STATUS_JS = String.raw`(function () {
       el('p', { class: 'run-progress' }, [el('progress', { max: run.steps.length, value: done }), ' ', el('span', { 'data-field': 'run-progress' }, [done + ' of ' + run.steps.length + ' steps done'])]),
       el('ol', { class: 'steps' }, run.steps.map(function (s) {
         var stepTook = s.startedAt !== undefined ? duration((s.finishedAt !== undefined ? s.finishedAt : now) - s.startedAt) : '';
+        var message = stepMessage(s);
+        var observation = s.status === 'running' && s.lastObservation ? stepObservation(s.lastObservation) : '';
+        var undo = stepRollback(s.id, run.rollback);
         return el('li', { class: 'step step-' + s.status, 'data-step': s.id }, [
-          el('span', { class: 'step-status' }, [s.status]), ' ', el('span', { class: 'step-title' }, [s.title]), ' ', el('span', { class: 'step-time muted' }, [stepTook]),
-          s.message ? el('div', { class: 'step-message' }, [s.message]) : null
+          el('span', { class: 'step-status' }, [stepLabel(s.status)]), ' ', el('span', { class: 'step-title' }, [s.title]), ' ', el('span', { class: 'step-time muted' }, [stepTook]),
+          message ? el('div', { class: 'step-message' }, [message]) : null,
+          observation ? el('div', { class: 'step-observation' }, [observation]) : null,
+          undo ? el('div', { class: 'step-rollback' }, [undo]) : null
         ]);
       })),
       run.error ? el('p', { class: 'run-error' }, [run.error]) : null,
+      run.rollback ? el('p', { class: 'run-rollback rollback-' + run.rollback.outcome, role: run.rollback.outcome === 'complete' ? undefined : 'alert' }, [rollbackSentence(run.rollback)]) : null,
       run.attention ? el('p', { class: 'run-attention', role: 'alert' }, [el('strong', null, ['Operator action needed:']), ' ' + run.attention]) : null
     ])];
+  }
+
+  // --- a run's steps and rollback: the same words as stepLabel, stepMessage, stepObservation, stepRollback and rollbackSentence in status-page.ts ---
+  function stepLabel(status) { return status === 'skipped' ? 'already done' : status; }
+  function stepMessage(s) {
+    var message = s.message || '';
+    return s.status === 'skipped' && message.indexOf('already done: ') === 0 ? message.slice('already done: '.length) : message;
+  }
+  function stepObservation(seen) { return 'last seen at ' + clockTime(seen.at) + ': ' + seen.text; }
+  function stepRollback(id, rollback) {
+    if (!rollback) return '';
+    if (rollback.undone.indexOf(id) >= 0) return 'undone by the rollback';
+    var not = rollback.notUndone.filter(function (n) { return n.step === id; })[0];
+    return not ? 'not undone by the rollback: ' + not.error : '';
+  }
+  function rollbackSentence(rollback) {
+    var undone = rollback.undone.length > 0 ? 'undone ' + rollback.undone.join(', ') : 'nothing undone';
+    var notUndone = rollback.notUndone.map(function (n) { return n.step + ' (' + n.error + ')'; }).join('; ');
+    if (rollback.outcome === 'complete') return rollback.undone.length > 0 ? 'Rolled back: ' + undone + '.' : 'Rolled back: the run had changed nothing to undo.';
+    return 'Rollback ' + (rollback.outcome === 'partial' ? 'incomplete' : 'failed') + ': ' + undone + '; not undone: ' + notUndone + '. What was not undone stands: check the world before anything else.';
   }
 
   function availabilityBlock(av) {
@@ -132,8 +158,15 @@ export const STATUS_JS = String.raw`(function () {
   function decisionItems(list) {
     if (list.length === 0) return [el('li', { class: 'muted' }, ['None recorded yet.'])];
     return list.map(function (d) {
-      return el('li', null, [el('time', null, [dateTime(d.at)]), ' ', el('span', { class: 'action action-' + d.action + (d.action === 'hold' && d.attention ? ' attention' : '') }, [d.action]), ' ' + d.reason]);
+      var held = decisionHeld(d);
+      return el('li', null, [el('time', null, [dateTime(d.at)]), ' ', el('span', { class: 'action action-' + d.action + (d.action === 'hold' && d.attention ? ' attention' : '') }, [d.action]), ' ' + d.reason, held ? ' ' : null, held ? el('span', { class: 'held muted' }, [held]) : null]);
     });
+  }
+
+  // A decision that held on is one entry whose count grows: the same words as decisionHeld in status-page.ts.
+  function decisionHeld(d) {
+    if (d.count === undefined || d.count < 2) return '';
+    return 'held ' + d.count + ' rounds' + (d.lastAt !== undefined ? ', last at ' + clockTime(d.lastAt) : '');
   }
 
   function bucketTitle(b) {
@@ -141,7 +174,37 @@ export const STATUS_JS = String.raw`(function () {
     return b.state === 'none' ? at + 'no rounds' : at + b.ok + ' ok' + (b.failed > 0 ? ', ' + b.failed + ' failed' : '');
   }
 
+  // --- attention banners and the readiness panel: the same words as src/api/pages/attention-blocks.ts ---
+  var BANNER_LABELS = { down: 'Application down', operator: 'Operator needed', drift: 'Drift', readiness: 'Not ready', drill: 'Drill in progress' };
+  function attentionBlock(items) {
+    return (items || []).map(function (item) {
+      return el('div', { class: 'banner banner-' + item.kind + ' severity-' + item.severity, 'data-kind': item.kind, role: item.severity === 'critical' ? 'alert' : 'status' }, [
+        el('p', { class: 'banner-title' }, [el('strong', null, [BANNER_LABELS[item.kind] || item.kind]), ' ' + item.title]),
+        item.details.length > 0 ? el('ul', { class: 'banner-details' }, item.details.map(function (d) { return el('li', null, [d]); })) : null,
+        item.commands.length > 0 ? el('pre', { class: 'command' }, [item.commands.join('\n')]) : null,
+        item.link ? el('p', null, [el('a', { href: item.link.href }, [item.link.text])]) : null
+      ]);
+    });
+  }
+  function readinessWhen(r) {
+    return 'Evaluated ' + (r.readinessAt !== undefined ? clockTime(r.readinessAt) : 'never') + '; drift checked ' + (r.driftAt !== undefined ? clockTime(r.driftAt) : 'never');
+  }
+  function readinessPanel(r) {
+    if (!r || r.readinessAt === undefined) return [el('p', { class: 'muted' }, ['Not evaluated yet: the first evaluation runs within a round of the start.'])];
+    var head = el('thead', null, [el('tr', null, ['Region', 'Check', 'Status', 'Finding'].map(function (h) { return el('th', { scope: 'col' }, [h]); }))]);
+    var rows = r.checks.map(function (c) {
+      return el('tr', { class: 'check check-' + c.status, 'data-check': c.id, 'data-check-region': c.region }, [
+        el('td', null, [c.region]), el('td', null, [el('code', null, [c.id])]),
+        el('td', null, [el('span', { class: 'check-status check-status-' + c.status }, [c.status])]),
+        el('td', null, [c.sentence, c.status !== 'ok' && c.fix ? el('div', { class: 'fix' }, ['Fix: ' + c.fix]) : null])
+      ]);
+    });
+    return [el('p', { class: 'muted' }, [readinessWhen(r)]), el('table', { class: 'readiness' }, [head, el('tbody', null, rows)])];
+  }
+
   function updateApp(section, app, now) {
+    fill(field(section, 'attention'), attentionBlock(app.attention));
+    fill(field(section, 'readiness'), readinessPanel(app.readiness));
     setText(field(section, 'active-region'), app.activeRegion);
     setText(field(section, 'primary-note'), app.activeRegion === app.primaryRegion ? '(the primary)' : '(the primary is ' + app.primaryRegion + ')');
     fill(field(section, 'decision'), decisionLine(app.decision));
@@ -201,8 +264,8 @@ export const STATUS_JS = String.raw`(function () {
       if (!section) continue;
       updateApp(section, app, status.now);
       if (app.currentRun) running = true;
-      // The decision list grows only when the policy changes its mind (a new action or reason).
-      var key = app.decision ? app.decision.action + '|' + app.decision.reason : '';
+      // Read again after every judged round (a new decision, or the count of the one held on), not every poll.
+      var key = app.decision ? app.decision.action + '|' + app.decision.reason + '|' + app.decision.at : '';
       if (lastDecisionKey[app.name] !== key) {
         var decisions = await getJson('/decisions?limit=' + DECISIONS_SHOWN + '&app=' + encodeURIComponent(app.name));
         fill(field(section, 'decisions'), decisionItems(decisions.decisions));

@@ -1,5 +1,6 @@
 import type { AvailabilityReport } from '../../availability/types.js';
-import type { DrillAttention, DrillPhase, DrillReport } from '../../drills/drill.js';
+import type { DrillAttention, DrillCoverage, DrillPhase, DrillReport } from '../../drills/drill.js';
+import { rtoScope } from '../../drills/drill-report.js';
 import { htmlDocument } from './layout.js';
 import { html, type SafeHtml } from '../html/html.js';
 import { clockTime, dateTime, duration, percent } from './page-format.js';
@@ -9,7 +10,8 @@ const BAR_WIDTH = 1000;
 
 /**
  * The readable page of a game-day report: the verdict, the facts (RTO,
- * RPO, availability), each phase with a bar on a time axis that shows the
+ * RPO, availability), which links of the chain the game day exercised,
+ * stood in for or skipped, each phase with a bar on a time axis that shows the
  * RTO as a red line, the runs and what the drill did. A drill in progress,
  * or one whose run is still in flight, refreshes itself every 5 s (a meta
  * refresh: no script needed).
@@ -19,7 +21,10 @@ export function renderDrillReportPage(report: DrillReport): string {
   const failback = report.phases.filter((p) => p.part === 'failback');
   const rtoMs = report.rtoSeconds * 1000;
   const recovered = report.rto.totalMs !== undefined;
-  const rtoBadge = report.rto.met === undefined ? '' : html` <span class="badge badge-${report.rto.met ? 'met' : 'missed'}">RTO ${report.rto.met ? 'met' : 'missed'}</span>`;
+  const scope = rtoScope(report.rto);
+  // A partial measure says so on the badge too: "RTO met" alone would read as the controller's end to end.
+  const partly = scope ? (report.rto.notMeasured?.includes('detection') ? ' (failover run only)' : ' (decision not exercised)') : '';
+  const rtoBadge = report.rto.met === undefined ? '' : html` <span class="badge badge-${report.rto.met ? 'met' : 'missed'}">RTO ${report.rto.met ? 'met' : 'missed'}${partly}</span>`;
   const body = html`<header>
 <h1>Game day: ${report.app}, ${report.from} → ${report.to} <span class="badge badge-${report.status}">${report.status}</span>${rtoBadge}</h1>
 <p>Drill <code>${report.drillId}</code>, started ${dateTime(report.startedAt)} by ${report.startedBy}${report.finishedAt !== undefined ? html`, ended ${dateTime(report.finishedAt)}` : ''}</p>
@@ -31,12 +36,13 @@ ${report.attention ? attentionSection(report.attention) : ''}
 <dt>Environment</dt><dd>${report.environment === 'sim' ? 'the simulated world' : 'AWS'}</dd>
 <dt>How it began</dt><dd>${report.trigger === 'injected-outage' ? `an injected outage of ${report.from}` : `a manual failover from ${report.from} (no fault injected: detection and decision not exercised)`}</dd>
 <dt>RTO target</dt><dd>${duration(rtoMs)}</dd>
-<dt>Recovery time</dt><dd>${recovered ? html`${duration(report.rto.totalMs!)} (${percent(report.rto.percentOfRto, 1)} of the RTO), from the ${report.rto.from === 'injection' ? 'injection' : 'manual trigger'} to the application answering in ${report.to}` : html`not recovered; ${duration(report.rto.elapsedMs ?? 0)} so far`}</dd>
+<dt>Recovery time</dt><dd>${recovered ? html`${duration(report.rto.totalMs!)} (${percent(report.rto.percentOfRto, 1)} of the RTO), from the ${report.rto.from === 'injection' ? 'injection' : 'manual trigger'} to the application answering in ${report.to}` : html`not recovered; ${duration(report.rto.elapsedMs ?? 0)} so far`}${scope ? html` <span class="note">Measured ${scope}.</span>` : ''}</dd>
 <dt>RPO estimate</dt><dd>${report.rpoEstimate ? html`${report.rpoEstimate.seconds !== undefined ? `${report.rpoEstimate.seconds} s` : 'unknown'} against an RPO of ${report.rpoEstimate.rpoSeconds} s <span class="note">${report.rpoEstimate.summary}</span>` : 'not known yet'}</dd>
 ${report.failback?.totalMs !== undefined ? html`<dt>Failback</dt><dd>${duration(report.failback.totalMs)} <span class="note">${report.failback.note}</span></dd>` : ''}
 ${report.availability ? availabilityFacts(report.availability) : ''}
 ${report.error ? html`<dt>Error</dt><dd class="status-failed">${report.error}</dd>` : ''}
 </dl>
+${report.coverage ? coverageSection(report.coverage) : ''}
 <h2>Failover phases</h2>
 <p class="legend">Bars on a time axis from the ${report.trigger === 'injected-outage' ? 'injection' : 'manual trigger'}; the red line is the RTO (${duration(rtoMs)}). The database and compute phases run side by side.</p>
 ${phaseTable(failover, rtoMs)}
@@ -72,6 +78,19 @@ ${step ? html`<dt>Failed step</dt><dd><code>${step.id}</code> ${step.title} (${s
 <ol>${attention.actions.map((a) => html`<li>${a}</li>`)}</ol>
 </section>`;
 }
+
+/** Which links of the chain the game day exercised (the controller's own), stood in for (and why), or skipped. */
+function coverageSection(coverage: DrillCoverage[]): SafeHtml {
+  return html`<h2>What the game day exercised</h2>
+<table class="coverage">
+<thead><tr><th scope="col">Phase</th><th scope="col">Exercised?</th><th scope="col">By</th><th scope="col">Why</th></tr></thead>
+<tbody>
+${coverage.map((c) => html`<tr data-phase="${c.phase}"><th scope="row">${c.phase}</th><td class="status-${c.status}">${COVERAGE_WORDS[c.status]}</td><td>${c.by ?? '–'}</td><td>${c.note}</td></tr>`)}
+</tbody>
+</table>`;
+}
+
+const COVERAGE_WORDS: Record<DrillCoverage['status'], string> = { exercised: 'exercised', 'stood-in': 'stood in for', skipped: 'skipped', pending: 'not yet' };
 
 function availabilityFacts(availability: AvailabilityReport): SafeHtml {
   return html`<dt>Availability</dt><dd>${availability.windows.map(

@@ -3,9 +3,10 @@ import type { AppStatus, ControllerStatus, RegionStatus } from '../../controller
 import type { PendingApproval } from '../../controller/pending-approvals.js';
 import type { AppHistory, HistoryBucket, HistoryReport } from '../../controller/region-history.js';
 import type { Decision } from '../../policy/decision.js';
-import type { RunRecord, StepProgress } from '../../runbook/run.js';
+import type { RollbackOutcome, RunRecord, StepProgress, StepStatus } from '../../runbook/run.js';
 import { html, type SafeHtml } from '../html/html.js';
 import { htmlDocument } from './layout.js';
+import { attentionBlock, readinessPanel } from './attention-blocks.js';
 import { clockTime, dateTime, duration, percent } from './page-format.js';
 
 /** Everything the status page shows, gathered by status-page-data.ts. */
@@ -47,6 +48,7 @@ function appSection(app: AppStatus, model: StatusPageModel): SafeHtml {
   const run = app.currentRun ?? app.lastRun;
   return html`<section class="app" data-app="${app.name}">
 <h2>${app.name}</h2>
+<div class="attention" data-field="attention">${attentionBlock(app.attention ?? [])}</div>
 <div class="summary">
 <p class="active">Active region <strong data-field="active-region">${app.activeRegion}</strong> <span class="muted" data-field="primary-note">${primaryNote(app)}</span></p>
 <p class="decision" data-field="decision">${decisionLine(app)}</p>
@@ -59,6 +61,8 @@ function appSection(app: AppStatus, model: StatusPageModel): SafeHtml {
 </table>
 <h3 data-field="run-heading">${runHeading(run)}</h3>
 <div class="run-block" data-field="run">${run ? runBlock(run, model.status.now) : html`<p class="muted">No failover or failback has run yet.</p>`}</div>
+<h3>Readiness</h3>
+<div data-field="readiness">${readinessPanel(app.readiness)}</div>
 <h3>Availability</h3>
 <div data-field="availability">${availabilityBlock(app.availability)}</div>
 <h3>Recent decisions</h3>
@@ -130,15 +134,59 @@ function runBlock(run: RunRecord, now: number): SafeHtml {
 <p class="run-title"><strong>${run.kind} ${run.from} → ${run.to}</strong> <span class="status status-${run.status}" data-field="run-status">${run.status}</span> <span class="muted">${run.trigger}, run <code>${run.id}</code>, started ${dateTime(run.createdAt)}, ${run.finishedAt !== undefined ? 'took' : 'for'} ${duration(took)}</span></p>
 <p class="run-reason">${run.reason}</p>
 <p class="run-progress"><progress max="${run.steps.length}" value="${done}"></progress> <span data-field="run-progress">${done} of ${run.steps.length} steps done</span></p>
-<ol class="steps">${run.steps.map((s) => stepItem(s, now))}</ol>
+<ol class="steps">${run.steps.map((s) => stepItem(s, now, run.rollback))}</ol>
 ${run.error ? html`<p class="run-error">${run.error}</p>` : ''}
+${run.rollback ? html`<p class="run-rollback rollback-${run.rollback.outcome}"${run.rollback.outcome === 'complete' ? '' : html` role="alert"`}>${rollbackSentence(run.rollback)}</p>` : ''}
 ${run.attention ? html`<p class="run-attention" role="alert"><strong>Operator action needed:</strong> ${run.attention}</p>` : ''}
 </div>`;
 }
 
-function stepItem(step: StepProgress, now: number): SafeHtml {
+function stepItem(step: StepProgress, now: number, rollback: RollbackOutcome | undefined): SafeHtml {
   const took = step.startedAt !== undefined ? duration((step.finishedAt ?? now) - step.startedAt) : '';
-  return html`<li class="step step-${step.status}" data-step="${step.id}"><span class="step-status">${step.status}</span> <span class="step-title">${step.title}</span> <span class="step-time muted">${took}</span>${step.message ? html`<div class="step-message">${step.message}</div>` : ''}</li>`;
+  const message = stepMessage(step);
+  const observation = step.status === 'running' && step.lastObservation ? stepObservation(step.lastObservation) : '';
+  const undo = stepRollback(step.id, rollback);
+  return html`<li class="step step-${step.status}" data-step="${step.id}"><span class="step-status">${stepLabel(step.status)}</span> <span class="step-title">${step.title}</span> <span class="step-time muted">${took}</span>${message ? html`<div class="step-message">${message}</div>` : ''}${observation ? html`<div class="step-observation">${observation}</div>` : ''}${undo ? html`<div class="step-rollback">${undo}</div>` : ''}</li>`;
+}
+
+/**
+ * What a step's status reads as: a step whose check found its goal already
+ * true is "already done" (stored as `skipped`, which reads as if something
+ * were left out). The same words as status-js.ts.
+ */
+export function stepLabel(status: StepStatus): string {
+  return status === 'skipped' ? 'already done' : status;
+}
+
+/** A step's message, without the "already done: " its label already says. */
+export function stepMessage(step: Pick<StepProgress, 'status' | 'message'>): string {
+  const message = step.message ?? '';
+  return step.status === 'skipped' && message.startsWith('already done: ') ? message.slice('already done: '.length) : message;
+}
+
+/** "last seen at 12:04:55Z: 1/1 probes failing (HTTP 503); wanted: 1/1 probes ok": what a polling step saw last. */
+export function stepObservation(seen: NonNullable<StepProgress['lastObservation']>): string {
+  return `last seen at ${clockTime(seen.at)}: ${seen.text}`;
+}
+
+/** "undone by the rollback", or "not undone by the rollback: why", for a step of a rolled-back run; '' otherwise. */
+export function stepRollback(stepId: string, rollback: RollbackOutcome | undefined): string {
+  if (!rollback) return '';
+  if (rollback.undone.includes(stepId)) return 'undone by the rollback';
+  const not = rollback.notUndone.find((n) => n.step === stepId);
+  return not ? `not undone by the rollback: ${not.error}` : '';
+}
+
+/**
+ * "Rolled back: undone a, b." / "Rollback incomplete: undone a; not undone:
+ * b (why)." / "Rollback failed: nothing undone; not undone: b (why).": what
+ * a cancel's rollback really did (the same words as status-js.ts).
+ */
+export function rollbackSentence(rollback: RollbackOutcome): string {
+  const undone = rollback.undone.length > 0 ? `undone ${rollback.undone.join(', ')}` : 'nothing undone';
+  const notUndone = rollback.notUndone.map((n) => `${n.step} (${n.error})`).join('; ');
+  if (rollback.outcome === 'complete') return rollback.undone.length > 0 ? `Rolled back: ${undone}.` : 'Rolled back: the run had changed nothing to undo.';
+  return `Rollback ${rollback.outcome === 'partial' ? 'incomplete' : 'failed'}: ${undone}; not undone: ${notUndone}. What was not undone stands: check the world before anything else.`;
 }
 
 function availabilityBlock(availability: AvailabilityReport | undefined): SafeHtml {
@@ -158,5 +206,18 @@ export function budgetLeft(w: Pick<AvailabilityWindow, 'budgetLeftMs' | 'budgetL
 
 function decisionItems(decisions: Decision[]): SafeHtml {
   if (decisions.length === 0) return html`<li class="muted">None recorded yet.</li>`;
-  return html`${decisions.map((d) => html`<li><time>${dateTime(d.at)}</time> <span class="action action-${d.action}${d.action === 'hold' && d.attention ? ' attention' : ''}">${d.action}</span> ${d.reason}</li>`)}`;
+  return html`${decisions.map(
+    (d) =>
+      html`<li><time>${dateTime(d.at)}</time> <span class="action action-${d.action}${d.action === 'hold' && d.attention ? ' attention' : ''}">${d.action}</span> ${d.reason}${decisionHeld(d) ? html` <span class="held muted">${decisionHeld(d)}</span>` : ''}</li>`,
+  )}`;
+}
+
+/**
+ * "held 100 rounds, last at 12:08:20Z" for a decision that held on (one
+ * entry, its count updated in place), or '' for one round (the same words
+ * status-js.ts writes).
+ */
+export function decisionHeld(d: Pick<Decision, 'count' | 'lastAt'>): string {
+  if (d.count === undefined || d.count < 2) return '';
+  return `held ${d.count} rounds${d.lastAt !== undefined ? `, last at ${clockTime(d.lastAt)}` : ''}`;
 }

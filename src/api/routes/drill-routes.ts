@@ -20,15 +20,16 @@ export function registerDrillRoutes(app: FastifyInstance, deps: ApiDeps): void {
     '/drills',
     { config: { auth: 'operator' }, schema: { body: DrillBody, description: 'Plan a drill (mode plan: 200 with the plan) or start a game day (mode game-day: 202 with the drill; follow it at /drills/:id).' } },
     async (request, reply) => {
-      const { mode, app: name, kind, to, failback, route53 } = request.body;
+      const { mode, app: name, kind, to, failback, route53, decision } = request.body;
       if (mode === 'plan') {
         if (failback !== undefined) throw new UserInputError('body.failback: only for mode game-day; a plan changes nothing and has no failback');
         if (route53 !== undefined) throw new UserInputError('body.route53: only for mode game-day; a plan breaks nothing');
+        if (decision !== undefined) throw new UserInputError('body.decision: only for mode game-day; a plan decides nothing');
         const plan = await deps.controller.plan({ kind: kind ?? 'failover', ...(name !== undefined ? { app: name } : {}), ...(to !== undefined ? { to } : {}) });
         return { mode: 'plan', plan };
       }
       if (kind !== undefined) throw new UserInputError('body.kind: only for mode plan; a game day is a failover and, unless failback is false, a failback');
-      const drill = await drills.start({ by: callerName(request), ...(name !== undefined ? { app: name } : {}), ...(to !== undefined ? { to } : {}), ...(failback !== undefined ? { failback } : {}), ...(route53 !== undefined ? { route53 } : {}) });
+      const drill = await drills.start({ by: callerName(request), ...(name !== undefined ? { app: name } : {}), ...(to !== undefined ? { to } : {}), ...(failback !== undefined ? { failback } : {}), ...(route53 !== undefined ? { route53 } : {}), ...(decision !== undefined ? { decision } : {}) });
       return reply.code(202).send({ drill });
     },
   );

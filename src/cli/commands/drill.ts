@@ -12,6 +12,7 @@ interface DrillOptions {
   mode: 'plan' | 'game-day';
   to?: string;
   failback: boolean;
+  decision?: 'controller' | 'operator';
   wait?: boolean;
   id?: string;
 }
@@ -20,7 +21,7 @@ interface DrillOptions {
 type DrillAnswer = DrillView | { drill: DrillView; report?: DrillReport };
 
 /**
- * `failover drill [--mode plan|game-day] [--app] [--to] [--no-failback] [--wait]`.
+ * `failover drill [--mode plan|game-day] [--app] [--to] [--no-failback] [--decision controller|operator] [--wait]`.
  * A plan changes nothing; a game day runs a real failover (and failback)
  * and times each phase against the RTO. With --wait the command prints what
  * the drill does as it goes, then its report, and exits 1 when the drill
@@ -34,6 +35,7 @@ export function registerDrill(program: Command, ctx: CliContext): void {
     .option('--app <name>', 'the application (may be left out when there is one)')
     .option('--to <region>', 'the region to fail over to')
     .option('--no-failback', 'game day: stay in the other region (no failback at the end)')
+    .addOption(new Option('--decision <who>', 'game day: who decides to fail over once the region is judged down (default: controller when automatic failover is on)').choices(['controller', 'operator']))
     .option('--wait', 'game day: follow the drill to its report; exit 1 if it failed')
     .option('--id <drill-id>', 'show an existing game day (with --wait, follow it) instead of starting one')
     .action(async (options: DrillOptions) => {
@@ -47,7 +49,7 @@ export function registerDrill(program: Command, ctx: CliContext): void {
         return;
       }
       const client = await ctx.client();
-      const body = { mode: 'game-day', failback: options.failback, ...(options.app !== undefined ? { app: options.app } : {}), ...(options.to !== undefined ? { to: options.to } : {}) };
+      const body = { mode: 'game-day', failback: options.failback, ...(options.app !== undefined ? { app: options.app } : {}), ...(options.to !== undefined ? { to: options.to } : {}), ...(options.decision !== undefined ? { decision: options.decision } : {}) };
       const started = unwrap(await client.post<DrillAnswer>('/drills', body));
       if (!options.wait) {
         ctx.emit(started, () => `${formatDrillStart(started.drill)}\nfollow it with: failover drill --id ${started.drill.id} --wait`);

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { type CfnValue, FUNCTION_NAMES, type FunctionName, functionPolicies, type IamStatement } from '../../deploy/iam-policy.js';
+import { FUNCTION_NAMES, type FunctionName, fillPseudoParameters, functionPolicies, type IamStatement } from '../../deploy/iam-policy.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { loadLocalConfig } from '../local-config.js';
@@ -49,8 +49,9 @@ export function registerIamPolicy(program: Command, ctx: CliContext): void {
       const prefix = `${options.service}-${options.stage}`;
       const functionNames = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, `${prefix}-${fn}`])) as Record<FunctionName, string>;
       const policies = functionPolicies(config, { tableName: `${prefix}-state`, functionNames });
-      const where = options.region !== undefined && options.account !== undefined ? { region: options.region, account: options.account, partition: options.partition } : undefined;
-      const document = (fn: FunctionName): PolicyDocument => ({ Version: '2012-10-17', Statement: where ? policies[fn].map((s) => ({ ...s, Resource: s.Resource.map((r) => writeOut(r, where)) })) : policies[fn] });
+      // The stack's name as osls names it: service-stage.
+      const where = options.region !== undefined && options.account !== undefined ? { region: options.region, accountId: options.account, partition: options.partition, stackName: prefix } : undefined;
+      const document = (fn: FunctionName): PolicyDocument => ({ Version: '2012-10-17', Statement: where ? policies[fn].map((s) => ({ ...s, Resource: s.Resource.map((r) => fillPseudoParameters(r, where)) })) : policies[fn] });
       const output = options.function ? document(options.function) : Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, document(fn)]));
       // A policy is JSON for people too: it is meant to be pasted or diffed.
       ctx.io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
@@ -58,8 +59,3 @@ export function registerIamPolicy(program: Command, ctx: CliContext): void {
     });
 }
 
-/** Resolve the pseudo parameters of an `Fn::Sub` into a plain ARN. */
-function writeOut(value: CfnValue, where: { region: string; account: string; partition: string }): string {
-  if (typeof value === 'string') return value;
-  return value['Fn::Sub'].replaceAll('${AWS::Partition}', where.partition).replaceAll('${AWS::Region}', where.region).replaceAll('${AWS::AccountId}', where.account);
-}

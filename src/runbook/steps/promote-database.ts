@@ -4,6 +4,7 @@ import type { RunRecord } from '../run.js';
 import { type RunbookNode, sequence, type StepContext, type StepObservation, step } from '../step.js';
 import { databaseLabel, describeDatabase, regionOf, type Side } from './side.js';
 import { refusedForState, waitWhileBusy, watchAfterRefusal } from './wait-while-busy.js';
+import { describeObservation } from '../poll-observation.js';
 
 /** Options of the promotion step. */
 export interface PromoteDatabaseOptions {
@@ -95,8 +96,9 @@ export function promoteDatabase(options: PromoteDatabaseOptions): RunbookNode {
       }
     },
     async verify(ctx, acted) {
-      const { done } = await observe(ctx);
-      if (!done) return false;
+      const seen = await observe(ctx);
+      ctx.observed?.(describeObservation(seen));
+      if (!seen.done) return false;
       if (acted?.['restoreMultiAz'] === true) await restoreMultiAz(ctx, options.side);
       return true;
     },

@@ -3,7 +3,7 @@ import { refuseRetireUnlessAnsweredElsewhere } from './switch-traffic.js';
 import { PermanentError } from '../../errors/errors.js';
 import type { LostWritesSnapshot } from '../../ports/database-provider.js';
 import type { RunRecord } from '../run.js';
-import { type RunbookNode, type StepContext, step } from '../step.js';
+import { type ActResult, type RunbookNode, type StepContext, step } from '../step.js';
 import { databaseLabel, describeDatabase, otherSide, regionOf, type Side } from './side.js';
 import { refusedForState, waitWhileBusy, watchAfterRefusal } from './wait-while-busy.js';
 
@@ -81,7 +81,27 @@ export function retireStaleWriter(options: { id: string; title: string; side: Si
       const newId = await ctx.cloud.database.retire(regionOf(ctx, options.side).database, staleSuffix(ctx.run));
       return { retiredAs: newId, ...(preserved.length > 0 ? { preservedAs: preserved.join(',') } : {}) };
     },
+    // The new name is on no resource the check reads (the writer's name is free, or a replica's again): say it here.
+    report(after, acted, ctx) {
+      return retiredMessage(databaseLabel(regionOf(ctx, options.side)), after.current, acted);
+    },
   });
+}
+
+/**
+ * "old writer rds:shop-db (us-east-1) set aside as shop-db-stale-1a2b3c4d
+ * (data kept); lost writes kept as …; now: absent", from the retire act's
+ * result; only what the check saw when nothing was set aside.
+ */
+export function retiredMessage(label: string, current: string, acted: ActResult | undefined): string {
+  const retiredAs = typeof acted?.['retiredAs'] === 'string' ? acted['retiredAs'] : undefined;
+  const preservedAs = typeof acted?.['preservedAs'] === 'string' && acted['preservedAs'] !== '' ? acted['preservedAs'] : undefined;
+  if (retiredAs === undefined && preservedAs === undefined) return current;
+  return [
+    ...(retiredAs !== undefined ? [`old writer ${label} set aside as ${retiredAs} (data kept)`] : []),
+    ...(preservedAs !== undefined ? [`lost writes kept as ${preservedAs.split(',').join(', ')}`] : []),
+    `now: ${current}`,
+  ].join('; ');
 }
 
 /**
@@ -157,6 +177,7 @@ export function createReplica(options: { id: string; title: string; side: Side; 
       const region = regionOf(ctx, options.side);
       const state = await ctx.cloud.database.describe(region.database);
       const source = regionOf(ctx, otherSide(options.side));
+      ctx.observed?.(`${describeDatabase(state)}; wanted: replica of ${source.name} (available)`);
       if (state.exists && state.role === 'replica' && state.replicaOf === source.name && state.status === 'available') return true;
       const started = ctx.run.steps.find((s) => s.id === options.id)?.startedAt ?? ctx.clock.now();
       const timeoutMs = busyWaitMs + replicaCreationTimeoutMs(state.allocatedStorageGiB);

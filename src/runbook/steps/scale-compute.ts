@@ -5,6 +5,7 @@ import type { RunRecord } from '../run.js';
 import { type RunbookNode, type StepContext, step } from '../step.js';
 import { assessCapacity, type CapacityAssessment, capacityGoal, shapeFor } from './compute-capacity.js';
 import { regionOf, type Side } from './side.js';
+import { describeObservation } from '../poll-observation.js';
 
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 
@@ -63,6 +64,7 @@ export function scaleCompute(options: { id: string; title: string; side: Side; c
     },
     async verify(ctx) {
       const { assessment } = await look(ctx);
+      ctx.observed?.(describeObservation(assessment));
       if (assessment.done) return true;
       if (assessment.blocked) throw new PermanentError(`${options.id}: ${assessment.blocked}`);
       logChange(ctx, assessment);

@@ -4,6 +4,7 @@ import { actTraffic, observeTraffic, verifyTraffic } from './switch-traffic.js';
 import { ownerRecordName, ownsRecord, planRecordSwitch, type RecordSwitchPlan } from '../../dns/record-switch.js';
 import { type RunbookNode, type StepContext, step } from '../step.js';
 import { otherSide, regionOf, type Side } from './side.js';
+import { describeObservation } from '../poll-observation.js';
 
 async function readPlan(ctx: StepContext, side: Side): Promise<RecordSwitchPlan & { zone: string; name: string }> {
   const { hostedZoneId: zone, recordName: name } = regionOf(ctx, side).dns;
@@ -74,8 +75,14 @@ export function switchDns(options: { id: string; title: string; side: Side; time
       if (dataPlane(ctx)) return verifyTraffic(ctx, options.side);
       // Without a change id (a resumed run, or an act whose answer was lost and whose repeat Route 53 refused as
       // already applied: see actOnce), the records themselves are the evidence; Route 53 has no call that finds a change by its batch.
-      if (typeof acted?.['changeId'] !== 'string') return (await controlPlane(() => observe(ctx))).done;
-      return (await controlPlane(() => ctx.cloud.dns.getChange(acted['changeId'] as string))) === 'INSYNC';
+      if (typeof acted?.['changeId'] !== 'string') {
+        const seen = await controlPlane(() => observe(ctx));
+        ctx.observed?.(describeObservation(seen));
+        return seen.done;
+      }
+      const status = await controlPlane(() => ctx.cloud.dns.getChange(acted['changeId'] as string));
+      ctx.observed?.(`Route 53 change ${acted['changeId'] as string} is ${status}; wanted: INSYNC`);
+      return status === 'INSYNC';
     },
   });
 }

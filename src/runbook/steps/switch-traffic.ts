@@ -128,6 +128,7 @@ export async function actTraffic(ctx: StepContext, side: Side, leaving: string):
 export async function verifyTraffic(ctx: StepContext, side: Side): Promise<boolean> {
   const answers = await askNameServers(traffic(ctx).providers.authoritativeDns, await nameServers(ctx), ctx.app);
   const majority = majorityRegion(answers);
+  ctx.observed?.(`the name servers answer ${describeAnswers(answers)}; wanted: a majority on ${regionOf(ctx, side).name}`);
   if (majority !== regionOf(ctx, side).name)
     ctx.log.debug({ answers: describeAnswers(answers) }, 'authoritative answers not yet on the target');
   return majority === regionOf(ctx, side).name;

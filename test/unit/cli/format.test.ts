@@ -149,10 +149,10 @@ describe('runs', () => {
     expect(text.split('\n')).toEqual([
       'run run-1: failover of shop us-east-1 -> eu-west-1, manual: game day',
       'failed; started 2026-11-24 12:00:00Z, took 9.0 s',
-      '  skipped    check-data-loss-within-rpo  0.0 s  within RPO',
-      '  running    promote-standby-database    5.0 s',
-      '  succeeded  scale-up-standby-compute    3.1 s  desired 4, 4 in service',
-      '  pending    switch-dns-to-standby       -',
+      '  already done  check-data-loss-within-rpo  0.0 s  within RPO',
+      '  running       promote-standby-database    5.0 s',
+      '  succeeded     scale-up-standby-compute    3.1 s  desired 4, 4 in service',
+      '  pending       switch-dns-to-standby       -',
       '  check-data-loss-within-rpo: approved by alice at 2026-11-24 12:00:00Z: ok',
       'error: failed at promote-standby-database: AccessDenied',
     ]);
@@ -177,15 +177,43 @@ describe('runs', () => {
   it('says each step transition in one line', () => {
     expect(formatStepTransition({ id: 'promote-standby-database', title: 'x', status: 'running', startedAt: T0, message: 'ignored while running' })).toBe('  promote-standby-database: running');
     expect(formatStepTransition({ id: 'scale-up-standby-compute', title: 'x', status: 'succeeded', startedAt: T0, finishedAt: T0 + 3_000, message: 'desired 4' })).toBe('  scale-up-standby-compute: succeeded in 3.0 s: desired 4');
-    expect(formatStepTransition({ id: 'verify-application-in-standby', title: 'x', status: 'skipped', startedAt: T0, finishedAt: T0, message: 'already done' })).toBe('  verify-application-in-standby: skipped: already done');
+    // A step whose check found its goal already true is "already done", not "skipped" (its stored status).
+    expect(formatStepTransition({ id: 'verify-application-in-standby', title: 'x', status: 'skipped', startedAt: T0, finishedAt: T0, message: 'already done' })).toBe('  verify-application-in-standby: already done');
+    expect(formatStepTransition({ id: 'promote-standby-database', title: 'x', status: 'skipped', startedAt: T0, finishedAt: T0, message: 'already done: writer (available)' })).toBe('  promote-standby-database: already done: writer (available)');
+  });
+
+  it('shows a polling step\'s last observation in the run\'s detail', () => {
+    const text = formatRunDetail(
+      run({ steps: [{ id: 'verify-application-in-standby', title: 'x', status: 'running', startedAt: T0, lastObservation: { at: T0 + 4_000, text: '1/1 probes failing (HTTP 503); wanted: 1/1 probes ok' } }] }),
+      T0 + 5_000,
+    );
+    expect(text.split('\n')).toContain('  running  verify-application-in-standby  5.0 s  last seen at 12:00:04Z: 1/1 probes failing (HTTP 503); wanted: 1/1 probes ok');
   });
 
   it('says how a run ended, with the failure reason', () => {
     expect(formatRunOutcome(run({ status: 'succeeded', finishedAt: T0 + 7_000 }))).toBe('run run-1 succeeded after 7.0 s: shop now runs in eu-west-1');
     expect(formatRunOutcome(run({ status: 'failed', finishedAt: T0 + 2_000, error: 'failed at x: denied' }))).toBe('run run-1 failed after 2.0 s: failed at x: denied');
-    expect(formatRunOutcome(run({ status: 'cancelled', finishedAt: T0 + 2_000, cancelRequested: { by: 'carol', at: T0, rollback: true, comment: 'wrong region' } }))).toBe(
-      'run run-1 was cancelled after 2.0 s by carol, and rolled back: wrong region',
+    const cancelled = run({ status: 'cancelled', finishedAt: T0 + 2_000, cancelRequested: { by: 'carol', at: T0, rollback: true, comment: 'wrong region' } });
+    expect(formatRunOutcome({ ...cancelled, rollback: { outcome: 'complete', undone: ['scale-up-standby-compute'], notUndone: [] } })).toBe('run run-1 was cancelled after 2.0 s by carol, and rolled back: wrong region');
+    expect(formatRunOutcome({ ...cancelled, cancelRequested: { by: 'carol', at: T0, rollback: false } })).toBe('run run-1 was cancelled after 2.0 s by carol');
+  });
+
+  it('says which compensations failed when a rollback did not undo everything, and never "rolled back" then', () => {
+    const cancelled = run({ status: 'cancelled', finishedAt: T0 + 2_000, cancelRequested: { by: 'carol', at: T0, rollback: true } });
+    const partial = { ...cancelled, rollback: { outcome: 'partial' as const, undone: ['scale-up-standby-compute'], notUndone: [{ step: 'switch-dns-to-standby', error: 'Throttling: Rate exceeded' }] } };
+    expect(formatRunOutcome(partial).split('\n')).toEqual([
+      'run run-1 was cancelled after 2.0 s by carol, but its rollback is incomplete',
+      '  ROLLBACK INCOMPLETE: 1 step(s) not undone; what they did stands',
+      '    not undone: switch-dns-to-standby: Throttling: Rate exceeded',
+      '    undone: scale-up-standby-compute',
+      '    check the world before anything else: failover status, failover plan',
+    ]);
+    expect(formatRunOutcome({ ...cancelled, rollback: { outcome: 'failed', undone: [], notUndone: [{ step: 'promote-standby-database', error: 'promote-standby-database cannot be undone' }] } })).toContain(
+      'by carol, but its rollback is a failure\n  ROLLBACK FAILED: 1 step(s) not undone',
     );
+    expect(formatRunOutcome(cancelled)).toContain('but its rollback is not known\n  rollback: its outcome was not recorded');
+    expect(formatRunDetail(partial, T0 + 2_000).split('\n')).toContain('    not undone: switch-dns-to-standby: Throttling: Rate exceeded');
+    expect(formatRunList([partial]).split('\n')[1]).toContain('cancelled, rollback partial');
   });
 
   it('counts steps that are over', () => {

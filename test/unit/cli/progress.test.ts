@@ -35,6 +35,29 @@ describe('run reporters', () => {
     ]);
   });
 
+  it('says what a polling step last saw, when it changes or every 30 s, not at every poll', () => {
+    const out = collector();
+    const reporter = new LineReporter(out);
+    const seen = (at: number, text: string) => run(['running'], { steps: [{ id: 'verify-application-in-standby', title: 'x', status: 'running', startedAt: T0, lastObservation: { at, text } }] });
+    reporter.update(seen(T0 + 1_000, '1/1 probes failing (HTTP 503)'));
+    reporter.update(seen(T0 + 1_000, '1/1 probes failing (HTTP 503)'));
+    reporter.update(seen(T0 + 6_000, '1/1 probes failing (HTTP 503)'));
+    reporter.update(seen(T0 + 9_000, '1/1 probes failing (timeout)'));
+    reporter.update(seen(T0 + 39_000, '1/1 probes failing (timeout)'));
+    expect(out.text().split('\n')).toEqual([
+      '  verify-application-in-standby: running',
+      '  verify-application-in-standby: last seen at 12:00:01Z: 1/1 probes failing (HTTP 503)',
+      '  verify-application-in-standby: last seen at 12:00:09Z: 1/1 probes failing (timeout)',
+      '  verify-application-in-standby: last seen at 12:00:39Z: 1/1 probes failing (timeout)',
+      '',
+    ]);
+    const err = collector(true);
+    const bar = new BarReporter(err, () => T0 + 3_000);
+    bar.update(seen(T0 + 1_000, '1/1 probes failing (HTTP 503)'));
+    bar.stop();
+    expect(err.text()).toContain('0/1 steps | verify-application-in-standby: 1/1 probes failing (HTTP 503) | 3.0 s');
+  });
+
   it('draws a bar on a terminal: steps done of total, the current step and the elapsed time', () => {
     const err = collector(true);
     const reporter = new BarReporter(err, () => T0 + 3_000);

@@ -61,7 +61,8 @@ describe('the Lambda bundles', () => {
     // CloudWatch: the stack's votes of a health-checks traffic switch, every round.
     expect(clients('probe')).toEqual(['cloudwatch', 'dynamodb', 'lambda', 'route-53', 'sns']);
     expect(clients('api')).toEqual(['dynamodb', 'lambda']);
-    expect(clients('runbook')).toEqual(['auto-scaling', 'cloudwatch', 'dynamodb', 'ec2', 'rds', 'route-53', 'route53-recovery-cluster']);
+    // IAM: the worker's readiness check simulates its own role's calls; SNS: its world watch notifies.
+    expect(clients('runbook')).toEqual(['auto-scaling', 'cloudwatch', 'dynamodb', 'ec2', 'iam', 'rds', 'route-53', 'route53-recovery-cluster', 'sns']);
     // The reader has no table and invokes nothing.
     expect(clients('reader')).toEqual(['auto-scaling', 'cloudwatch', 'ec2', 'rds', 'route-53', 'route53-recovery-cluster']);
   });

@@ -22,6 +22,8 @@ const controls: DrillControls = {
   failover: gone,
   failback: gone,
   startsRunsInto: () => true,
+  preflight: async () => undefined,
+  forgetFlapEvidence: () => undefined,
   // As the controller's: the policy is looked up before any promise exists.
   availability: gone,
 };

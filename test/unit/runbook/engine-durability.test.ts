@@ -126,6 +126,21 @@ describe('RunbookEngine durability', () => {
     expect(a.acts).toBe(0);
   });
 
+  it('a record left running after its rollback ended (the process died before saving it) takes the rollback outcome from the journal', async () => {
+    const { clock, store, engine, newRun } = setup();
+    const book = runbook('t', 't', sequence(step(new Resource(clock).step('a')), step(new Resource(clock).step('b'))));
+    const run = newRun(book);
+    await store.putRun(run);
+    const types = ['run-started', 'act-started', 'act-succeeded', 'compensation-started', 'compensation-failed', 'run-cancelled'] as const;
+    for (const [i, type] of types.entries()) {
+      const detail = type === 'compensation-failed' ? { error: 'AccessDenied' } : type === 'run-cancelled' ? { by: 'carol', rollback: true } : undefined;
+      await store.appendJournal({ seq: i + 1, at: clock.now(), runId: run.id, type, ...(type.startsWith('run-') ? {} : { stepId: 'a' }), ...(detail ? { detail } : {}) });
+    }
+    const ended = await engine.execute(run, book, testContext(clock));
+    expect(ended).toMatchObject({ status: 'cancelled', rollback: { outcome: 'failed', undone: [], notUndone: [{ step: 'a', error: 'AccessDenied' }] } });
+    expect((await store.getRun(run.id))!.rollback).toEqual(ended.rollback);
+  });
+
   const gate = (onTimeout: 'fail' | 'proceed'): StepDefinition => ({
     id: 'approve-promotion',
     title: 'Approve',
@@ -214,6 +229,35 @@ describe('RunbookEngine durability', () => {
     const journal = await types();
     expect(journal.slice(-5)).toEqual(['compensation-started:b', 'compensation-succeeded:b', 'compensation-started:a', 'compensation-succeeded:a', 'run-cancelled']);
     expect(finished.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'pending']);
+    expect(finished.rollback).toEqual({ outcome: 'complete', undone: ['b', 'a'], notUndone: [] });
+    expect((await store.getRun(run.id))!.rollback).toEqual(finished.rollback);
+    expect((await store.readJournal(run.id)).at(-1)!.detail).toMatchObject({ rollback: true, rollbackOutcome: 'complete' });
+  });
+
+  it('a rollback whose compensation fails ends the run cancelled with the rollback partial: what was undone, what was not and why', async () => {
+    const { clock, store, execute, newRun } = setup();
+    const [a, b] = [new Resource(clock), new Resource(clock)];
+    const stubborn = { ...b.step('b'), compensate: async () => Promise.reject(new Error('AccessDenied: autoscaling:UpdateAutoScalingGroup')) };
+    const book = runbook('t', 't', sequence(step(a.step('a')), step(stubborn), step(new Resource(clock).step('c'))));
+    const run = newRun(book);
+    const finished = await execute(book, run, {}, async () => {
+      if (b.startedAt !== undefined && !(await store.listRunSignals(run.id)).length) await store.addRunSignal({ runId: run.id, at: clock.now(), type: 'cancel', by: 'carol', rollback: true });
+    });
+    expect(finished.status).toBe('cancelled');
+    expect(finished.rollback).toEqual({ outcome: 'partial', undone: ['a'], notUndone: [{ step: 'b', error: 'AccessDenied: autoscaling:UpdateAutoScalingGroup' }] });
+    expect((await store.getRun(run.id))!.rollback).toEqual(finished.rollback);
+  });
+
+  it('a cancel without rollback records no rollback', async () => {
+    const { clock, store, execute, newRun } = setup();
+    const a = new Resource(clock);
+    const book = runbook('t', 't', sequence(step(a.step('a')), step(new Resource(clock).step('b'))));
+    const run = newRun(book);
+    const finished = await execute(book, run, {}, async () => {
+      if (a.startedAt !== undefined && !(await store.listRunSignals(run.id)).length) await store.addRunSignal({ runId: run.id, at: clock.now(), type: 'cancel', by: 'carol', rollback: false });
+    });
+    expect(finished.status).toBe('cancelled');
+    expect(finished.rollback).toBeUndefined();
   });
 });
 
@@ -235,6 +279,14 @@ describe('RunbookEngine rollback', () => {
     const notes = journal.filter((e) => e.type === 'compensation-failed').map((e) => `${e.stepId}: ${String(e.detail?.['error'])}`);
     expect(notes).toEqual(['c: c not undone: it came after promote, which cannot be undone', 'promote: promote cannot be undone']);
     expect((await types()).filter((t) => t.startsWith('compensation-succeeded'))).toEqual(['compensation-succeeded:a']);
+    expect(finished.rollback).toEqual({
+      outcome: 'partial',
+      undone: ['a'],
+      notUndone: [
+        { step: 'c', error: 'c not undone: it came after promote, which cannot be undone' },
+        { step: 'promote', error: 'promote cannot be undone' },
+      ],
+    });
   });
 });
 

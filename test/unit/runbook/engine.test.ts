@@ -142,6 +142,55 @@ describe('RunbookEngine', () => {
     expect(run.error).toContain('stuck: goal not reached within 10 s');
   });
 
+  it('keeps a polling step\'s last observation on its progress, saved every few polls, and puts it in the timeout message', async () => {
+    const { clock, store, execute } = setup();
+    const stuck = fakeStep('stuck', clock, [], { delayMs: 20_000 });
+    let polls = 0;
+    let seenWhileRunning: unknown;
+    const observe = stuck.observe.bind(stuck);
+    stuck.observe = async (ctx) => {
+      polls++;
+      // What the page could read at this moment (the first poll is the check before the act).
+      if (polls === 30) seenWhileRunning = (await store.getRun('run-1'))!.steps[0];
+      const seen = await observe(ctx);
+      return { ...seen, current: `not done after ${polls} polls` };
+    };
+    let saves = 0;
+    const putRun = store.putRun.bind(store);
+    store.putRun = async (run) => {
+      saves++;
+      return putRun(run);
+    };
+    const { run } = await execute(runbook('t', 't', step(stuck)));
+    expect(run.status).toBe('failed');
+    expect(seenWhileRunning).toMatchObject({ status: 'running', lastObservation: { text: expect.stringMatching(/^not done after \d+ polls; wanted: done$/) } });
+    const last = run.steps[0]!.lastObservation!;
+    expect(last.text).toBe(`not done after ${polls} polls; wanted: done`);
+    expect(run.steps[0]!.message).toBe(`stuck: goal not reached within 10 s; last seen at ${new Date(last.at).toISOString().slice(11, 19)}Z: not done after ${polls} polls; wanted: done`);
+    // Not a write per poll: the first, then every 5th (and the step's own start and end, and the run's).
+    expect(polls).toBeGreaterThan(50);
+    expect(saves).toBeLessThanOrEqual(Math.ceil((polls - 1) / 5) + 4);
+  });
+
+  it('a step\'s verify says what it saw through the context; a step may write its own success message from what it did', async () => {
+    const { clock, execute } = setup();
+    let calls = 0;
+    const reported: StepDefinition = {
+      ...fakeStep('rename', clock, [], { delayMs: 1_000 }),
+      async act() {
+        return { renamedAs: 'shop-db-stale-1' };
+      },
+      async verify(ctx) {
+        ctx.observed?.(`poll ${++calls}: renaming`);
+        if (calls === 3) throw new TransientError('Throttling');
+        return calls >= 5;
+      },
+      report: (after, acted) => `set aside as ${String(acted?.['renamedAs'])}; now: ${after.current}`,
+    };
+    const { run } = await execute(runbook('t', 't', step(reported)));
+    expect(run.steps[0]).toMatchObject({ status: 'succeeded', message: 'set aside as shop-db-stale-1; now: not done', lastObservation: { text: 'poll 4: renaming' } });
+  });
+
   it('refuses duplicate and badly formed step ids', () => {
     const clock = new ManualClock();
     expect(() => runbook('t', 't', sequence(step(fakeStep('a', clock, [])), step(fakeStep('a', clock, []))))).toThrow(/step id "a" is used twice/);

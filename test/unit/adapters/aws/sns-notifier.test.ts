@@ -27,7 +27,7 @@ describe('SnsNotifier', () => {
     expect(form?.get('Action')).toBe('Publish');
     expect(form?.get('TopicArn')).toBe(TOPIC);
     expect(form?.get('Subject')).toBe('failover-controller shop: hold (needs a human)');
-    expect(JSON.parse(form!.get('Message')!)).toEqual({ text: decision.reason, app: 'shop', severity: 'page', decision });
+    expect(JSON.parse(form!.get('Message')!)).toEqual({ text: decision.reason, app: 'shop', severity: 'page', about: 'decision', decision });
     expect(form?.get('MessageAttributes.entry.1.Name')).toBe('severity');
     expect(form?.get('MessageAttributes.entry.1.Value.StringValue')).toBe('page');
   });

@@ -34,9 +34,16 @@ describe('WebhookNotifier', () => {
     expect(hook.bodies).toEqual([
       {
         contentType: 'application/json',
-        body: { text: ':rotating_light: failover-controller shop: hold — all regions unhealthy: holding, the observer itself may be cut off', app: 'shop', severity: 'page', decision: page.decision },
+        body: { text: ':rotating_light: failover-controller shop: hold — all regions unhealthy: holding, the observer itself may be cut off', app: 'shop', severity: 'page', about: 'decision', decision: page.decision },
       },
     ]);
+  });
+
+  it('says what a readiness or drift notification is about, in its text and its fields', async () => {
+    const hook = await server(200);
+    const reason = 'readiness check database-lag failing for eu-west-1: lags 95 s. Fix: look';
+    await new WebhookNotifier(hook.url).notify({ ...page, about: 'readiness', decision: { ...page.decision, reason } });
+    expect(hook.bodies).toEqual([expect.objectContaining({ body: expect.objectContaining({ text: `:rotating_light: failover-controller shop: readiness — ${reason}`, about: 'readiness' }) })]);
   });
 
   it('a failed delivery is reported, and the fan-out logs it and goes on to the others', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderLoginPage } from '../../../../src/api/pages/login-page.js';
-import { renderStatusPage, type StatusPageModel } from '../../../../src/api/pages/status-page.js';
+import { decisionHeld, renderStatusPage, rollbackSentence, type StatusPageModel } from '../../../../src/api/pages/status-page.js';
 import type { AppStatus, RegionStatus } from '../../../../src/controller/status-view.js';
 import { bucketRounds, historySpan } from '../../../../src/controller/region-history.js';
 import type { RunRecord } from '../../../../src/runbook/run.js';
@@ -190,7 +190,60 @@ describe('status page rendering', () => {
     );
     const list = page.slice(page.indexOf('data-field="decisions"'));
     expect(list.indexOf('us-east-1 lost: failing over')).toBeLessThan(list.indexOf('all regions healthy'));
-    expect(list).toContain('<time>2026-11-24 12:29:50Z</time> <span class="action action-failover">failover</span> us-east-1 lost: failing over');
+    expect(list).toContain('<time>2026-11-24 12:29:50Z</time> <span class="action action-failover">failover</span> us-east-1 lost: failing over</li>');
+  });
+
+  it('shows how many rounds a decision held and its last round, on the one entry it keeps', () => {
+    const page = renderStatusPage(
+      model([app()], {
+        decisions: {
+          shop: [
+            { app: 'shop', action: 'hold', attention: true, reason: 'us-east-1 unhealthy for 103 rounds; automatic failover is off', at: NOW - 500_000, count: 100, lastAt: NOW - 5_000 },
+            { app: 'shop', action: 'hold', attention: false, reason: 'all regions healthy', at: NOW - 600_000, count: 1, lastAt: NOW - 600_000 },
+          ],
+        },
+      }),
+    );
+    const list = page.slice(page.indexOf('data-field="decisions"'));
+    expect(list).toContain(
+      '<li><time>2026-11-24 12:21:40Z</time> <span class="action action-hold attention">hold</span> us-east-1 unhealthy for 103 rounds; automatic failover is off <span class="held muted">held 100 rounds, last at 12:29:55Z</span></li>',
+    );
+    expect(list).toContain('<span class="action action-hold">hold</span> all regions healthy</li>');
+    expect(decisionHeld({})).toBe('');
+  });
+
+  it('labels a step whose goal already held "already done", not "skipped", and shows a polling step\'s last observation', () => {
+    const run: RunRecord = {
+      ...failoverRun,
+      steps: [
+        { id: 'promote-standby-database', title: 'Promote the standby database replica', status: 'skipped', startedAt: NOW - 12_000, finishedAt: NOW - 11_900, message: 'already done: writer (available)' },
+        { id: 'verify-application-in-standby', title: 'Check that the application answers', status: 'running', startedAt: NOW - 6_000, lastObservation: { at: NOW - 1_000, text: '1/1 probes failing (HTTP 503); wanted: 1/1 probes ok' } },
+      ],
+    };
+    const page = renderStatusPage(model([app({ currentRun: run })]));
+    expect(page).toContain('<li class="step step-skipped" data-step="promote-standby-database"><span class="step-status">already done</span> <span class="step-title">Promote the standby database replica</span> <span class="step-time muted">100 ms</span><div class="step-message">writer (available)</div></li>');
+    expect(page).toContain('<div class="step-observation">last seen at 12:29:59Z: 1/1 probes failing (HTTP 503); wanted: 1/1 probes ok</div>');
+    expect(page).not.toContain('>skipped<');
+  });
+
+  it('says what a rollback really did: on the run, and on each step undone or not', () => {
+    const run: RunRecord = {
+      ...failoverRun,
+      status: 'cancelled',
+      finishedAt: NOW,
+      steps: failoverRun.steps.map((s) => (s.status === 'running' || s.status === 'pending' ? s : { ...s, status: 'succeeded' as const })),
+      cancelRequested: { by: 'carol', at: NOW - 3_000, rollback: true },
+      rollback: { outcome: 'partial', undone: ['scale-up-standby-compute'], notUndone: [{ step: 'promote-standby-database', error: 'promote-standby-database cannot be undone' }] },
+    };
+    const page = renderStatusPage(model([app({ lastRun: run })]));
+    expect(page).toContain(
+      '<p class="run-rollback rollback-partial" role="alert">Rollback incomplete: undone scale-up-standby-compute; not undone: promote-standby-database (promote-standby-database cannot be undone). What was not undone stands: check the world before anything else.</p>',
+    );
+    expect(page).toContain('<div class="step-rollback">undone by the rollback</div>');
+    expect(page).toContain('<div class="step-rollback">not undone by the rollback: promote-standby-database cannot be undone</div>');
+    const complete = renderStatusPage(model([app({ lastRun: { ...run, rollback: { outcome: 'complete', undone: ['scale-up-standby-compute'], notUndone: [] } } })]));
+    expect(complete).toContain('<p class="run-rollback rollback-complete">Rolled back: undone scale-up-standby-compute.</p>');
+    expect(rollbackSentence({ outcome: 'failed', undone: [], notUndone: [{ step: 'a', error: 'AccessDenied' }] })).toBe('Rollback failed: nothing undone; not undone: a (AccessDenied). What was not undone stands: check the world before anything else.');
   });
 });
 

@@ -6,7 +6,7 @@ import type { DnsRecordSet } from '../../../../src/ports/dns-provider.js';
 import { pendingSteps, RunbookEngine } from '../../../../src/runbook/engine.js';
 import type { RunRecord } from '../../../../src/runbook/run.js';
 import { runbook } from '../../../../src/runbook/step.js';
-import { retireStaleWriter } from '../../../../src/runbook/steps/replica-steps.js';
+import { retiredMessage, retireStaleWriter } from '../../../../src/runbook/steps/replica-steps.js';
 import { ManualClock } from '../../../support/manual-clock.js';
 import { SHOP_LB as LB, SHOP_LB_ZONE as LB_ZONE, shopConfig } from '../../../support/shop-config.js';
 
@@ -41,7 +41,7 @@ async function retireStandbyWriter(dns: DnsRecordSet) {
   let finished: RunRecord | undefined;
   void engine.execute(run, book, { app, from: app.regions[1]!, to: app.regions[0]!, cloud: sim, prober: { round: async () => [] }, clock }).then((r) => (finished = r));
   await clock.advanceUntil(() => finished !== undefined, { stepMs: 100, maxMs: 10 * 60_000 });
-  return { run: finished!, sim };
+  return { run: finished!, sim, store };
 }
 
 describe('retire-standby-writer in the simulated world, with a console-made dualstack. alias', () => {
@@ -58,8 +58,21 @@ describe('retire-standby-writer in the simulated world, with a console-made dual
   });
 
   it('sets it aside once DNS, in the same form, names us-east-1', async () => {
-    const { run, sim } = await retireStandbyWriter(consoleAlias('us-east-1'));
+    const { run, sim, store } = await retireStandbyWriter(consoleAlias('us-east-1'));
     expect(run.status, run.error).toBe('succeeded');
     expect(await sim.database.describe(app.regions[1]!.database)).toMatchObject({ exists: false });
+    // The name it was set aside under is in the step's message, not only in the journal.
+    const [retired] = (await store.readJournal(run.id)).filter((e) => e.type === 'act-succeeded').map((e) => String(e.detail?.['retiredAs']));
+    expect(retired).toMatch(/^shop-db-eu-west-1-stale-/);
+    expect(run.steps[0]!.message).toBe(`old writer rds:shop-db-eu-west-1 (eu-west-1) set aside as ${retired} (data kept); now: absent`);
+  });
+});
+
+describe('retiredMessage', () => {
+  it('names the new name and the kept lost writes; only what the check saw when nothing was set aside', () => {
+    expect(retiredMessage('rds:shop-db (us-east-1)', 'absent', { retiredAs: 'shop-db-stale-1a2b3c4d' })).toBe('old writer rds:shop-db (us-east-1) set aside as shop-db-stale-1a2b3c4d (data kept); now: absent');
+    expect(retiredMessage('aurora:shop (us-east-1)', 'replica of eu-west-1', { preservedAs: 'lost-1,lost-2' })).toBe('lost writes kept as lost-1, lost-2; now: replica of eu-west-1');
+    expect(retiredMessage('rds:shop-db (us-east-1)', 'absent', { preservedAs: '' })).toBe('absent');
+    expect(retiredMessage('rds:shop-db (us-east-1)', 'absent', undefined)).toBe('absent');
   });
 });
