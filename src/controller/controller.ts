@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AvailabilityLedger } from '../availability/ledger.js';
 import type { LedgerRound } from '../availability/types.js';
 import type { AppConfig, Config } from '../config/types.js';
-import { ConflictError, RunInProgressError, UserInputError } from '../errors/errors.js';
+import { RunInProgressError, UserInputError } from '../errors/errors.js';
 import { activeRegionOf } from '../dns/desired-records.js';
 import { observe, type RegionHealth, withoutFlapEvidence } from '../health/region-health.js';
 import { decide } from '../policy/decide.js';
@@ -18,16 +18,14 @@ import type { RunKind, RunRecord } from '../runbook/run.js';
 import type { Runbook } from '../runbook/step.js';
 import { DrillConductor } from '../drills/drill-conductor.js';
 import type { FaultInjector } from '../ports/fault-injector.js';
-import { findApp, findRegion } from './app-lookup.js';
-import { failoverRefusal } from './failover-target.js';
+import { findApp } from './app-lookup.js';
 import { NotificationOutbox } from './notification-outbox.js';
 import { maxHeldGapMs, nextDecisionEntry } from './decision-log.js';
 import { FailoverLeftovers } from './failover-leftovers.js';
 import { PendingFences } from './pending-fences.js';
 import { automaticFailoverTimes, lastFailoverFromRuns, latest, takeUpOutcome } from './run-outcome.js';
 import { retryingProviders } from '../runbook/retrying-providers.js';
-import { databaseLabel } from '../runbook/steps/side.js';
-import { planRun, type RunPlan } from './planner.js';
+import type { RunPlan } from './planner.js';
 import { RunLauncher, type RunPlacement } from './run-launcher.js';
 import { type ApprovalAnswer, type CancelRequest, RunSignals } from './run-signals.js';
 import { type AppStatus, type ControllerStatus, regionStatus } from './status-view.js';
@@ -38,6 +36,7 @@ import { answeredRegion } from '../traffic/answered-region.js';
 import { type ProvisionPlan, provision } from '../traffic/provision.js';
 import { mergeReports, WorldWatch } from './world-watch.js';
 import { PreflightGate } from './preflight-gate.js';
+import { type FailbackRequest, type FailoverRequest, OperatorRuns } from './operator-runs.js';
 import type { WorldReadDeps } from '../readiness/evaluate-world.js';
 import { appAttention, type AppReadiness } from './app-attention.js';
 import { drillAttentionItem } from '../drills/drill-attention-item.js';
@@ -107,8 +106,8 @@ export class Controller {
   private readonly voter: TrafficVoter;
   /** Readiness and drift: what the world really is, read every round (drift) and every few minutes (readiness). */
   readonly world: WorldWatch;
-  /** The pre-flight gate of operators' runs and game days. */
-  private readonly preflight: PreflightGate;
+  /** Operators' runs: manual failover and failback, behind their refusals and pre-flight gate, and dry runs. */
+  private readonly operator: OperatorRuns;
 
   constructor(private readonly deps: ControllerDeps) {
     this.launcher = new RunLauncher({
@@ -142,7 +141,15 @@ export class Controller {
       provisioningReads: deps.placement?.region === undefined,
       ...(deps.permissions ? { permissions: deps.permissions } : {}),
     });
-    this.preflight = new PreflightGate({ store: deps.store, reads: (cloud) => this.worldReads(cloud) });
+    this.operator = new OperatorRuns({
+      controller: deps,
+      reads: this.reads,
+      preflight: new PreflightGate({ store: deps.store, reads: (cloud) => this.worldReads(cloud) }),
+      view: (app) => this.runtime(app),
+      refuseWhileRunning: (app) => this.refuseWhileRunning(app),
+      refuseElsewhere: (kind, to) => this.launcher.refuseElsewhere(kind, to),
+      launch: (request) => this.launch(request),
+    });
     this.drills = new DrillConductor({
       store: deps.store,
       clock: deps.clock,
@@ -161,7 +168,7 @@ export class Controller {
         failover: (request) => this.failover(request),
         failback: (request) => this.failback(request),
         startsRunsInto: (region) => this.startsRunsInto(region),
-        preflight: async ({ app, to }) => void (await this.gate(this.runtime(app), 'failover', to, { reason: 'game day', by: 'drill' })),
+        preflight: async ({ app, to }) => void (await this.operator.gate(app, 'failover', to, { reason: 'game day', by: 'drill' })),
         forgetFlapEvidence: (app, region) => {
           const health = this.runtime(app).health;
           if (health[region]) health[region] = withoutFlapEvidence(health[region]);
@@ -524,80 +531,14 @@ export class Controller {
     return this.deps.placement?.region === undefined || this.deps.placement.region === region;
   }
 
-  /** Operator: fail over `app` to region `to` now; `by`, the authenticated caller, is recorded as the run's `startedBy`. */
-  async failover(request: { app?: string; to: string; reason: string; by: string; safetyRulesToOverride?: string[]; drillId?: string; force?: boolean }): Promise<RunRecord> {
-    const app = findApp(this.deps.config, request.app);
-    findRegion(app, request.to);
-    const rules = request.safetyRulesToOverride ?? [];
-    if (rules.length > 0 && app.traffic.mode !== 'routing-control') {
-      throw new UserInputError(`safetyRulesToOverride: ${app.name} switches traffic by ${app.traffic.mode}, not ARC routing controls: there are no safety rules to override`);
-    }
-    const runtime = this.runtime(app.name);
-    await this.refuseWhileRunning(app.name);
-    if (request.to === runtime.activeRegion) throw new UserInputError(`to: ${request.to} is already the active region of ${app.name}`);
-    const refusal = (await this.switchRefusal(app)) ?? (await this.targetRefusal(app, runtime.activeRegion, request.to, this.reads));
-    if (refusal) throw new ConflictError(`to: ${refusal}`);
-    this.launcher.refuseElsewhere('failover', request.to);
-    const forced = await this.gate(runtime, 'failover', request.to, request);
-    // Failing over from a region that is failing: the RPO guard weighs what was published before the outage began, as for an automatic failover.
-    const failingSince = runtime.health[runtime.activeRegion]?.failingSince;
-    return this.launch({
-      app,
-      kind: 'failover',
-      from: runtime.activeRegion,
-      to: request.to,
-      trigger: 'manual',
-      reason: request.reason,
-      startedBy: request.by,
-      ...(failingSince !== undefined ? { outageStartedAt: failingSince } : {}),
-      ...(rules.length > 0 ? { breakGlass: { safetyRulesToOverride: rules, by: request.by } } : {}),
-      ...(request.drillId !== undefined ? { drillId: request.drillId } : {}),
-      ...(forced ? { forced } : {}),
-    });
+  /** Operator: fail over `app` to region `to` now (operator-runs.ts). */
+  failover(request: FailoverRequest): Promise<RunRecord> {
+    return this.operator.failover(request);
   }
 
-  /** Why no run may move this app's traffic yet: a data-plane switch that was never provisioned has nothing to verify against. */
-  private async switchRefusal(app: AppConfig): Promise<string | undefined> {
-    if (app.traffic.mode === 'records' || app.traffic.nameServers) return undefined;
-    if (await this.deps.store.getTrafficSetup(app.name)) return undefined;
-    return `the ${app.traffic.mode} traffic switch of ${app.name} is not provisioned (no name servers to verify a switch against): run \`failover provision --apply\` first, or set traffic.nameServers`;
-  }
-
-  /** Why a failover into `to` must not start (two writers), read from the database there and the newest run. */
-  private async targetRefusal(app: AppConfig, activeRegion: string, to: string, cloud: CloudProviders): Promise<string | undefined> {
-    const region = findRegion(app, to);
-    const [database, [latestRun]] = await Promise.all([cloud.database.describe(region.database), this.deps.store.listRuns({ app: app.name, limit: 1 })]);
-    return failoverRefusal({ app: app.name, to, activeRegion, database, label: databaseLabel(region), ...(latestRun ? { latestRun } : {}) });
-  }
-
-  /** Operator: return `app` to its primary region; `by` as for failover. */
-  async failback(request: { app?: string; reason: string; by: string; drillId?: string; force?: boolean }): Promise<RunRecord> {
-    const app = findApp(this.deps.config, request.app);
-    const runtime = this.runtime(app.name);
-    await this.refuseWhileRunning(app.name);
-    const primary = app.regions[0]!.name;
-    if (runtime.activeRegion === primary) throw new UserInputError(`app: ${app.name} already runs in its primary region ${primary}; there is nothing to fail back`);
-    const unprovisioned = await this.switchRefusal(app);
-    if (unprovisioned) throw new ConflictError(unprovisioned);
-    this.launcher.refuseElsewhere('failback', primary);
-    const forced = await this.gate(runtime, 'failback', primary, request);
-    return this.launch({
-      app,
-      kind: 'failback',
-      from: runtime.activeRegion,
-      to: primary,
-      trigger: 'manual',
-      reason: request.reason,
-      startedBy: request.by,
-      ...(request.drillId !== undefined ? { drillId: request.drillId } : {}),
-      ...(forced ? { forced } : {}),
-    });
-  }
-
-  /** The pre-flight gate of an operator's run into `to` (preflight-gate.ts); what a force overrode. */
-  private gate(runtime: AppRuntime, kind: 'failover' | 'failback', to: string, request: { reason: string; by: string; force?: boolean }): Promise<RunRecord['forced'] | undefined> {
-    const force = request.force ? { force: { by: request.by, reason: request.reason } } : {};
-    return this.preflight.check({ view: { app: runtime.app, activeRegion: runtime.activeRegion, health: runtime.health }, kind, to, ...force }, this.reads);
+  /** Operator: return `app` to its primary region (operator-runs.ts). */
+  failback(request: FailbackRequest): Promise<RunRecord> {
+    return this.operator.failback(request);
   }
 
   private worldReads(cloud: CloudProviders): WorldReadDeps {
@@ -654,25 +595,8 @@ export class Controller {
   }
 
   /** A dry run of a failover (to `to`, default the first standby) or a failback. Changes nothing. */
-  async plan(request: { app?: string; kind: RunKind; to?: string }): Promise<RunPlan> {
-    const app = findApp(this.deps.config, request.app);
-    const runtime = this.runtime(app.name);
-    const from = runtime.activeRegion;
-    const to = request.kind === 'failback' ? app.regions[0]!.name : (request.to ?? app.regions.find((r) => r.name !== from)!.name);
-    findRegion(app, to);
-    if (to === from) throw new UserInputError(`to: ${to} is already the active region of ${app.name}`);
-    const history = await this.deps.store.listRuns({ app: app.name, limit: 20 });
-    // The same refusal a run would meet, so that a dry run never promises what the API will refuse. Read in the same
-    // turn as the plan's own reads (one batch through the Lambda reader) and not retried: a plan shows what it could read.
-    const [plan, refusal, gate] = await Promise.all([
-      planRun(this.deps.runbooks[request.kind], { app, kind: request.kind, from, to }, this.deps, history),
-      request.kind === 'failover' ? this.targetRefusal(app, from, to, this.deps.cloud).catch((err: unknown) => `the database in ${to} could not be read to check it: ${String(err)}`) : undefined,
-      this.preflight.preview({ view: { app, activeRegion: from, health: runtime.health }, kind: request.kind, to }, this.deps.cloud),
-    ]);
-    const unprovisioned = await this.switchRefusal(app);
-    const readied = { ...plan, ...gate };
-    if (unprovisioned) return { ...readied, refusal: unprovisioned };
-    return refusal ? { ...readied, refusal } : readied;
+  plan(request: { app?: string; kind: RunKind; to?: string }): Promise<RunPlan> {
+    return this.operator.plan(request);
   }
 
   /** Everything /status shows. */
