@@ -2,6 +2,7 @@ import type { RegionHealth } from '../health/region-health.js';
 import type { Decision } from '../policy/decision.js';
 import type { DriftFinding, ReadinessCheck } from '../readiness/world-report.js';
 import type { RunRecord } from '../runbook/run.js';
+import { isoSeconds } from '../readiness/time-words.js';
 import { type AttentionItem, byUrgency } from './attention.js';
 
 /** An application's readiness and drift, merged over every vantage point (GET /readiness). */
@@ -50,7 +51,7 @@ function downOrOperator(input: AttentionInput): AttentionItem[] {
   const items: AttentionItem[] = [];
   if (currentRun) {
     if (active?.state === 'unhealthy') {
-      items.push({ kind: 'down', severity: 'critical', title: `${app} is down in ${activeRegion}; ${currentRun.kind} run ${currentRun.id} is under way`, details: [`${currentRun.kind} from ${currentRun.from} to ${currentRun.to}, started ${iso(currentRun.createdAt)}`], commands: [`failover runs ${currentRun.id}`] });
+      items.push({ kind: 'down', severity: 'critical', title: `${app} is down in ${activeRegion}; ${currentRun.kind} run ${currentRun.id} is under way`, details: [`${currentRun.kind} from ${currentRun.from} to ${currentRun.to}, started ${isoSeconds(currentRun.createdAt)}`], commands: [`failover runs ${currentRun.id}`] });
     }
     return items;
   }
@@ -98,8 +99,4 @@ function readinessItems(input: AttentionInput): AttentionItem[] {
       commands: [`failover readiness --app ${input.app}`],
     },
   ];
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

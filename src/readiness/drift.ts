@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/types.js';
 import type { ComputeGroupState } from '../ports/compute-provider.js';
 import type { DatabaseState } from '../ports/database-provider.js';
 import type { NetworkFenceRecord } from '../ports/state-store.js';
+import { ago, isoSeconds } from './time-words.js';
 import type { DriftFinding } from './world-report.js';
 
 /** A stale writer a run renamed and kept (forensics), found still there. */
@@ -65,7 +66,7 @@ function writerFindings(input: DriftInput): DriftFinding[] {
       const pending = input.fences.find((f) => f.region === region && f.state === 'pending');
       const settle = region === app.regions[0]!.name ? [`failover plan --app ${app.name} --kind failback`, `failover failback --app ${app.name} --reason "rebuild the stale writer in ${region}"`] : [`aws rds stop-db-instance --db-instance-identifier ${dbId(app, region)} --region ${region}`];
       if (fence) {
-        const since = fence.fencedAt !== undefined ? ` since ${iso(fence.fencedAt)} (${ago(input.now - fence.fencedAt)})` : '';
+        const since = fence.fencedAt !== undefined ? ` since ${isoSeconds(fence.fencedAt)} (${ago(input.now - fence.fencedAt)})` : '';
         return { id: 'fenced-writer', region, status: 'warning' as const, sentence: `${label} is still a writer beside ${keep}, fenced off the network${since}: it takes no writes, and a failback rebuilds it as a replica`, commands: settle };
       }
       const why = pending ? `; its network fence is pending (${pending.lastError ?? 'not in force yet'}) and is tried again every round` : '';
@@ -128,7 +129,7 @@ function setAsideFindings(input: DriftInput): DriftFinding[] {
     id: 'set-aside',
     region: s.region,
     status: 'warning' as const,
-    sentence: `the stale writer set aside as ${s.identifier} in ${s.region} by run ${s.runId} is still there after ${ago(input.now - s.since)} (since ${iso(s.since)}): kept for forensics, and billed`,
+    sentence: `the stale writer set aside as ${s.identifier} in ${s.region} by run ${s.runId} is still there after ${ago(input.now - s.since)} (since ${isoSeconds(s.since)}): kept for forensics, and billed`,
     commands: [`aws rds delete-db-instance --db-instance-identifier ${s.identifier} --final-db-snapshot-identifier ${s.identifier}-final --region ${s.region}`],
   }));
 }
@@ -141,17 +142,4 @@ function dbId(app: AppConfig, region: string): string {
   const db = app.regions.find((r) => r.name === region)?.database;
   if (!db) return region;
   return db.engine === 'rds' ? db.instanceId : db.clusterId;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** "42 s", "17 min", "5 h", "3 days". */
-export function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  if (s < 172_800) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86_400)} days`;
 }
