@@ -77,8 +77,6 @@ interface AppRuntime {
   lastRound?: LedgerRound;
   /** When `activeRegion` was last set from a run or a DNS read: a DNS sighting older than that is stale. */
   activeSetAt: number;
-  /** Whether a run held the app at this round's evaluation (or one started there): the round's world watch needs no read of its own. */
-  runInProgress?: boolean;
 }
 
 /**
@@ -427,7 +425,7 @@ export class Controller {
     }
     // In the background, each within a deadline: where DNS sends traffic and who writes, for the next round to follow.
     // Not in the probe function (handoff): its role reads no database; the runbook worker watches on AWS.
-    if (!this.deps.placement?.handoff) for (const app of due) this.world.watch(await this.watched(app, app.runInProgress));
+    if (!this.deps.placement?.handoff) for (const app of due) this.world.watch(await this.watched(app));
     // After deciding: a drill sees this round's judgement and any run it started.
     await this.drills.advance();
     // In the background: a lost region's calls must not slow the round. Only where runs execute (the probe function may not touch EC2).
@@ -449,7 +447,6 @@ export class Controller {
     const now = this.deps.clock.now();
     const runs = await this.deps.store.listRuns({ app: app.app.name, limit: 20 });
     const current = runs[0]?.status === 'running' ? runs[0] : undefined;
-    app.runInProgress = current !== undefined;
     if (current) this.takeUpOrphan(app, current);
     this.followDns(app);
     if (runs[0] && !current && runs[0].id !== app.lastSeenRunId) {
@@ -523,12 +520,9 @@ export class Controller {
       const request = { app: app.app, kind: decision.action, from: decision.from, to: decision.to, trigger: 'automatic' as const, reason: decision.reason };
       // A failover on the injected outage of a game day that is detecting it is the drill's run: it must not disarm the failover of a real outage after it.
       const drillId = decision.action === 'failover' ? await this.drills.detectingDrillOf(app.app.name, decision.from) : undefined;
-      await this.launch(decision.action === 'failover' ? { ...request, outageStartedAt: decision.outageStartedAt, ...(drillId !== undefined ? { drillId } : {}) } : request).then(
-        () => void (app.runInProgress = true),
-        (err: unknown) => {
-          this.deps.log.warn({ app: app.app.name, err: String(err) }, `automatic ${decision.action} not started`);
-        },
-      );
+      await this.launch(decision.action === 'failover' ? { ...request, outageStartedAt: decision.outageStartedAt, ...(drillId !== undefined ? { drillId } : {}) } : request).catch((err: unknown) => {
+        this.deps.log.warn({ app: app.app.name, err: String(err) }, `automatic ${decision.action} not started`);
+      });
     }
   }
 
@@ -553,9 +547,8 @@ export class Controller {
   }
 
   /** What the world watch needs of an app now. */
-  private async watched(app: AppRuntime, runInProgress?: boolean): Promise<Parameters<WorldWatch['watch']>[0]> {
-    const running = runInProgress ?? (await this.currentRun(app.app.name)) !== undefined;
-    return { app: app.app, activeRegion: app.activeRegion, health: app.health, runInProgress: running, dns: () => this.activeFromDns(app.app) };
+  private async watched(app: AppRuntime): Promise<Parameters<WorldWatch['watch']>[0]> {
+    return { app: app.app, activeRegion: app.activeRegion, health: app.health, runInProgress: (await this.currentRun(app.app.name)) !== undefined, dns: () => this.activeFromDns(app.app) };
   }
 
   /**
