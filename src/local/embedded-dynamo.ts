@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { DynamoStateStore } from '../adapters/aws/dynamodb-state-store.js';
 import { closeDynaliteIterators } from './dynalite-iterators.js';
+import { trackRequests } from './request-drain.js';
 import { StoreIdentity } from './store-identity.js';
 
 /** The state store of local mode: the production DynamoDB adapter against an embedded dynalite kept on disk. */
@@ -33,6 +34,7 @@ export async function startEmbeddedDynamo(dir: string, table = 'failover-state')
   const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   // Local credentials: dynalite does not check them, and no AWS account is involved.
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const requests = trackRequests(client);
   const store = new DynamoStateStore(client, table);
   await store.ensureTable();
   return {
@@ -40,6 +42,8 @@ export async function startEmbeddedDynamo(dir: string, table = 'failover-state')
     identity: new StoreIdentity(client, table),
     endpoint,
     async close() {
+      // Requests in flight finish first: one reaching a closed dynalite crashes the process.
+      await requests.drain();
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
