@@ -22,7 +22,8 @@ import { parseArgs } from 'node:util';
 import { runbooks } from '../runbooks/index.js';
 import { DEFAULT_SIM_DELAYS, type SimDelays } from '../src/adapters/sim/sim-cloud.js';
 import { systemClock } from '../src/adapters/system-clock.js';
-import type { RunKind, RunRecord } from '../src/runbook/run.js';
+import type { RunRecord } from '../src/runbook/run.js';
+import type { MoveKind } from '../src/runbook/runbook-catalog.js';
 import { flattenSteps, type Runbook, type RunbookNode } from '../src/runbook/step.js';
 import { type Headline, machine, measuredLine, median, ms, saveHeadlines, writeSection, yesNo } from './lib/report.js';
 import { startSimController } from './lib/sim-controller.js';
@@ -75,7 +76,7 @@ interface Outcome {
 }
 
 async function failover(profile: (typeof PROFILES)[number], variant: Outcome['variant']): Promise<Outcome> {
-  const books: Record<RunKind, Runbook> = variant === 'shipped' ? runbooks : { ...runbooks, failover: finePolling(runbooks.failover) };
+  const books: Record<MoveKind, Runbook> = variant === 'shipped' ? runbooks : { ...runbooks, failover: finePolling(runbooks.failover) };
   const sim = await startSimController({ clock: systemClock, delays: profile.delays, runbooks: books });
   try {
     await sim.world.outage('us-east-1');

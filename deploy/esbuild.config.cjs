@@ -188,6 +188,36 @@ const injectOptions = {
   },
 };
 
+/**
+ * The applications' own runbooks (config `applications[].runbooks.module`),
+ * bundled into the functions: src/runbook/bundled-runbooks.ts, empty in the
+ * sources, becomes a module that imports each module the packaged
+ * configuration names, keyed by the absolute path the configuration holds,
+ * which is what src/runbook/load-runbooks.ts looks up. The packaged
+ * configuration is the one deploy/serverless-vars.cjs wrote in this same
+ * process (FAILOVER_PACKAGED_CONFIG_PATH); without it (bench/cold-start.ts),
+ * the module stays empty. A module imports the step library as
+ * `failover-controller/runbooks`, which is resolved to this package's
+ * sources, so the library is bundled once.
+ */
+const userRunbooks = {
+  name: 'user-runbooks',
+  setup(build) {
+    // The step library the user's module imports is this package's own, whichever copy its repository installed:
+    // one library in the bundle, and the engine's own error classes for the library's errors.
+    build.onResolve({ filter: /^failover-controller\/runbooks$/ }, () => ({ path: path.join(__dirname, '..', 'src/runbook/library.ts') }));
+    build.onLoad({ filter: /[\\/]src[\\/]runbook[\\/]bundled-runbooks\.ts$/ }, async (args) => {
+      const configPath = process.env.FAILOVER_PACKAGED_CONFIG_PATH;
+      if (!configPath) return undefined;
+      const { config } = JSON.parse(await fs.readFile(configPath, 'utf8'));
+      const modules = [...new Set(config.applications.flatMap((a) => (a.runbooks ? [a.runbooks.module] : [])))];
+      const imports = modules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`);
+      const map = modules.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(', ');
+      return { contents: `${imports.join('\n')}\nexport const bundledRunbookModules = { ${map} };\n`, loader: 'ts', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 /** esbuild options (plus serverless-esbuild's own: exclude, outputFileExtension). */
 function lambdaBuildOptions() {
   return {
@@ -205,7 +235,7 @@ function lambdaBuildOptions() {
     sourcemap: false,
     // Everything is bundled, the AWS SDK v3 too (the runtime's copy is not the version the adapters were tested with).
     exclude: [],
-    plugins: [undiciSlim, stubs, envCredentials, sdkSchemaKeys, fastifySemver, injectOptions],
+    plugins: [undiciSlim, stubs, envCredentials, sdkSchemaKeys, fastifySemver, injectOptions, userRunbooks],
   };
 }
 

@@ -39,6 +39,19 @@ function loadStackValues() {
   return mod.exports;
 }
 
+/**
+ * The applications' own runbooks must load and pass the plan lint before
+ * they are bundled: `failover validate` checks exactly that, in a process of
+ * its own (a TypeScript module imported into this one would share its
+ * already loaded packages, undici among them, with the module's copies).
+ */
+function checkRunbooks(configFile) {
+  const { spawnSync } = require('node:child_process');
+  const cli = path.join(ROOT, 'src/cli/main.ts');
+  const out = spawnSync(process.execPath, ['--import', 'tsx', cli, 'validate', path.resolve(ROOT, configFile)], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  if (out.status !== 0) throw new Error((out.stderr || out.stdout || String(out.error)).replace(/^error: /, '').trim());
+}
+
 async function derive(resolveVariable) {
   const configFile = await resolveVariable('self:custom.configFile');
   const { stackValues, writePackagedConfig } = loadStackValues();
@@ -49,8 +62,11 @@ async function derive(resolveVariable) {
       tableName: await resolveVariable('self:custom.stateTable'),
       functionNames: await resolveVariable('self:custom.functionNames'),
     });
+    if (config.applications.some((app) => app.runbooks)) checkRunbooks(configFile);
     const packagedConfig = `${PACKAGED_CONFIG_DIR}/${path.basename(configFile).replace(/\.(ya?ml|json)$/i, '')}.json`;
     await writePackagedConfig(path.join(ROOT, packagedConfig), config, configFile);
+    // For the bundling in this same process: the applications' own runbooks go into the functions (esbuild.config.cjs).
+    process.env.FAILOVER_PACKAGED_CONFIG_PATH = path.join(ROOT, packagedConfig);
     return { ...values, packagedConfig };
   } catch (err) {
     // The message names the file and every problem; a stack trace would only hide it.

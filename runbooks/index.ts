@@ -1,10 +1,10 @@
-import type { RunKind } from '../src/runbook/run.js';
+import type { MoveKind } from '../src/runbook/runbook-catalog.js';
 import type { Runbook } from '../src/runbook/step.js';
 import { failback } from './failback.js';
 import { regionalFailover } from './regional-failover.js';
 
 /** The runbook each kind of run executes. */
-export const runbooks: Record<RunKind, Runbook> = {
+export const runbooks: Record<MoveKind, Runbook> = {
   failover: regionalFailover,
   failback,
 };

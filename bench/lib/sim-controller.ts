@@ -15,7 +15,7 @@ import type { Clock } from '../../src/ports/clock.js';
 import type { Prober } from '../../src/ports/prober.js';
 import { HttpProber } from '../../src/probes/http-prober.js';
 import type { ProbeResult, ProbeTarget } from '../../src/probes/types.js';
-import type { RunKind } from '../../src/runbook/run.js';
+import type { MoveKind, RunbookCatalog } from '../../src/runbook/runbook-catalog.js';
 import type { Runbook } from '../../src/runbook/step.js';
 import type { RegionalEndpoint } from '../../src/sim/regional-endpoint.js';
 import { SimWorld } from '../../src/sim/sim-world.js';
@@ -51,7 +51,7 @@ export async function startSimController(options: {
   policy?: Partial<AppPolicy>;
   delays?: Partial<SimDelays>;
   store?: MemoryStateStore;
-  runbooks?: Record<RunKind, Runbook>;
+  runbooks?: RunbookCatalog | Record<MoveKind, Runbook>;
 }): Promise<SimController> {
   const endpoints = await Promise.all(REGIONS.map((r) => SimWorld.endpoint(r)));
   const config = validateConfig({

@@ -23,6 +23,7 @@ import type { SimWorld } from '../sim/sim-world.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerDrillRoutes } from './routes/drill-routes.js';
 import { registerOperatorRoutes } from './routes/operator-routes.js';
+import { registerRunbookRoutes } from './routes/runbook-routes.js';
 import { registerPageRoutes } from './routes/page-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 import { registerSimRoutes } from './routes/sim-routes.js';
@@ -92,6 +93,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, deps.docsUi ? { ui: deps.docsUi } : {});
   registerStatusRoutes(app, deps);
   registerOperatorRoutes(app, deps);
+  registerRunbookRoutes(app, deps);
   registerDrillRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerAuditRoutes(app, deps);

@@ -1,4 +1,5 @@
 import * as Type from 'typebox';
+import { MAX_DRILL_RUNBOOKS } from '../drills/drill-runbooks.js';
 import { ListLimit, OptionalReason } from './schemas.js';
 
 /**
@@ -9,6 +10,14 @@ import { ListLimit, OptionalReason } from './schemas.js';
  */
 
 const AppName = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z][A-Za-z0-9-]*$', 'x-message': 'must be an application name from the config' });
+const runbookName = (description?: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+    ...(description ? { description } : {}),
+    'x-message': 'must be a runbook name such as drain-queues',
+  });
 const RegionName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$', 'x-message': 'must be a region name such as eu-west-1' });
 
 export const DrillBody = Type.Object(
@@ -20,6 +29,18 @@ export const DrillBody = Type.Object(
     app: Type.Optional(AppName),
     kind: Type.Optional(Type.Union([Type.Literal('failover'), Type.Literal('failback')], { default: 'failover', description: 'plan only: which run to plan.', 'x-message': 'must be failover or failback' })),
     to: Type.Optional(RegionName),
+    runbook: Type.Optional(runbookName('plan only: plan this named runbook of the application instead of a failover or failback.')),
+    runbooks: Type.Optional(
+      Type.Array(runbookName(), {
+        minItems: 1,
+        maxItems: MAX_DRILL_RUNBOOKS,
+        description:
+          'game-day only: named runbooks of the application to run by hand, in this order, once the failover has succeeded ' +
+          'and before the failback (each a phase of the report); one that fails ends the game day, with no failback. ' +
+          'Unknown names are refused before anything is injected.',
+        'x-message': `must be a list of 1 to ${MAX_DRILL_RUNBOOKS} runbook names such as drain-queues`,
+      }),
+    ),
     failback: Type.Optional(Type.Boolean({ default: true, description: 'game-day only: return to the primary at the end.', 'x-message': 'must be true or false' })),
     route53: Type.Optional(
       Type.Union([Type.Literal('refuses'), Type.Literal('hangs')], {

@@ -65,6 +65,15 @@ export const FailoverBody = Type.Object(
 
 export const FailbackBody = Type.Object({ app: Type.Optional(AppName), reason: Reason, force: Force }, { additionalProperties: false });
 
+const RunbookName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', 'x-message': 'must be a runbook name such as drain-queues' });
+
+export const RunbookParams = Type.Object({ name: RunbookName }, { additionalProperties: false });
+
+export const RunbooksQuery = Type.Object({ app: Type.Optional(AppName) }, { additionalProperties: false });
+
+/** A run of a named runbook: which application, towards which region, and why. */
+export const NamedRunBody = Type.Object({ app: Type.Optional(AppName), to: Type.Optional(RegionName), reason: Reason }, { additionalProperties: false });
+
 export const RunsQuery = Type.Object(
   {
     app: Type.Optional(AppName),

@@ -31,7 +31,8 @@ export function table(rows: string[][]): string[] {
 }
 
 /** `failover of shop us-east-1 -> eu-west-1`. */
-export function describeRun(run: Pick<RunRecord, 'kind' | 'app' | 'from' | 'to'>): string {
+export function describeRun(run: Pick<RunRecord, 'kind' | 'app' | 'from' | 'to' | 'runbook'>): string {
+  if (run.kind === 'runbook') return `runbook ${run.runbook} of ${run.app} (${run.from} -> ${run.to})`;
   return `${run.kind} of ${run.app} ${run.from} -> ${run.to}`;
 }
 
@@ -79,7 +80,7 @@ function formatAppStatus(app: AppStatusView, now: number): string[] {
 
 /** A dry run: each step with its resource, what it is and what it would become. */
 export function formatPlan(plan: RunPlan): string {
-  const lines = [`plan: ${describeRun(plan)} (runbook ${plan.runbook}); nothing was changed`];
+  const lines = [`plan: ${describeRun(plan)}${plan.kind === 'runbook' ? '' : ` (runbook ${plan.runbook})`}; nothing was changed`];
   if (plan.refusal) lines.push(`REFUSED: this run would not start: ${plan.refusal}`);
   lines.push(plan.expectedMs !== undefined ? `expected duration ${formatDuration(plan.expectedMs)}, from ${plan.basedOnRuns} past run(s)` : 'expected duration unknown: no past run of this runbook');
   plan.steps.forEach((step, i) => {
@@ -140,6 +141,8 @@ export function formatRunOutcome(run: RunRecord): string {
   const took = run.finishedAt !== undefined ? ` after ${formatDuration(run.finishedAt - run.createdAt)}` : '';
   switch (run.status) {
     case 'succeeded':
+      // A named runbook need not move the application (the status says where it runs).
+      if (run.kind === 'runbook') return `run ${run.id} succeeded${took}: runbook ${run.runbook} of ${run.app} done`;
       return `run ${run.id} succeeded${took}: ${run.app} now runs in ${run.to}`;
     case 'failed':
       return `run ${run.id} failed${took}: ${run.error ?? 'no reason recorded'}`;

@@ -2,6 +2,9 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/types.js';
+import { runbooks } from '../../runbooks/index.js';
+import { loadRunbookCatalog } from '../runbook/load-runbooks.js';
+import type { RunbookCatalog } from '../runbook/runbook-catalog.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 
@@ -18,5 +21,20 @@ export async function loadLocalConfig(ctx: CliContext, file: string, details: Re
     if (!(err instanceof ConfigError)) throw err;
     const problem = new ConfigError(file, err.issues);
     throw new CliError(problem.message, EXIT.usage, { ...details, source: file, issues: problem.issues });
+  }
+}
+
+/**
+ * Load the applications' own runbooks the config names, and lint them: a
+ * module that does not load, a name it does not export, or a runbook the
+ * plan lint refuses is a usage error (exit 2) naming the field.
+ */
+export async function loadLocalRunbooks(ctx: CliContext, file: string, config: Config): Promise<RunbookCatalog> {
+  try {
+    return await loadRunbookCatalog(config, runbooks);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const problem = new ConfigError(file, err.issues);
+    throw new CliError(problem.message, EXIT.usage, { valid: false, source: file, issues: problem.issues });
   }
 }

@@ -8,6 +8,7 @@ import { registerIamPolicy } from './commands/iam-policy.js';
 import { registerPlan } from './commands/plan.js';
 import { registerProvision } from './commands/provision.js';
 import { registerReadiness } from './commands/readiness.js';
+import { registerRunbooks } from './commands/runbooks.js';
 import { registerRuns } from './commands/runs.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
@@ -37,7 +38,7 @@ export function buildProgram(program: Command, ctx: CliContext): Command {
       'after',
       '\nExit codes: 0 success; 1 the operation failed (a run failed or was cancelled, a run is already in progress, the API is unreachable); 2 usage or config error (bad option or input, bad config, token missing or lacking the role).',
     );
-  for (const register of [registerStatus, registerPlan, registerDrill, registerFailover, registerFailback, registerApprove, registerCancel, registerRuns, registerValidate, registerIamPolicy, registerProvision, registerReadiness]) {
+  for (const register of [registerStatus, registerPlan, registerDrill, registerFailover, registerFailback, registerApprove, registerCancel, registerRuns, registerRunbooks, registerValidate, registerIamPolicy, registerProvision, registerReadiness]) {
     register(program, ctx);
   }
   return program;

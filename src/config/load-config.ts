@@ -14,6 +14,8 @@ import { normalizeFence } from './fence-config.js';
 import { normalizeTraffic } from './traffic-config.js';
 import { normalizeLag } from './lag-schema.js';
 import { normalizeRoute53 } from './route53-config.js';
+import { normalizeRunbooks, type RunbooksConfig } from './runbooks-config.js';
+import { normalizeSimResources } from './sim-resources.js';
 
 /** Read, parse and validate a failover.yaml. Throws ConfigError listing every problem. */
 export async function loadConfig(path: string): Promise<Config> {
@@ -64,13 +66,13 @@ export function validateConfig(input: unknown, source = 'config'): Config {
   const structural = schemaIssues(ConfigSchema, input);
   if (structural.length > 0) throw new ConfigError(source, structural);
   const withDefaults = Value.Default(ConfigSchema, Value.Clone(input)) as ConfigInput;
-  const config = normalize(withDefaults);
+  const config = normalize(withDefaults, source);
   const semantic: ConfigIssue[] = semanticIssues(config);
   if (semantic.length > 0) throw new ConfigError(source, semantic);
   return config;
 }
 
-function normalize(input: ConfigInput): Config {
+function normalize(input: ConfigInput, source: string): Config {
   return {
     provider: input.provider ?? 'sim',
     vantage: input.vantage ?? 'local',
@@ -80,12 +82,17 @@ function normalize(input: ConfigInput): Config {
     witness: (input.witness ?? []).map(probeTarget),
     notifications: { ...input.notifications },
     api: normalizeApi(input.api),
-    simulation: { ...(input.simulation?.dnsPort !== undefined ? { dnsPort: input.simulation.dnsPort } : {}), delays: { ...input.simulation?.delays } },
+    simulation: {
+      ...(input.simulation?.dnsPort !== undefined ? { dnsPort: input.simulation.dnsPort } : {}),
+      delays: { ...input.simulation?.delays },
+      resources: normalizeSimResources(input.simulation),
+    },
     applications: input.applications.map(
       (app): AppConfig => ({
         name: app.name,
         fence: normalizeFence(app.fence),
         traffic: normalizeTraffic(app.traffic),
+        ...withRunbooks(normalizeRunbooks(app.runbooks, source)),
         policy: {
           probeIntervalSeconds: app.policy?.probeIntervalSeconds ?? 5,
           fallThreshold: app.policy?.fallThreshold ?? 3,
@@ -145,4 +152,9 @@ function probeTarget(p: Static<typeof ProbeTargetSchema>): ProbeTarget {
 /** A region's `lag` only when the config sets it, so regions without it stay as they were. */
 function withLag(lag: ReturnType<typeof normalizeLag>): { lag?: NonNullable<ReturnType<typeof normalizeLag>> } {
   return lag ? { lag } : {};
+}
+
+/** Spread into an AppConfig: its own runbooks, when it names any. */
+function withRunbooks(runbooks: RunbooksConfig | undefined): { runbooks?: RunbooksConfig } {
+  return runbooks ? { runbooks } : {};
 }

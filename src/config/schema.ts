@@ -4,6 +4,8 @@ import { ApiSchema } from './api-schema.js';
 import { FenceSchema } from './fence-config.js';
 import { DATABASE_LAG_FIELDS } from './lag-schema.js';
 import { Route53Schema } from './route53-config.js';
+import { RunbooksSchema } from './runbooks-config.js';
+import { SimResourcesSchema } from './sim-resources.js';
 import { TrafficSchema } from './traffic-config.js';
 
 /**
@@ -184,6 +186,8 @@ export const ApplicationSchema = Type.Object(
     fence: Type.Optional(FenceSchema),
     /** How a run moves traffic: rewriting records, or in Route 53's data plane alone (see traffic-config.ts). */
     traffic: Type.Optional(TrafficSchema),
+    /** The application's own runbooks (runbooks-config.ts); without it, the built-in ones. */
+    runbooks: Type.Optional(RunbooksSchema),
   },
   { additionalProperties: false },
 );
@@ -204,11 +208,13 @@ const EndpointsSchema = Type.Object(
 
 const DelayMs = Type.Integer({ minimum: 0, maximum: 3_600_000, 'x-message': 'must be a whole number of milliseconds from 0 to 3600000' });
 
-/** Durations of the simulated cloud's operations, in ms (defaults: promotion 5 s, replica 6 s, boot 3 s, DNS 2 s, alarm period 6 s, health checks 3 s). */
+/** Durations of the simulated cloud's operations, in ms (defaults: promotion 5 s, replica 6 s, boot 3 s, DNS 2 s, alarm period 6 s, health checks 3 s, ECS tasks 15 s up and 5 s down, cache failover 60 s). */
 const SimulationSchema = Type.Object(
   {
     /** UDP port of the embedded authoritative DNS server (the zone's name server); 0 or absent: any free port. */
     dnsPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535, 'x-message': 'must be a UDP port from 0 to 65535' })),
+    /** Services the applications' own runbooks use (sim-resources.ts). */
+    ...SimResourcesSchema,
     delays: Type.Optional(
       Type.Object(
         {
@@ -218,6 +224,11 @@ const SimulationSchema = Type.Object(
           dnsPropagationMs: Type.Optional(DelayMs),
           alarmPeriodMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000, 'x-message': 'must be a whole number of milliseconds from 100 to 3600000' })),
           healthCheckMs: Type.Optional(DelayMs),
+          /** ECS tasks: from a higher desired count to running, and from a lower one to stopped. */
+          taskStartMs: Type.Optional(DelayMs),
+          taskStopMs: Type.Optional(DelayMs),
+          /** An ElastiCache global datastore's failover (modifying until done). */
+          cacheFailoverMs: Type.Optional(DelayMs),
         },
         { additionalProperties: false },
       ),

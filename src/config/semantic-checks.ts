@@ -70,7 +70,8 @@ export function semanticIssues(config: Config): ConfigIssue[] {
   });
   issues.push(...partitionIssues(config));
   issues.push(...apiIssues(config.api));
-  if (config.provider !== 'sim' && Object.keys(config.simulation.delays).length > 0) {
+  const simulated = Object.values(config.simulation.resources).some((list) => list.length > 0);
+  if (config.provider !== 'sim' && (Object.keys(config.simulation.delays).length > 0 || simulated)) {
     issues.push({ path: 'simulation', message: 'applies only to provider: sim; remove it, or set provider: sim' });
   }
   return issues;

@@ -1,3 +1,5 @@
+import type { SimResources } from './sim-resources.js';
+import type { RunbooksConfig } from './runbooks-config.js';
 import type { DatabaseRef } from '../ports/database-provider.js';
 import type { ProbeTarget } from '../probes/types.js';
 import type { FenceConfig } from './fence-config.js';
@@ -85,6 +87,8 @@ export interface AppConfig {
   fence: FenceConfig;
   /** How a run moves traffic (traffic-config.ts). */
   traffic: TrafficConfig;
+  /** The application's own runbooks (runbooks-config.ts); absent: the built-in ones. */
+  runbooks?: RunbooksConfig;
 }
 
 /** Endpoint overrides per AWS service, for AWS-compatible test servers. */
@@ -98,6 +102,18 @@ export interface EndpointOverrides {
   sns?: string;
   iam?: string;
 }
+
+/** The simulated cloud's operation delays a config may set. */
+export type SimDelayName =
+  | 'promoteMs'
+  | 'replicaCreateMs'
+  | 'instanceBootMs'
+  | 'dnsPropagationMs'
+  | 'alarmPeriodMs'
+  | 'healthCheckMs'
+  | 'taskStartMs'
+  | 'taskStopMs'
+  | 'cacheFailoverMs';
 
 /** The whole, validated configuration. */
 export interface Config {
@@ -113,7 +129,12 @@ export interface Config {
   /** Who may call the API, and how often. */
   api: ApiConfig;
   /** Only with `provider: sim`: the simulated cloud's operation delays (ms) that differ from the defaults. */
-  simulation: { dnsPort?: number; delays: Partial<Record<'promoteMs' | 'replicaCreateMs' | 'instanceBootMs' | 'dnsPropagationMs' | 'alarmPeriodMs' | 'healthCheckMs', number>> };
+  simulation: {
+    dnsPort?: number;
+    delays: Partial<Record<SimDelayName, number>>;
+    /** Services of the simulated world that the applications' own runbooks use (ECS, Lambda, SSM, ElastiCache). */
+    resources: SimResources;
+  };
   applications: AppConfig[];
 }
 

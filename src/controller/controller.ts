@@ -16,6 +16,7 @@ import type { ProbeResult, ProbeTarget } from '../probes/types.js';
 import type { ExecuteOptions } from '../runbook/engine.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
 import type { Runbook } from '../runbook/step.js';
+import { type MoveKind, RunbookCatalog } from '../runbook/runbook-catalog.js';
 import { DrillConductor } from '../drills/drill-conductor.js';
 import type { FaultInjector } from '../ports/fault-injector.js';
 import { findApp } from './app-lookup.js';
@@ -36,7 +37,7 @@ import { answeredRegion } from '../traffic/answered-region.js';
 import { type ProvisionPlan, provision } from '../traffic/provision.js';
 import { mergeReports, WorldWatch } from './world-watch.js';
 import { PreflightGate } from './preflight-gate.js';
-import { type FailbackRequest, type FailoverRequest, OperatorRuns } from './operator-runs.js';
+import { type FailbackRequest, type FailoverRequest, type NamedRunRequest, OperatorRuns } from './operator-runs.js';
 import type { WorldReadDeps } from '../readiness/evaluate-world.js';
 import { appAttention, type AppReadiness } from './app-attention.js';
 import { drillAttentionItem } from '../drills/drill-attention-item.js';
@@ -53,7 +54,8 @@ export interface ControllerDeps {
   cloud: CloudProviders;
   prober: Prober;
   log: Logger;
-  runbooks: Record<RunKind, Runbook>;
+  /** Each application's runbooks (its own, from config), or just the built-in pair every application runs. */
+  runbooks: RunbookCatalog | Record<MoveKind, Runbook>;
   /** Where decisions that act or need a human are sent. */
   notifier?: Notifier;
   /** Which runs this controller may execute (its stack's region) and how it hands them to a worker. */
@@ -108,22 +110,25 @@ export class Controller {
   readonly world: WorldWatch;
   /** Operators' runs: manual failover and failback, behind their refusals and pre-flight gate, and dry runs. */
   private readonly operator: OperatorRuns;
+  /** Which runbook each application runs. */
+  readonly runbooks: RunbookCatalog;
 
   constructor(private readonly deps: ControllerDeps) {
+    this.runbooks = RunbookCatalog.of(deps.runbooks);
     this.launcher = new RunLauncher({
       store: deps.store,
       clock: deps.clock,
       cloud: deps.cloud,
       prober: deps.prober,
       log: deps.log,
-      runbooks: deps.runbooks,
+      runbooks: this.runbooks,
       ...(deps.placement ? { placement: deps.placement } : {}),
       voterRegions: voterRegions(deps.config),
       onFinished: (run) => this.afterRun(run),
       onRunSaved: () => this.changed(),
     });
     this.availability = new AvailabilityLedger({ store: deps.store, clock: deps.clock });
-    this.signals = new RunSignals(deps);
+    this.signals = new RunSignals({ ...deps, runbooks: this.runbooks });
     this.reads = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
     this.fences = new PendingFences({ config: deps.config, store: deps.store, cloud: this.reads, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
     this.leftovers = new FailoverLeftovers({ config: deps.config, store: deps.store, cloud: deps.cloud, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
@@ -143,6 +148,7 @@ export class Controller {
     });
     this.operator = new OperatorRuns({
       controller: deps,
+      runbooks: this.runbooks,
       reads: this.reads,
       preflight: new PreflightGate({ store: deps.store, reads: (cloud) => this.worldReads(cloud) }),
       view: (app) => this.runtime(app),
@@ -167,6 +173,8 @@ export class Controller {
         },
         failover: (request) => this.failover(request),
         failback: (request) => this.failback(request),
+        namedRunbooks: (app) => this.runbooks.namedOf(app).map((b) => b.name),
+        runNamed: (request) => this.operator.runNamed(request),
         startsRunsInto: (region) => this.startsRunsInto(region),
         preflight: async ({ app, to }) => void (await this.operator.gate(app, 'failover', to, { reason: 'game day', by: 'drill' })),
         forgetFlapEvidence: (app, region) => {
@@ -245,7 +253,12 @@ export class Controller {
     const resumed: string[] = [];
     for (const runtime of this.apps.values()) {
       for (const run of await this.deps.store.listRuns({ app: runtime.app.name, limit: 5 })) {
-        if (run.status === 'running' && (await this.launcher.resume(run, runtime.app, options))) resumed.push(run.id);
+        // One run that cannot be resumed must not keep the others (or the start) from going on.
+        const taken = run.status === 'running' && (await this.launcher.resume(run, runtime.app, options).catch((err: unknown) => {
+          this.deps.log.error({ runId: run.id, app: run.app, err: String(err) }, 'run not resumed');
+          return false;
+        }));
+        if (taken) resumed.push(run.id);
       }
     }
     if (resumed.length > 0) this.deps.log.info({ runs: resumed }, 'resuming runs from their journals');
@@ -541,6 +554,11 @@ export class Controller {
     return this.operator.failback(request);
   }
 
+  /** Operator: run one of an application's named runbooks (see OperatorRuns.runNamed). */
+  runNamed(request: NamedRunRequest): Promise<RunRecord> {
+    return this.operator.runNamed(request);
+  }
+
   private worldReads(cloud: CloudProviders): WorldReadDeps {
     const stack = this.deps.placement?.region !== undefined;
     return { config: this.deps.config, cloud, store: this.deps.store, clock: this.deps.clock, provisioningReads: !stack, expectStacks: stack };
@@ -595,7 +613,7 @@ export class Controller {
   }
 
   /** A dry run of a failover (to `to`, default the first standby) or a failback. Changes nothing. */
-  plan(request: { app?: string; kind: RunKind; to?: string }): Promise<RunPlan> {
+  plan(request: { app?: string; kind: RunKind; to?: string; runbook?: string }): Promise<RunPlan> {
     return this.operator.plan(request);
   }
 
@@ -659,7 +677,8 @@ export class Controller {
     const runtime = this.runtime(run.app);
     runtime.lastSeenRunId = run.id;
     const fromDns = await this.activeFromDns(runtime.app).catch(() => undefined);
-    runtime.activeRegion = fromDns ?? (run.status === 'succeeded' ? run.to : runtime.activeRegion);
+    // A named runbook's `to` is where it acted, not necessarily where traffic went: only DNS moves the active region then.
+    runtime.activeRegion = fromDns ?? (run.status === 'succeeded' && run.kind !== 'runbook' ? run.to : runtime.activeRegion);
     runtime.activeSetAt = this.deps.clock.now();
     // The cooldown starts with a failover that moved traffic; a failed attempt must not delay the next one.
     // A game day's failover moved traffic on purpose: no cooldown, in this process nor in the state item others read.

@@ -109,7 +109,8 @@ export class FailoverLeftovers {
   private async restoreMultiAz(app: AppConfig): Promise<void> {
     const { store, cloud } = this.deps;
     if (!cloud.database.restoreMultiAz) return;
-    const [latest] = await store.listRuns({ app: app.name, limit: 1 });
+    // The newest run that moved the writer: a named runbook run after it changes nothing of this.
+    const latest = (await store.listRuns({ app: app.name, limit: 5 })).find((r) => r.kind !== 'runbook');
     if (!latest || latest.status !== 'succeeded' || this.multiAzSettled.has(latest.id)) return;
     if (this.deps.region !== undefined && this.deps.region !== latest.to) return;
     const promote = promotionStep(latest);

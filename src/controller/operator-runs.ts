@@ -1,3 +1,5 @@
+import type { RunbookCatalog } from '../runbook/runbook-catalog.js';
+import { flattenSteps } from '../runbook/step.js';
 import type { AppConfig } from '../config/types.js';
 import { ConflictError, UserInputError } from '../errors/errors.js';
 import type { RegionHealth } from '../health/region-health.js';
@@ -28,9 +30,21 @@ export interface FailoverRequest {
 /** An operator's failback to the primary; fields as for a failover. */
 export type FailbackRequest = Pick<FailoverRequest, 'app' | 'reason' | 'by' | 'drillId' | 'force'>;
 
+/** An operator's run of one of the application's named runbooks (config `runbooks.named`). */
+export interface NamedRunRequest {
+  app?: string;
+  runbook: string;
+  /** The region the run acts towards (the steps' `to` side); default: the first region that is not the active one. */
+  to?: string;
+  reason: string;
+  by: string;
+  drillId?: string;
+}
+
 /** What operators' runs need of the controller. */
 export interface OperatorRunsDeps {
   controller: ControllerDeps;
+  runbooks: RunbookCatalog;
   /** The cloud's reads, retried like a run's (a throttled describe must not refuse a failover). */
   reads: CloudProviders;
   preflight: PreflightGate;
@@ -85,6 +99,33 @@ export class OperatorRuns {
     });
   }
 
+  /**
+   * Run one of `app`'s named runbooks now. Its steps see the active region
+   * as `from` and `to` as `to`. No pre-flight gate: what a named runbook
+   * does is the application's own (drain queues, flip flags); its steps
+   * carry their own checks. One run at a time per application, as always.
+   */
+  async runNamed(request: NamedRunRequest): Promise<RunRecord> {
+    const app = findApp(this.deps.controller.config, request.app);
+    const book = this.deps.runbooks.named(app.name, request.runbook);
+    const view = this.deps.view(app.name);
+    const to = request.to ?? app.regions.find((r) => r.name !== view.activeRegion)!.name;
+    findRegion(app, to);
+    await this.deps.refuseWhileRunning(app.name);
+    this.deps.refuseElsewhere('runbook', to);
+    return this.deps.launch({
+      app,
+      kind: 'runbook',
+      runbook: book.name,
+      from: view.activeRegion,
+      to,
+      trigger: 'manual',
+      reason: request.reason,
+      startedBy: request.by,
+      ...(request.drillId !== undefined ? { drillId: request.drillId } : {}),
+    });
+  }
+
   /** Return `app` to its primary region. */
   async failback(request: FailbackRequest): Promise<RunRecord> {
     const app = findApp(this.deps.controller.config, request.app);
@@ -109,25 +150,33 @@ export class OperatorRuns {
     });
   }
 
-  /** A dry run of a failover (to `to`, default the first standby) or a failback. Changes nothing. */
-  async plan(request: { app?: string; kind: RunKind; to?: string }): Promise<RunPlan> {
+  /**
+   * A dry run of a failover (to `to`, default the first standby), a failback,
+   * or a named runbook (`runbook`, from the active region to `to`, default
+   * the first standby). Changes nothing.
+   */
+  async plan(request: { app?: string; kind: RunKind; to?: string; runbook?: string }): Promise<RunPlan> {
     const { controller } = this.deps;
     const app = findApp(controller.config, request.app);
     const view = this.deps.view(app.name);
     const from = view.activeRegion;
     const to = request.kind === 'failback' ? app.regions[0]!.name : (request.to ?? app.regions.find((r) => r.name !== from)!.name);
     findRegion(app, to);
-    if (to === from) throw new UserInputError(`to: ${to} is already the active region of ${app.name}`);
+    if (to === from && request.kind !== 'runbook') throw new UserInputError(`to: ${to} is already the active region of ${app.name}`);
+    const book = request.kind === 'runbook' ? this.deps.runbooks.named(app.name, request.runbook ?? '') : this.deps.runbooks.forKind(app.name, request.kind);
     const history = await controller.store.listRuns({ app: app.name, limit: 20 });
+    const move = request.kind === 'runbook' ? undefined : request.kind;
     // The same refusals a run would meet, so that a dry run never promises what the API will refuse. Read in the same
     // turn as the plan's own reads (one batch through the Lambda reader) and not retried: a plan shows what it could read.
     const [plan, refusal, gate] = await Promise.all([
-      planRun(controller.runbooks[request.kind], { app, kind: request.kind, from, to }, controller, history),
-      request.kind === 'failover' ? this.targetRefusal(app, from, to, controller.cloud).catch((err: unknown) => `the database in ${to} could not be read to check it: ${String(err)}`) : undefined,
-      this.deps.preflight.preview({ view: { app, activeRegion: from, health: view.health }, kind: request.kind, to }, controller.cloud),
+      planRun(book, { app, kind: request.kind, from, to }, controller, history),
+      move === 'failover' ? this.targetRefusal(app, from, to, controller.cloud).catch((err: unknown) => `the database in ${to} could not be read to check it: ${String(err)}`) : undefined,
+      move ? this.deps.preflight.preview({ view: { app, activeRegion: from, health: view.health }, kind: move, to }, controller.cloud) : {},
     ]);
-    const unprovisioned = await this.switchRefusal(app);
-    const readied = { ...plan, ...gate };
+    const unprovisioned = move ? await this.switchRefusal(app) : undefined;
+    // What the loss of `from` may take down matters to a runbook that moves traffic; a named one that does not is not on that path.
+    const movesTraffic = move !== undefined || flattenSteps(book.root).some((s) => s.role?.kind === 'traffic');
+    const readied = { ...plan, ...gate, ...(movesTraffic ? {} : { staticStability: [] }) };
     if (unprovisioned) return { ...readied, refusal: unprovisioned };
     return refusal ? { ...readied, refusal } : readied;
   }

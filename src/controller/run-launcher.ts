@@ -1,3 +1,4 @@
+import type { RunbookCatalog } from '../runbook/runbook-catalog.js';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/types.js';
@@ -9,7 +10,6 @@ import type { RunDispatcher } from '../ports/run-dispatcher.js';
 import type { Lease, StateStore } from '../ports/state-store.js';
 import { type ExecuteOptions, pendingSteps, RunbookEngine } from '../runbook/engine.js';
 import type { RunKind, RunRecord } from '../runbook/run.js';
-import type { Runbook } from '../runbook/step.js';
 import { retryingProviders } from '../runbook/retrying-providers.js';
 import { findRegion } from './app-lookup.js';
 import { createdAfter } from '../ports/record-order.js';
@@ -31,6 +31,8 @@ export interface LaunchRequest {
   forced?: RunRecord['forced'];
   /** The game day the run belongs to (RunRecord.drillId). */
   drillId?: string;
+  /** For kind `runbook`: the named runbook of the application to run. */
+  runbook?: string;
 }
 
 /** Dependencies of the launcher. */
@@ -40,7 +42,7 @@ export interface RunLauncherDeps {
   cloud: CloudProviders;
   prober: Prober;
   log: Logger;
-  runbooks: Record<RunKind, Runbook>;
+  runbooks: RunbookCatalog;
   /** How long a run may hold its application before another worker may take over. */
   leaseTtlMs?: number;
   /** Called when a run ends, whatever its outcome. */
@@ -112,7 +114,7 @@ export class RunLauncher {
     if (!result.acquired) throw new RunInProgressError(app.name, result.holder.owner);
     // Read under the lease: the new run must list as the app's newest, even when the last one ended this millisecond.
     const [previous] = await this.deps.store.listRuns({ app: app.name, limit: 1 });
-    const book = this.deps.runbooks[kind];
+    const book = kind === 'runbook' ? this.deps.runbooks.named(app.name, request.runbook ?? '') : this.deps.runbooks.forKind(app.name, kind);
     const run: RunRecord = {
       id,
       app: app.name,
@@ -137,6 +139,17 @@ export class RunLauncher {
     if (handoff) await this.handOff(run, handoff);
     else this.start(run, app, result.lease, {});
     return structuredClone(run);
+  }
+
+  /** Execute the run with the runbook it recorded; one whose runbook left the configuration ends as failed, with attention. */
+  private executeOrAbandon(run: RunRecord, context: Parameters<RunbookEngine['execute']>[2], options: ExecuteOptions): Promise<RunRecord> {
+    let book;
+    try {
+      book = this.deps.runbooks.forRun(run);
+    } catch (err) {
+      return this.engine.abandon(run, err instanceof Error ? err.message : String(err), options);
+    }
+    return this.engine.execute(run, book, context, options);
   }
 
   /** Refuse (UserInputError) a run this stack does not execute: one into another stack's region. */
@@ -170,8 +183,8 @@ export class RunLauncher {
     const context = { app, from: findRegion(app, run.from, 'from'), to: findRegion(app, run.to), cloud: this.cloud, fences: this.deps.store, prober: this.deps.prober, clock: this.deps.clock,
       traffic: { store: this.deps.store, voterRegions: this.deps.voterRegions ?? [] },
     };
-    const execution = this.engine
-      .execute(run, this.deps.runbooks[run.kind], context, { ...options, fence: { lease: lease.name, token: lease.token } })
+    const fenced = { ...options, fence: { lease: lease.name, token: lease.token } };
+    const execution = this.executeOrAbandon(run, context, fenced)
       .then(async (after) => {
         // A paused run keeps its lease: it is not over, and nothing else may start meanwhile.
         if (after.status !== 'running') {

@@ -1,8 +1,9 @@
+import type { RunbookCatalog } from '../runbook/runbook-catalog.js';
 import type { Config } from '../config/types.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { StateStore } from '../ports/state-store.js';
-import type { RunKind, RunRecord } from '../runbook/run.js';
+import type { RunRecord } from '../runbook/run.js';
 import { flattenSteps, type Runbook } from '../runbook/step.js';
 import { SEPARATE_APPROVER_RULE, separateApproverRefusal } from './separate-approver.js';
 
@@ -32,12 +33,12 @@ export interface CancelRequest {
  * it runs (this process, or the Lambda worker).
  */
 export class RunSignals {
-  constructor(private readonly deps: { config: Config; store: StateStore; clock: Clock; runbooks: Record<RunKind, Runbook> }) {}
+  constructor(private readonly deps: { config: Config; store: StateStore; clock: Clock; runbooks: RunbookCatalog }) {}
 
   /** Answer an approval gate of a running run. With `policy.separateApprover`, its starter may not approve it (ForbiddenError). */
   async answer(request: ApprovalAnswer): Promise<RunRecord> {
     const run = await this.runningRun(request.runId);
-    const waiting = run.steps.filter((s) => s.status === 'running' && isGate(this.deps.runbooks[run.kind], s.id));
+    const waiting = run.steps.filter((s) => s.status === 'running' && isGate(this.deps.runbooks.forRun(run), s.id));
     const gate = request.stepId ?? waiting[0]?.id;
     if (!gate || !waiting.some((s) => s.id === gate)) {
       throw new ConflictError(`run ${run.id} is not waiting for an approval${request.stepId ? ` at ${request.stepId}` : ''}`);

@@ -1,4 +1,5 @@
-import { IAM_ACTIONS, type IamActionSpec, type IamResourceKind } from '../adapters/aws/iam-actions.js';
+import { IAM_ACTIONS, type IamActionSpec, type IamResourceKind, STEP_LIBRARY_ADAPTERS } from '../adapters/aws/iam-actions.js';
+import type { RunbookResources } from '../config/runbooks-config.js';
 import type { Config } from '../config/types.js';
 
 /** The Lambda functions of a regional stack. */
@@ -69,8 +70,15 @@ export const FUNCTION_ACCESS: Record<FunctionName, (spec: IamActionSpec) => bool
   api: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'lambda-dispatcher.ts' || s.adapter === 'lambda-read-transport.ts',
   // The worker also checks, for readiness, that its own role may make the runbooks' calls (the policy simulator).
   // And it notifies what its world watch finds (a readiness check failing, drift).
-  runbook: (s) => s.adapter === 'dynamodb-state-store.ts' || s.adapter === 'iam-permissions.ts' || s.adapter === 'sns-notifier.ts' || CLOUD_ADAPTERS.has(s.adapter),
-  reader: (s) => CLOUD_ADAPTERS.has(s.adapter) && s.access === 'read',
+  // The step library's actions are the worker's (user runbooks) and, reads only, the reader's (their plans); they are granted
+  // only on the resources the configuration names for them (resourcesByKind): a deployment that names none gets no statement.
+  runbook: (s) =>
+    s.adapter === 'dynamodb-state-store.ts' ||
+    s.adapter === 'iam-permissions.ts' ||
+    s.adapter === 'sns-notifier.ts' ||
+    CLOUD_ADAPTERS.has(s.adapter) ||
+    STEP_LIBRARY_ADAPTERS.has(s.adapter),
+  reader: (s) => (CLOUD_ADAPTERS.has(s.adapter) || STEP_LIBRARY_ADAPTERS.has(s.adapter)) && s.access === 'read',
 };
 
 /** Names the policies need from the stack. */
@@ -206,6 +214,9 @@ function resourcesByKind(config: Config, names: StackNames): Record<IamResourceK
     'reader-function': [sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${names.functionNames.reader}`)],
     // The worker's own role, named by CloudFormation `<stack>-RunbookRole-<suffix>` (naming it exactly would make the role depend on itself).
     'runbook-role': [sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-RunbookRole-*')],
+    // The step library's resources, as each application's `runbooks.resources` names them, in each of its regions: never "*",
+    // which would let every deployment's worker scale any ECS service and invoke any function of the account.
+    ...stepLibraryResources(config),
     any: ['*'],
   };
 }
@@ -261,4 +272,32 @@ export function fillPseudoParameters(value: CfnValue, params: StackPseudoParamet
     .replaceAll('${AWS::AccountId}', params.accountId)
     .replaceAll('${AWS::Region}', params.region)
     .replaceAll('${AWS::StackName}', params.stackName);
+}
+
+type StepLibraryKind = 'ecs-service' | 'runbook-function-target' | 'automation-definition' | 'automation-execution' | 'global-datastore';
+
+/**
+ * The ARNs of what the applications' own runbooks act on (config
+ * `applications[].runbooks.resources`), in each region of the application.
+ * Formats of the Service Authorization Reference's resource types: ECS
+ * `service` (…:service/<cluster>/<service>), Lambda `function` (and its
+ * qualified ARNs, …:function:<name>:*), Systems Manager
+ * `automation-definition` (…:automation-definition/<name>:<version>) and
+ * `automation-execution`, ElastiCache `globalreplicationgroup` (global: no
+ * region). GetAutomationExecution can only name executions by their ids,
+ * unknown until started: the worker may read executions of its regions.
+ */
+function stepLibraryResources(config: Config): Record<StepLibraryKind, ReturnType<typeof sub>[]> {
+  const uses = config.applications.flatMap((app) => (app.runbooks ? app.regions.map((r) => ({ region: r.name, resources: app.runbooks!.resources })) : []));
+  const arns = (make: (region: string, resources: RunbookResources) => string[]) => unique(uses.flatMap((u) => make(u.region, u.resources))).map(sub);
+  const documents = uses.filter((u) => u.resources.automationDocuments.length > 0);
+  return {
+    'ecs-service': arns((region, r) => r.ecsServices.map((s) => `arn:\${AWS::Partition}:ecs:${region}:\${AWS::AccountId}:service/${s}`)),
+    'runbook-function-target': arns((region, r) =>
+      r.functions.flatMap((f) => [`arn:\${AWS::Partition}:lambda:${region}:\${AWS::AccountId}:function:${f}`, `arn:\${AWS::Partition}:lambda:${region}:\${AWS::AccountId}:function:${f}:*`]),
+    ),
+    'automation-definition': arns((region, r) => r.automationDocuments.map((d) => `arn:\${AWS::Partition}:ssm:${region}:\${AWS::AccountId}:automation-definition/${d}:*`)),
+    'automation-execution': unique(documents.map((u) => `arn:\${AWS::Partition}:ssm:${u.region}:\${AWS::AccountId}:automation-execution/*`)).map(sub),
+    'global-datastore': arns((_region, r) => r.globalDatastores.map((g) => `arn:\${AWS::Partition}:elasticache::\${AWS::AccountId}:globalreplicationgroup:${g}`)),
+  };
 }

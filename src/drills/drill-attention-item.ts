@@ -5,6 +5,7 @@ import type { DrillRecord, DrillStage } from './drill.js';
 const STAGE_WORDS: Record<DrillStage, string> = {
   detecting: 'detecting the outage',
   'failing-over': 'failing over',
+  'running-runbooks': 'running named runbooks',
   'awaiting-primary': 'waiting for the primary',
   'failing-back': 'failing back',
   ended: 'ended',
@@ -67,6 +68,8 @@ function stageSentence(drill: DrillRecord): string {
         : `Stage: detecting. ${drill.from} was judged down at ${new Date(drill.milestones.detectedAt).toISOString()}; the failover is being decided.`;
     case 'failing-over':
       return `Stage: failing over. ${drill.failoverRunId ? `Run ${drill.failoverRunId} moves ${drill.app} to ${drill.to}.` : `The failover to ${drill.to} is starting.`}`;
+    case 'running-runbooks':
+      return `Stage: running named runbooks. ${runbookSentence(drill)}`;
     case 'awaiting-primary':
       return `Stage: waiting for the primary. ${drill.app} runs in ${drill.to}; ${drill.milestones.healedAt !== undefined ? `${drill.from} is healed and must be judged healthy again.` : `${drill.from} is not healed yet.`}`;
     case 'failing-back':
@@ -76,6 +79,17 @@ function stageSentence(drill: DrillRecord): string {
   }
 }
 
+/** Which named runbook runs, and how many are left. */
+function runbookSentence(drill: DrillRecord): string {
+  const names = drill.runbooks ?? [];
+  const current = drill.runbookRuns?.at(-1);
+  if (!current) return `Runbook ${names[0] ?? '?'} (1 of ${names.length}) is starting.`;
+  const at = `${drill.runbookRuns!.length} of ${names.length}`;
+  return current.endedAt === undefined
+    ? `Run ${current.runId} of runbook ${current.name} (${at}) is under way.`
+    : `Runbook ${current.name} (${at}) has ended; the next step is starting.`;
+}
+
 /** What the drill does next, from where it stands. */
 function nextStep(drill: DrillRecord): string {
   switch (drill.stage) {
@@ -83,10 +97,17 @@ function nextStep(drill: DrillRecord): string {
       return drill.decider === 'operator'
         ? `once ${drill.from} is judged down, the drill fails over to ${drill.to} by hand, as the paged operator would`
         : `the controller decides the failover to ${drill.to} on its own; should it hold, the drill fails over by hand, as the paged operator would`;
-    case 'failing-over':
+    case 'failing-over': {
+      const runbooks = drill.runbooks?.length ? `runs the named runbooks ${drill.runbooks.join(', ')}, then ` : '';
       return drill.failback
-        ? `when the run ends, the drill heals ${drill.from} and fails back once the controller judges it healthy again`
-        : `when the run ends, the drill heals ${drill.from} and ends; ${drill.app} stays in ${drill.to}`;
+        ? `when the run ends, the drill ${runbooks}heals ${drill.from} and fails back once the controller judges it healthy again`
+        : `when the run ends, the drill ${runbooks}heals ${drill.from} and ends; ${drill.app} stays in ${drill.to}`;
+    }
+    case 'running-runbooks':
+      return drill.failback
+        ? `when the named runbooks have succeeded, the drill heals ${drill.from} and fails back once the controller judges it healthy again; ` +
+          'a runbook that fails ends the drill, with no failback'
+        : `when the named runbooks have succeeded, the drill heals ${drill.from} and ends; ${drill.app} stays in ${drill.to}`;
     case 'awaiting-primary':
       return `the drill fails back to ${drill.from} once the controller judges it healthy again (the policy's failback hold-down is not waited for)`;
     case 'failing-back':

@@ -11,6 +11,7 @@ import { detecting } from './drill-detecting.js';
 import { drillReport } from './drill-end.js';
 import { awaitingPrimary, failingBack } from './drill-failback.js';
 import { failingOver } from './drill-failing-over.js';
+import { runningRunbooks } from './drill-runbooks.js';
 import { awaitsRun, settledReport } from './drill-settle.js';
 import { type DrillStartRequest, startDrill } from './drill-start.js';
 import { drillHoldReason, operatorDecisionHold, retryHoldReason } from './failover-hold.js';
@@ -31,7 +32,7 @@ const MAX_STEPS_PER_TICK = 6;
  * decisions, never from when a tick happened to look.
  *
  * The parts live apart: the start (drill-start.ts), each stage
- * (drill-detecting.ts, drill-failing-over.ts, drill-failback.ts), the abort
+ * (drill-detecting.ts, drill-failing-over.ts, drill-runbooks.ts, drill-failback.ts), the abort
  * (drill-abort.ts), the end and the report (drill-end.ts), the report of
  * a drill that ended with a run in flight (drill-settle.ts), the holds a
  * drill's outage calls for (failover-hold.ts: left by a drill that ended
@@ -239,6 +240,8 @@ export class DrillConductor {
         return detecting(this.book, drill, policy, now);
       case 'failing-over':
         return failingOver(this.book, drill, now);
+      case 'running-runbooks':
+        return runningRunbooks(this.book, drill, now);
       case 'awaiting-primary':
         return awaitingPrimary(this.book, drill, policy, now);
       case 'failing-back':

@@ -4,7 +4,8 @@ import { seconds } from './drill-report.js';
 
 /**
  * Which links of the chain a game day exercised, stood in for or skipped:
- * injection, detection, decision, failover, failback, in that order. Pure.
+ * injection, detection, decision, failover, the named runbooks (only for a
+ * game day that asked for some), failback, in that order. Pure.
  *
  * Why it is said apart from the timed phases: a phase can be timed and
  * still not be the controller's. A drill that failed over by hand after
@@ -13,8 +14,14 @@ import { seconds } from './drill-report.js';
  * exercised neither detection nor decision. An SRE reading "RTO met" must
  * see which of the links were really tested.
  */
-export function drillCoverage(drill: DrillRecord, failoverRun?: RunRecord, failbackRun?: RunRecord): DrillCoverage[] {
-  return [injection(drill), detection(drill), decision(drill), failover(drill, failoverRun), failback(drill, failbackRun)];
+export function drillCoverage(
+  drill: DrillRecord,
+  failoverRun?: RunRecord,
+  failbackRun?: RunRecord,
+  runbookRuns: RunRecord[] = [],
+): DrillCoverage[] {
+  const named = drill.runbooks?.length ? [runbooks(drill, runbookRuns)] : [];
+  return [injection(drill), detection(drill), decision(drill), failover(drill, failoverRun), ...named, failback(drill, failbackRun)];
 }
 
 /** The drill's own wait for a controller that held, before it stood in (0 when it did not stand in): no measure of any decision. Pure. */
@@ -63,6 +70,18 @@ function failover(drill: DrillRecord, run: RunRecord | undefined): DrillCoverage
   if (run) return { phase: 'failover', status: 'exercised', by: 'controller', note: `failover run ${run.id} (${run.trigger}) ${run.status}` };
   if (drill.failoverRunId !== undefined) return { phase: 'failover', status: 'exercised', by: 'controller', note: `failover run ${drill.failoverRunId} (not in the store)` };
   return notReached(drill, 'failover', 'no failover run yet');
+}
+
+/** The drill's named runbooks: run by the drill, as the operator would once failed over. */
+function runbooks(drill: DrillRecord, runs: RunRecord[]): DrillCoverage {
+  const names = drill.runbooks ?? [];
+  const started = drill.runbookRuns ?? [];
+  if (started.length === 0) return notReached(drill, 'runbooks', `waiting for the failover to run ${names.join(', ')}`);
+  const each = started.map((e) => `${e.name} (run ${e.runId} ${runs.find((r) => r.id === e.runId)?.status ?? 'not in the store'})`);
+  const left = names.slice(started.length);
+  const rest = left.length > 0 ? `; ${drill.status === 'running' ? 'still to run' : 'not run'}: ${left.join(', ')}` : '';
+  const note = `run by hand after the failover, as an operator would: ${each.join(', ')}${rest}`;
+  return { phase: 'runbooks', status: 'exercised', by: 'drill', note };
 }
 
 function failback(drill: DrillRecord, run: RunRecord | undefined): DrillCoverage {

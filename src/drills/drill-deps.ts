@@ -24,6 +24,14 @@ export interface DrillControls {
   failover(request: { app: string; to: string; reason: string; by: string; drillId: string }): Promise<RunRecord>;
   /** The operator's failback to the primary (manual: no hold-down); `drillId` as for failover. */
   failback(request: { app: string; reason: string; by: string; drillId: string }): Promise<RunRecord>;
+  /** The names of the application's named runbooks (config `applications[].runbooks`), which a game day may run. */
+  namedRunbooks(app: string): string[];
+  /**
+   * The operator's run of one of the application's named runbooks, towards
+   * `to` (refused while a run holds the app); `drillId` as for failover:
+   * a game day runs them by hand after its failover (stage `running-runbooks`).
+   */
+  runNamed(request: { app: string; runbook: string; to: string; reason: string; by: string; drillId: string }): Promise<RunRecord>;
   /**
    * The pre-flight gate of the game day's failover, before anything is
    * injected: a ConflictError naming every failing check when `to` is not

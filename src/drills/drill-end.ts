@@ -60,7 +60,10 @@ export function warnIfUnsettled(deps: DrillConductorDeps, drill: DrillRecord): v
 /** The report of a drill as it stands: the runs read now, the policy's targets, the availability when measured. */
 export async function drillReport(deps: DrillConductorDeps, drill: DrillRecord, runs?: DrillRuns): Promise<DrillReport> {
   const { clock, environment, controls } = deps;
-  const [{ failoverRun, failbackRun, changes }, availability] = await Promise.all([runs ?? drillRuns(deps, drill), availabilityOf(deps, drill.app)]);
+  const [{ failoverRun, failbackRun, runbookRuns, changes }, availability] = await Promise.all([
+    runs ?? drillRuns(deps, drill),
+    availabilityOf(deps, drill.app),
+  ]);
   let policy: Pick<AppPolicy, 'rtoSeconds' | 'rpoSeconds'>;
   try {
     policy = controls.findApp(drill.app).policy;
@@ -71,6 +74,7 @@ export async function drillReport(deps: DrillConductorDeps, drill: DrillRecord, 
     drill,
     ...(failoverRun ? { failoverRun } : {}),
     ...(failbackRun ? { failbackRun } : {}),
+    ...(runbookRuns && runbookRuns.length > 0 ? { runbookRuns } : {}),
     ...(changes ? { stoppedRunChanges: changes } : {}),
     policy,
     environment,
@@ -95,7 +99,9 @@ function availabilityOf(deps: DrillConductorDeps, app: string): Promise<Availabi
 export interface DrillRuns {
   failoverRun?: RunRecord | undefined;
   failbackRun?: RunRecord | undefined;
-  /** The run that ended failed or cancelled. */
+  /** The runs of the drill's named runbooks started so far (DrillRecord.runbookRuns), those still in the store. */
+  runbookRuns?: RunRecord[] | undefined;
+  /** The failover or failback run that ended failed or cancelled (a named runbook's moves no traffic: it has no layout to settle). */
   stopped?: RunRecord | undefined;
   /** What `stopped` changed and did not undo, from its journal; absent when it could not be read. */
   changes?: RunChanges | undefined;
@@ -103,7 +109,12 @@ export interface DrillRuns {
 
 /** Read the drill's runs, and the journal of one that stopped half way (only then: the journal is the larger read). */
 export async function drillRuns(deps: DrillConductorDeps, drill: DrillRecord): Promise<DrillRuns> {
-  const [failoverRun, failbackRun] = await Promise.all([drill.failoverRunId ? deps.store.getRun(drill.failoverRunId) : undefined, drill.failbackRunId ? deps.store.getRun(drill.failbackRunId) : undefined]);
+  const [failoverRun, failbackRun, named] = await Promise.all([
+    drill.failoverRunId ? deps.store.getRun(drill.failoverRunId) : undefined,
+    drill.failbackRunId ? deps.store.getRun(drill.failbackRunId) : undefined,
+    Promise.all((drill.runbookRuns ?? []).map((r) => deps.store.getRun(r.runId))),
+  ]);
+  const runbookRuns = named.filter((r): r is RunRecord => r !== undefined);
   const stopped = stoppedHalfWay([failoverRun, failbackRun]);
   let changes: RunChanges | undefined;
   if (stopped) {
@@ -114,5 +125,5 @@ export async function drillRuns(deps: DrillConductorDeps, drill: DrillRecord): P
       deps.log.warn({ drillId: drill.id, runId: stopped.id, err: String(err) }, 'could not read the journal of the run that stopped');
     }
   }
-  return { failoverRun, failbackRun, stopped, changes };
+  return { failoverRun, failbackRun, runbookRuns, stopped, changes };
 }

@@ -3,9 +3,10 @@ import { type DrillBook, note, said } from './drill-book.js';
 import { endDrill } from './drill-end.js';
 
 /**
- * Stage `failing-over`: once the failover run has ended, heal the injected
- * fault and end the drill (the run failed, or no failback is asked for) or
- * go on to wait for the primary. A drill is ended only once healed: while
+ * Stage `failing-over`: once the failover run has ended, end the drill (the
+ * run failed), run the drill's named runbooks (if it has any), or heal the
+ * injected fault and end the drill (no failback asked for) or go on to wait
+ * for the primary. A drill is ended only once healed: while
  * the heal fails it stays here and the next tick tries again. True when the
  * drill changed.
  */
@@ -25,6 +26,24 @@ export async function failingOver(book: DrillBook, drill: DrillRecord, now: numb
     const error = `the failover run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}; the application is where the run left it (see GET /runs/${run.id})`;
     return (await book.endFailedOnceHealed(drill, error, now)) || book.keep(drill, changed);
   }
+  if ((drill.runbooks?.length ?? 0) > 0) {
+    // Before the heal: the named runbooks are rehearsed as in the incident, with the primary still down (see drill-runbooks.ts).
+    drill.stage = 'running-runbooks';
+    const before = drill.failback ? 'the heal and the failback' : 'the heal';
+    note(drill, now, `failed over: running the named runbooks ${drill.runbooks!.join(', ')} by hand, in order, before ${before}`);
+    await book.save(drill);
+    return true;
+  }
+  return afterFailover(book, drill, now, changed);
+}
+
+/**
+ * What follows a failover that succeeded (and the drill's named runbooks,
+ * if any): heal the injected fault, then wait for the primary to fail back,
+ * or end the drill when no failback is asked for (only once healed). True
+ * when the drill changed; `changed` says whether the caller changed it already.
+ */
+export async function afterFailover(book: DrillBook, drill: DrillRecord, now: number, changed: boolean): Promise<boolean> {
   const before = said(drill);
   const healed = await book.heal(drill, now);
   if (drill.failback) {

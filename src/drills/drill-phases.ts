@@ -1,4 +1,4 @@
-import type { RunKind } from '../runbook/run.js';
+import type { MoveKind } from '../runbook/runbook-catalog.js';
 import type { DrillPhaseId } from './drill.js';
 
 /** A phase made of runbook steps. */
@@ -16,7 +16,7 @@ export interface StepPhase {
  * still reported, as a phase of its own (see `phasesOf`), and a unit test
  * checks that every step of the shipped runbooks is mapped.
  */
-export const STEP_PHASES: Record<RunKind, StepPhase[]> = {
+export const STEP_PHASES: Record<MoveKind, StepPhase[]> = {
   failover: [
     { id: 'data-loss-check', name: 'data-loss check (RPO guard)', steps: ['check-data-loss-within-rpo'] },
     {
@@ -51,7 +51,7 @@ export const STEP_PHASES: Record<RunKind, StepPhase[]> = {
 };
 
 /** The step of a failover run whose end means the application answers in the new region: the end of the RTO clock. */
-export const RECOVERY_STEP: Record<RunKind, string> = {
+export const RECOVERY_STEP: Record<MoveKind, string> = {
   failover: 'verify-application-in-standby',
   failback: 'verify-application-in-original',
 };

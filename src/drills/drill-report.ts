@@ -12,6 +12,8 @@ export interface DrillReportInputs {
   drill: DrillRecord;
   failoverRun?: RunRecord;
   failbackRun?: RunRecord;
+  /** The runs of the drill's named runbooks (DrillRecord.runbookRuns), as read now. */
+  runbookRuns?: RunRecord[];
   /** What the run that stopped half way (if any) changed and did not undo, from its journal; unknown: treated as needing an operator. */
   stoppedRunChanges?: RunChanges;
   policy: Pick<AppPolicy, 'rtoSeconds' | 'rpoSeconds'>;
@@ -48,6 +50,8 @@ export function buildDrillReport(inputs: DrillReportInputs): DrillReport {
     failover.push({ id: 'decision', part: 'failover', name: 'decision', status: 'not-exercised', note });
   }
   failover.push(...timer.runPhases(failoverRun, 'failover', m.startedAt));
+  // After the failover, on the same time axis: the named runbooks the operator would run once failed over.
+  failover.push(...timer.runbookPhases(inputs.runbookRuns ?? [], m.startedAt));
 
   const failback: DrillPhase[] = [];
   const failbackStart = m.healedAt ?? m.failoverEndedAt;
@@ -62,7 +66,9 @@ export function buildDrillReport(inputs: DrillReportInputs): DrillReport {
 
   const rto = rtoAccount(drill, failoverRun, policy.rtoSeconds, now);
   const rpo = rpoEstimate(failoverRun, policy.rpoSeconds);
-  const runs: DrillRunRef[] = [failoverRun, failbackRun].filter((r): r is RunRecord => r !== undefined).map((r) => ({ id: r.id, kind: r.kind, status: r.status, trigger: r.trigger }));
+  const runs: DrillRunRef[] = [failoverRun, ...(inputs.runbookRuns ?? []), failbackRun]
+    .filter((r): r is RunRecord => r !== undefined)
+    .map((r) => ({ id: r.id, kind: r.kind, status: r.status, trigger: r.trigger }));
   const failbackTotal = recoveredAt(failbackRun);
   const report: DrillReport = {
     drillId: drill.id,
@@ -82,7 +88,7 @@ export function buildDrillReport(inputs: DrillReportInputs): DrillReport {
     ...(rto.met !== undefined ? { rtoMet: rto.met } : {}),
     rto,
     ...(rpo ? { rpoEstimate: rpo } : {}),
-    coverage: drillCoverage(drill, failoverRun, failbackRun),
+    coverage: drillCoverage(drill, failoverRun, failbackRun, inputs.runbookRuns),
     phases: [...failover, ...failback],
     ...(drill.failback
       ? {
@@ -165,6 +171,34 @@ class PhaseTimer {
     return phases;
   }
 
+  /**
+   * One phase per named runbook the drill asked for, in order: from its
+   * run's start to its end (as the drill saw it, else the run's), with the
+   * run's steps. Not part of the recovery time: run by hand once failed over.
+   */
+  runbookPhases(runs: RunRecord[], origin: number): DrillPhase[] {
+    const started = this.drill.runbookRuns ?? [];
+    return (this.drill.runbooks ?? []).map((name, i) => {
+      const entry = started[i];
+      const run = entry ? runs.find((r) => r.id === entry.runId) : undefined;
+      const steps = run ? { steps: run.steps.map((s) => s.id) } : {};
+      const phase: DrillPhase = { id: 'runbook', part: 'failover', name: `runbook ${name}`, status: 'pending', ...steps };
+      if (!entry) {
+        if (this.drill.status === 'running') return phase;
+        return { ...phase, status: 'skipped', note: `not started: the drill ${this.drill.status} before it` };
+      }
+      phase.startedAt = entry.startedAt;
+      const end = entry.endedAt ?? (run && run.status !== 'running' ? (run.finishedAt ?? this.now) : undefined);
+      if (end !== undefined) phase.finishedAt = end;
+      phase.status = !run ? 'failed' : run.status === 'running' ? 'running' : run.status === 'succeeded' ? 'done' : 'failed';
+      const failed = run?.steps.find((st) => st.status === 'failed' || st.status === 'stopped');
+      const ok = run?.status === 'succeeded' || run?.status === 'running';
+      const why = !run ? `run ${entry.runId} is not in the store` : ok ? undefined : (failed?.message ?? run.error ?? `run ${run.status}`);
+      phase.note = `run ${entry.runId} by hand after the failover (not part of the recovery time)${why ? `: ${why}` : ''}`;
+      return this.timed(phase, (end ?? this.now) - entry.startedAt, origin);
+    });
+  }
+
   private stepPhase(id: DrillPhase['id'], part: DrillPhase['part'], name: string, steps: StepProgress[], run: RunRecord | undefined, origin: number | undefined): DrillPhase {
     const phase: DrillPhase = { id, part, name, status: 'pending', steps: steps.map((s) => s.id) };
     if (!run || steps.length === 0) {
@@ -214,7 +248,9 @@ function stepsStatus(steps: StepProgress[], run: RunRecord): DrillPhaseStatus {
 
 /** When the application answered in the run's target region (its verification step ended well). */
 function recoveredAt(run: RunRecord | undefined): number | undefined {
-  const step = run?.steps.find((s) => s.id === RECOVERY_STEP[run.kind]);
+  const kind = run?.kind;
+  if (!run || kind === undefined || kind === 'runbook') return undefined;
+  const step = run.steps.find((s) => s.id === RECOVERY_STEP[kind]);
   return step && (step.status === 'succeeded' || step.status === 'skipped') ? step.finishedAt : undefined;
 }
 
@@ -272,7 +308,12 @@ function outcome(report: DrillReport, drill: DrillRecord): string {
       ? `recovered in ${seconds(rto.totalMs)} against an RTO of ${report.rtoSeconds} s (${rto.percentOfRto} %): ${rto.met ? 'met' : 'MISSED'}${scope ? ` ${scope}` : ''}`
       : `not recovered after ${seconds(rto.elapsedMs ?? 0)} (RTO ${report.rtoSeconds} s${rto.met === false ? ': MISSED' : ''})${scope ? `; measured ${scope}` : ''}`) + operator;
   const rpo = report.rpoEstimate ? `; data loss estimate ${report.rpoEstimate.seconds !== undefined ? `${report.rpoEstimate.seconds} s` : 'unknown'} (RPO ${report.rpoEstimate.rpoSeconds} s)` : '';
-  const back = report.failback?.totalMs !== undefined ? `; failed back in ${seconds(report.failback.totalMs)}` : '';
+  // The named runbooks a game day ran once failed over (see drill-runbooks.ts): said before the failback, when they ran.
+  const named = report.phases
+    .filter((p) => p.id === 'runbook')
+    .map((p) => `; ${p.name} ${p.status}${p.status === 'done' && p.durationMs !== undefined ? ` in ${seconds(p.durationMs)}` : ''}`)
+    .join('');
+  const back = `${named}${report.failback?.totalMs !== undefined ? `; failed back in ${seconds(report.failback.totalMs)}` : ''}`;
   switch (drill.status) {
     case 'running':
       return `in progress (${drill.stage}): ${recovery}${rpo}`;

@@ -5,7 +5,7 @@ import { drillReport, drillRuns, recordEndLayout, warnIfUnsettled } from './dril
 
 /**
  * Whether an ended drill's frozen report was made while one of its runs was
- * still in flight: an abort during failing-over or failing-back leaves the
+ * still in flight: an abort during failing-over, running-runbooks or failing-back leaves the
  * run to finish, so that run's later phases, its outcome and any attention
  * it calls for are not in the report yet.
  */
@@ -29,7 +29,8 @@ export function awaitsRun(drill: DrillRecord): boolean {
 export async function settledReport(book: DrillBook, drill: DrillRecord): Promise<DrillReport> {
   const { deps } = book;
   const runs = await drillRuns(deps, drill);
-  if (runs.failoverRun?.status === 'running' || runs.failbackRun?.status === 'running') return drillReport(deps, drill, runs);
+  const inFlight = [runs.failoverRun, ...(runs.runbookRuns ?? []), runs.failbackRun].some((r) => r?.status === 'running');
+  if (inFlight) return drillReport(deps, drill, runs);
   await recordEndLayout(deps, drill, runs);
   const report = await drillReport(deps, drill, runs);
   drill.report = report;

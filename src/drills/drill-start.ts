@@ -5,6 +5,7 @@ import type { DrillDecider, DrillRecord } from './drill.js';
 import { type DrillBook, note } from './drill-book.js';
 import { chooseDecider } from './drill-decider.js';
 import { endDrill } from './drill-end.js';
+import { checkDrillRunbooks } from './drill-runbooks.js';
 import { gameDayRoute } from './game-day-checks.js';
 
 /** What an operator asks for when starting a game day. */
@@ -16,6 +17,8 @@ export interface DrillStartRequest {
   route53?: 'refuses' | 'hangs';
   /** Who the failover decision is left to (injected outages only; default: see DrillDecider). */
   decision?: DrillDecider;
+  /** Named runbooks of the application to run by hand, in order, once failed over and before the failback (see drill-runbooks.ts). */
+  runbooks?: string[];
   by: string;
 }
 
@@ -27,6 +30,9 @@ export interface DrillStartRequest {
 export async function startDrill(book: DrillBook, request: DrillStartRequest): Promise<DrillRecord> {
   const { store, clock, faults } = book.deps;
   const app = book.deps.controls.findApp(request.app);
+  const runbooks = request.runbooks ?? [];
+  // Refused before anything is read or injected: a typo must not cost a region outage.
+  checkDrillRunbooks(app.name, runbooks, book.deps.controls.namedRunbooks(app.name));
   const [last] = await store.listRuns({ app: app.name, limit: 1 });
   const view = book.deps.controls.view(app.name);
   if (request.route53 && !faults?.route53) throw new UserInputError("body.route53: this controller cannot take Route 53's control plane down (the simulated world can)");
@@ -54,6 +60,7 @@ export async function startDrill(book: DrillBook, request: DrillStartRequest): P
     to,
     trigger: faults ? 'injected-outage' : 'manual-failover',
     failback: request.failback ?? true,
+    ...(runbooks.length > 0 ? { runbooks: [...runbooks], runbookRuns: [] } : {}),
     ...(decider ? { decider } : {}),
     ...(request.route53 ? { route53Outage: request.route53 } : {}),
     status: 'running',

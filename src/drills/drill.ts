@@ -11,12 +11,15 @@ export type DrillStatus = 'running' | 'succeeded' | 'failed' | 'aborted';
  * - `detecting`: the outage is injected; waiting for the controller to judge the
  *   region down and start the failover.
  * - `failing-over`: the failover run is under way.
+ * - `running-runbooks`: the failover succeeded; the drill runs the named
+ *   runbooks it was asked for (`runbooks`), one after the other, by hand as
+ *   an operator would, with the primary still down (see drill-runbooks.ts).
  * - `awaiting-primary`: the injected fault is healed; waiting until the
  *   controller judges the primary healthy again, to fail back.
  * - `failing-back`: the failback run is under way.
  * - `ended`: nothing more to do (see the status).
  */
-export type DrillStage = 'detecting' | 'failing-over' | 'awaiting-primary' | 'failing-back' | 'ended';
+export type DrillStage = 'detecting' | 'failing-over' | 'running-runbooks' | 'awaiting-primary' | 'failing-back' | 'ended';
 
 /**
  * How the game day began: an outage injected into the simulated world (the
@@ -106,6 +109,14 @@ export interface DrillRecord {
   version: number;
   milestones: DrillMilestones;
   failoverRunId?: string;
+  /**
+   * Named runbooks of the application to run, in this order, once the
+   * failover has succeeded and before the failback (stage `running-runbooks`);
+   * absent: none (and in drills stored before they existed).
+   */
+  runbooks?: string[];
+  /** The runs of `runbooks` started so far, in the same order: the i-th is a run of `runbooks[i]`. */
+  runbookRuns?: DrillRunbookRun[];
   failbackRunId?: string;
   /** Who decided to fail over: the controller's policy, the drill (standing in for a paged operator, or by hand where nothing can be injected), or an operator of their own accord; and why. */
   decision?: { by: 'controller' | 'drill' | 'operator'; reason: string };
@@ -134,6 +145,17 @@ export interface DrillRecord {
   endLayout?: DrillLayout;
   /** The report, frozen when the drill ended; frozen again once a run it left in flight has ended (see drill-settle.ts). */
   report?: DrillReport;
+}
+
+/** A run of one of the drill's named runbooks (DrillRecord.runbooks). */
+export interface DrillRunbookRun {
+  /** The named runbook. */
+  name: string;
+  runId: string;
+  /** The run's creation: when the drill started it (or found it started, after a restart). */
+  startedAt: number;
+  /** When the drill saw it end; absent while it runs. */
+  endedAt?: number;
 }
 
 /** A heal of the drill's injected outage that keeps failing. */
@@ -209,6 +231,7 @@ export type DrillPhaseId =
   | 'failback-dns-insync'
   | 'failback-application-answering'
   | 'standby-restore'
+  | 'runbook'
   | 'other';
 
 /** One timed phase of a game day. */
@@ -254,7 +277,7 @@ export interface DrillRto {
 }
 
 /** The links of the chain a game day rehearses, in order. */
-export type DrillChainPhase = 'injection' | 'detection' | 'decision' | 'failover' | 'failback';
+export type DrillChainPhase = 'injection' | 'detection' | 'decision' | 'failover' | 'runbooks' | 'failback';
 
 /**
  * Whether a game day tested a link of the chain.

@@ -68,7 +68,11 @@ export class RunInProgressError extends FailoverError {
   }
 }
 
-/** True when an error is worth another attempt. */
+/**
+ * True when an error is worth another attempt. By name too: a user runbook
+ * whose repository installed its own copy of this package throws that
+ * copy's TransientError, another class of the same name.
+ */
 export function isTransient(err: unknown): boolean {
-  return err instanceof TransientError;
+  return err instanceof TransientError || (err instanceof Error && err.name === 'TransientError');
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { runbooks } from '../../runbooks/index.js';
+import { loadRunbookCatalog } from '../runbook/load-runbooks.js';
 import { createDynamoStateStore } from '../adapters/aws/state-store-factory.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { logConfigWarnings } from '../config/config-warnings.js';
@@ -80,7 +81,8 @@ export async function composeAws(parts: FunctionParts, env: Record<string, strin
     store,
     ...parts.world(config, { clock, region, env }),
     log,
-    runbooks,
+    // The application's own runbooks are in the bundle (deploy/esbuild.config.cjs), checked again as at packaging.
+    runbooks: await loadRunbookCatalog(config, runbooks),
     dispatcher: parts.dispatcher(runbookFunction, { region }),
     ...withNotifier(parts.notifier?.(config, log)),
   };

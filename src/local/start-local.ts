@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { runbooks } from '../../runbooks/index.js';
+import { loadRunbookCatalog } from '../runbook/load-runbooks.js';
 import { buildApp } from '../api/build-app.js';
 import { logConfigWarnings } from '../config/config-warnings.js';
 import type { Config } from '../config/types.js';
@@ -64,6 +65,8 @@ export async function startLocal(config: Config, options: LocalOptions): Promise
   // Before the store: a config the API cannot serve fails before anything starts.
   const auth = await localApiAuth(config.api, options.stateDir, log);
   logConfigWarnings(log, config);
+  // The application's own runbooks load, and pass the plan lint, before anything starts.
+  const catalog = await loadRunbookCatalog(config, runbooks);
   const sim = config.provider === 'sim';
   const freezeAt = sim ? options.freezeAt : undefined;
   const dynamo = await openLocalState(layout, { acceptLoss: options.acceptLostState === true, sim, log });
@@ -89,7 +92,7 @@ export async function startLocal(config: Config, options: LocalOptions): Promise
     closing.push(() => prober.close());
     const store = freezeAt ? freezeJournalAt(dynamo.store, freezeAt) : dynamo.store;
     const notifier = await localNotifier(config, log, aws?.clients);
-    const controller = new Controller({ config, clock, store, cloud, prober, log, runbooks, ...(notifier ? { notifier } : {}), ...(world ? { faults: world } : {}) });
+    const controller = new Controller({ config, clock, store, cloud, prober, log, runbooks: catalog, ...(notifier ? { notifier } : {}), ...(world ? { faults: world } : {}) });
     await controller.init();
     const api = await buildApp({ controller, store, log, auth, docsUi: swaggerUiDocs, ...(world ? { world } : {}) });
     closing.push(() => api.close());

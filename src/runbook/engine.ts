@@ -163,12 +163,29 @@ export class RunbookEngine {
    * left `running` to block every later run of its application.
    */
   private async failDamaged(run: RunRecord, journal: Journal, damage: string, log: Logger): Promise<RunRecord> {
+    const why = `This run's journal is damaged (${damage}), so nobody can tell which of its acts took effect. `;
+    return this.failUncontinued(run, journal, damage, why, log);
+  }
+
+  /**
+   * End a run that no runbook of its application can continue any more (the
+   * one it recorded left the configuration): failed, with `attention`, like
+   * a damaged journal. Never another runbook under its journal, and never
+   * left `running` holding the application's lease.
+   */
+  async abandon(run: RunRecord, reason: string, options: ExecuteOptions = {}): Promise<RunRecord> {
+    const journal = await Journal.open(run.id, this.deps.store, this.deps.clock, options.fence);
+    const why = `This run's runbook is gone (${reason}), so the rest of it cannot run. `;
+    return this.failUncontinued(run, journal, reason, why, this.deps.log.child({ runId: run.id, app: run.app }));
+  }
+
+  private async failUncontinued(run: RunRecord, journal: Journal, damage: string, why: string, log: Logger): Promise<RunRecord> {
     const clock = this.deps.clock;
     run.status = 'failed';
     run.finishedAt = clock.now();
     run.error = `cannot continue: ${damage}`;
     run.attention =
-      `This run's journal is damaged (${damage}), so nobody can tell which of its acts took effect. ` +
+      why +
       'Check the world before anything else: where DNS points, which database is the writer, each Auto Scaling group (`failover plan`, GET /status); settle it by hand, then start a new run if one is still needed.';
     for (const step of run.steps) if (step.status === 'running') Object.assign(step, { status: 'stopped', finishedAt: run.finishedAt, message: 'stopped: the journal cannot be continued' });
     await journal.append('run-failed', undefined, { error: run.error, damaged: true }).catch((err: unknown) => log.error({ err: String(err) }, 'could not journal the end of a damaged run'));

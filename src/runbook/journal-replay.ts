@@ -23,6 +23,8 @@ export interface Replay {
   actedOrder: string[];
   /** Steps whose compensation already succeeded. */
   compensated: Set<string>;
+  /** What each step's act returned, as journaled (kept after the step finished): handed to its compensation. */
+  actResults: Map<string, ActResult>;
 }
 
 /** Rebuild a run's progress from its journal entries, in sequence order. */
@@ -32,6 +34,7 @@ export function replayJournal(entries: JournalEntry[]): Replay {
   const approvalRequested = new Set<string>();
   const actedOrder: string[] = [];
   const compensated = new Set<string>();
+  const actResults = new Map<string, ActResult>();
   let ended: Replay['ended'];
   for (const entry of entries) {
     const id = entry.stepId;
@@ -58,7 +61,10 @@ export function replayJournal(entries: JournalEntry[]): Replay {
         if (id) compensated.add(id);
         break;
       case 'act-succeeded':
-        if (id) steps.set(id, { state: 'acted', acted: (entry.detail ?? {}) as ActResult });
+        if (id) {
+          steps.set(id, { state: 'acted', acted: (entry.detail ?? {}) as ActResult });
+          actResults.set(id, (entry.detail ?? {}) as ActResult);
+        }
         break;
       case 'step-succeeded':
       case 'step-skipped':
@@ -74,5 +80,5 @@ export function replayJournal(entries: JournalEntry[]): Replay {
         break;
     }
   }
-  return { ...(ended ? { ended } : {}), steps, succeededOrder, approvalRequested, actedOrder, compensated };
+  return { ...(ended ? { ended } : {}), steps, succeededOrder, approvalRequested, actedOrder, compensated, actResults };
 }

@@ -26,5 +26,17 @@ export function retryingProviders(cloud: CloudProviders, options: { clock: Clock
       },
     });
   // The data-plane switch's calls are not wrapped: DNS queries never throw, votes and routing controls have their own fallbacks.
-  return { dns: wrap(cloud.dns), database: wrap(cloud.database), compute: wrap(cloud.compute), fence: wrap(cloud.fence), traffic: cloud.traffic };
+  const { ecs, functions, automation, cache } = cloud;
+  return {
+    dns: wrap(cloud.dns),
+    database: wrap(cloud.database),
+    compute: wrap(cloud.compute),
+    fence: wrap(cloud.fence),
+    traffic: cloud.traffic,
+    // The step library's services (user runbooks): an invocation is not a read, and is never repeated here.
+    ...(ecs ? { ecs: wrap(ecs) } : {}),
+    ...(functions ? { functions } : {}),
+    ...(automation ? { automation: wrap(automation) } : {}),
+    ...(cache ? { cache: wrap(cache) } : {}),
+  };
 }

@@ -37,7 +37,7 @@ export async function rollBack(
     const ctx: StepContext = { ...deps.context, run, log: deps.log.child({ stepId: id }), signal: new AbortController().signal, actInFlight: false };
     await journal.append('compensation-started', id);
     try {
-      await withRetry(() => step.compensate!(ctx), { policy: deps.retry, clock: deps.clock, random: deps.random });
+      await withRetry(() => step.compensate!(ctx, replay.actResults.get(id)), { policy: deps.retry, clock: deps.clock, random: deps.random });
       await journal.append('compensation-succeeded', id);
     } catch (err) {
       // Keep undoing the rest: a half-undone rollback is reported, not hidden.

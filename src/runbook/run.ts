@@ -9,8 +9,8 @@ export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
  */
 export type StepStatus = 'pending' | 'running' | 'skipped' | 'succeeded' | 'failed' | 'stopped';
 
-/** What kind of runbook a run executes. */
-export type RunKind = 'failover' | 'failback';
+/** What kind of runbook a run executes: a failover, a failback, or a named runbook an operator started. */
+export type RunKind = 'failover' | 'failback' | 'runbook';
 
 /** Progress of one step, as shown by the API and the status page. */
 export interface StepProgress {

@@ -60,6 +60,19 @@ export interface StepObservation {
 export type ActResult = Record<string, string | number | boolean>;
 
 /**
+ * What a step does to the application's layout, for the plan lint of
+ * `failover validate`: an unplanned promotion must follow an RPO gate and a
+ * fence; traffic moves only after the writer and capacity steps of its side.
+ */
+export interface StepRole {
+  kind: 'rpo-gate' | 'fence' | 'promotion' | 'capacity' | 'traffic';
+  /** Promotions: `unplanned` when the old writer may hold writes the new one lacks. */
+  mode?: 'planned' | 'unplanned';
+  /** The side of the run the step acts on. */
+  side?: 'from' | 'to';
+}
+
+/**
  * One step of a runbook. `observe` is the check (and the plan's view of the
  * resource), `act` the one mutating call, `verify` the condition polled after
  * it (by default: `observe` says done).
@@ -68,6 +81,8 @@ export interface StepDefinition {
   /** Stable kebab-case id: the journal key. Never rename a shipped one. */
   id: string;
   title: string;
+  /** What it does to the layout, for the plan lint; steps of no such kind leave it out. */
+  role?: StepRole;
   observe(ctx: StepContext): Promise<StepObservation>;
   act?(ctx: StepContext): Promise<ActResult | void>;
   verify?(ctx: StepContext, acted: ActResult | undefined): Promise<boolean>;
@@ -88,8 +103,11 @@ export interface StepDefinition {
    * no longer shows, like the name a database was set aside under.
    */
   report?(after: StepObservation, acted: ActResult | undefined, ctx: StepContext): string;
-  /** Undo this step's act, for rollback; where undo makes sense. */
-  compensate?(ctx: StepContext): Promise<void>;
+  /**
+   * Undo this step's act, for rollback; where undo makes sense. `acted` is what the act returned, as journaled
+   * (absent when its end never was): how a step undoes to the state it saw before, in whichever process rolls back.
+   */
+  compensate?(ctx: StepContext, acted?: ActResult): Promise<void>;
   /**
    * Make this step an approval gate: the run waits until an operator approves
    * (POST /runs/:id/approve) or rejects; on timeout it fails or proceeds, as said here.
@@ -106,7 +124,12 @@ export interface StepDefinition {
 /** A runbook's shape: steps, run one after another or side by side. */
 export type RunbookNode =
   | { kind: 'step'; step: StepDefinition }
-  | { kind: 'sequence'; children: RunbookNode[] }
+  | {
+      kind: 'sequence';
+      children: RunbookNode[];
+      /** Set when the sequence is a child runbook included whole: its name, for the tree and the lint. */
+      runbook?: string;
+    }
   | { kind: 'parallel'; children: RunbookNode[] };
 
 /** A runbook: a named tree of steps. */
@@ -139,8 +162,26 @@ export function flattenSteps(node: RunbookNode): StepDefinition[] {
 
 /** Define a runbook, refusing duplicate step ids (they are journal keys). */
 export function runbook(name: string, title: string, root: RunbookNode): Runbook {
+  checkNodes(name, root);
   const ids = flattenSteps(root).map((s) => s.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new Error(`runbook ${name}: step id "${dup}" is used twice`);
   return { name, title, root };
+}
+
+/**
+ * Refuse a tree with something other than nodes in it, the mistake a
+ * runbook written without the type checker makes most: a StepDefinition
+ * given where `step(definition)` belongs.
+ */
+function checkNodes(name: string, node: unknown): void {
+  const kind = (node as Partial<RunbookNode> | null)?.kind;
+  if (kind === 'step') return;
+  if ((kind === 'sequence' || kind === 'parallel') && Array.isArray((node as { children?: unknown }).children)) {
+    for (const child of (node as { children: unknown[] }).children) checkNodes(name, child);
+    return;
+  }
+  const id = (node as { id?: unknown } | null)?.id;
+  const what = typeof id === 'string' ? `the step definition "${id}"; wrap it as step(definition)` : `${JSON.stringify(node)?.slice(0, 60)}`;
+  throw new Error(`runbook ${name}: not a step, sequence or parallel node: ${what}`);
 }

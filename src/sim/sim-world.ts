@@ -3,6 +3,7 @@ import { UserInputError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { FaultInjector } from '../ports/fault-injector.js';
 import { createSimProviders, seedSimWorld, type SimProviders } from '../adapters/sim/sim-providers.js';
+import { seedSimResources } from '../adapters/sim/sim-resources-seed.js';
 import { ROUTE53_CONTROL_PLANE, type SimCall, type SimDelays } from '../adapters/sim/sim-cloud.js';
 import { answerRecords } from '../adapters/sim/sim-dns-answers.js';
 import { AuthoritativeDnsServer } from './authoritative-dns-server.js';
@@ -143,7 +144,11 @@ export class SimWorld implements FaultInjector {
       const providers = createPersistentSimProviders({
         ...common,
         dir: options.dir,
-        seed: (sim) => seedSimWorld(sim, config),
+        seed: (sim) => {
+          seedSimWorld(sim, config);
+          seedSimResources(sim, config.simulation.resources);
+        },
+        complete: (sim) => seedSimResources(sim, config.simulation.resources, { onlyMissing: true }),
         ...(options.onCommitted ? { onCommitted: options.onCommitted } : {}),
       });
       // Config, not state: wired on every start, a restored world included.
@@ -152,6 +157,7 @@ export class SimWorld implements FaultInjector {
     }
     const providers = createSimProviders(common);
     seedSimWorld(providers, config);
+    seedSimResources(providers, config.simulation.resources);
     attachReplication(config, endpoints, providers.database);
     return new SimWorld(providers, endpoints);
   }

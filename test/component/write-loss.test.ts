@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runbooks } from '../../runbooks/index.js';
-import type { RunKind } from '../../src/runbook/run.js';
+import type { MoveKind } from '../../src/runbook/runbook-catalog.js';
 import type { Runbook } from '../../src/runbook/step.js';
 import type { AcceptedWrite } from '../../src/adapters/sim/sim-write-ledger.js';
 import { SimAppWriters } from '../../src/sim/app-writers.js';
@@ -33,7 +33,7 @@ describe('writes lost to an old writer (a writer in each region, through a failo
     await h?.close();
   });
 
-  async function start(options: { book: Record<RunKind, Runbook>; checksEpoch: boolean }): Promise<void> {
+  async function start(options: { book: Record<MoveKind, Runbook>; checksEpoch: boolean }): Promise<void> {
     h = await startHarness({ runbooks: options.book });
     writers = new SimAppWriters({
       clock: h.clock,

@@ -9,7 +9,7 @@ import { createPersistentSimProviders, readCallLog } from '../../src/adapters/si
 import type { SimCall } from '../../src/adapters/sim/sim-cloud.js';
 import type { RunRecord } from '../../src/runbook/run.js';
 import { flattenSteps, type Runbook } from '../../src/runbook/step.js';
-import { killAllGroups, killGroup, type LocalSetup, localApi, localSetup, type NpmStart, npmStart, stopGroup, waitForOutput } from '../support/npm-start.js';
+import { endedRun, killAllGroups, killGroup, type LocalSetup, localApi, localSetup, type NpmStart, npmStart, stopGroup, waitForOutput } from '../support/npm-start.js';
 
 // A test that fails half way must not leave an npm start behind.
 afterAll(killAllGroups);
@@ -66,17 +66,6 @@ async function started(setup: LocalSetup, env: Record<string, string> = {}): Pro
   const proc = npmStart([], { ...setup.env, ...env });
   await waitForOutput(proc, /listening on/);
   return proc;
-}
-
-/** Poll the API until the app's newest run has ended (the process resumes it on its own). */
-async function endedRun(setup: LocalSetup, proc: NpmStart): Promise<RunRecord> {
-  for (let i = 0; i < 600; i++) {
-    const { body } = await localApi<{ runs: RunRecord[] }>(setup, 'GET', '/runs?limit=1');
-    if (body.runs[0] && body.runs[0].status !== 'running') return body.runs[0];
-    if (proc.child.exitCode !== null) throw new Error(`npm start exited:\n${proc.output()}`);
-    await sleep(100);
-  }
-  throw new Error(`the run did not end within 60 s:\n${proc.output()}`);
 }
 
 

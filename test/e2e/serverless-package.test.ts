@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionNames, IAM_ACTIONS } from '../../src/adapters/aws/iam-actions.js';
+import { actionNames, IAM_ACTIONS, STEP_LIBRARY_ADAPTERS } from '../../src/adapters/aws/iam-actions.js';
 import { stateTableDefinition } from '../../src/adapters/aws/state-table.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { packagedConfig } from '../../src/config/packaged-config.js';
 import { writePackagedConfig } from '../../src/deploy/packaged-config.js';
 import { type FunctionName, functionActions, LOG_ACTIONS } from '../../src/deploy/iam-policy.js';
 import { dynamoStore, startDynalite } from '../support/dynalite.js';
+import { userRepo } from '../support/user-repo.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -160,8 +161,10 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
       expect(actions.filter((a) => (LOG_ACTIONS as readonly string[]).includes(a)).sort(), fn).toEqual([...LOG_ACTIONS].sort());
       granted.forEach((a) => all.add(a));
     }
-    // No more and no fewer than the adapters call (iam-actions.ts, kept honest by test/unit/adapters/aws/iam-actions.test.ts).
-    expect([...all].sort()).toEqual(actionNames(IAM_ACTIONS));
+    // No more and no fewer than the adapters call (iam-actions.ts, kept honest by test/unit/adapters/aws/iam-actions.test.ts),
+    // less the step library's: granted only on resources a configuration names, and the example names none, so no role has them.
+    expect([...all].sort()).toEqual(actionNames(IAM_ACTIONS.filter((s) => !STEP_LIBRARY_ADAPTERS.has(s.adapter))));
+    expect([...all].filter((a) => /^(ecs|ssm|elasticache):/.test(a))).toEqual([]);
     // Least privilege where it matters most: only the worker changes the cloud, and it hands nothing on.
     // The probe's one CloudWatch action is its stack's vote of a health-checks traffic switch, in its own region.
     expect(functionActions(config, 'probe').filter((a) => (/^(rds|autoscaling|cloudwatch):/.test(a) && a !== 'cloudwatch:PutMetricData') || a === 'route53:ChangeResourceRecordSets')).toEqual([]);
@@ -247,16 +250,7 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
         AWS_EC2_METADATA_DISABLED: 'true',
         LOG_LEVEL: 'silent',
       };
-      const invoke = async (fn: string, calls: string): Promise<Json> => {
-        const script = [
-          `const { handler } = require(${JSON.stringify(join(dir, `${fn}.cjs`))});`,
-          "const ctx = (ms) => { const end = Date.now() + ms; return { awsRequestId: 'smoke', getRemainingTimeInMillis: () => end - Date.now() }; };",
-          "const http = (method, path, body, query = '') => ({ version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: query, headers: body === undefined ? { host: 'x' } : { host: 'x', 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}), isBase64Encoded: false, requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' }, stage: '$default', authorizer: { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/SRE-OnCall/smoke' } } } });",
-          `(async () => { const out = {}; ${calls}; process.stdout.write(JSON.stringify(out)); process.exit(0); })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`,
-        ].join('\n');
-        const { stdout } = await run(process.execPath, ['-e', script], { cwd: dir, env, timeout: 60_000 });
-        return JSON.parse(stdout) as Json;
-      };
+      const invoke = (fn: string, calls: string): Promise<Json> => invokeBundle(dir, env, fn, calls);
       const api = await invoke(
         'api',
         [
@@ -318,4 +312,62 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
     );
     expect(out).toContain('examples/failover.yaml: provider: must be aws to deploy on AWS Lambda, got sim');
   }, 120_000);
+});
+
+/**
+ * Run `calls` against the handler of the packaged bundle `<dir>/<fn>.cjs` in a
+ * node process of its own, with `env` as its whole environment; `ctx(ms)`
+ * makes a Lambda context, `http(...)` an API Gateway event; `out` is returned.
+ */
+async function invokeBundle(dir: string, env: Record<string, string>, fn: string, calls: string): Promise<Json> {
+  const script = [
+    `const { handler } = require(${JSON.stringify(join(dir, `${fn}.cjs`))});`,
+    "const ctx = (ms) => { const end = Date.now() + ms; return { awsRequestId: 'smoke', getRemainingTimeInMillis: () => end - Date.now() }; };",
+    "const http = (method, path, body, query = '') => ({ version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: query, headers: body === undefined ? { host: 'x' } : { host: 'x', 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}), isBase64Encoded: false, requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' }, stage: '$default', authorizer: { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/SRE-OnCall/smoke' } } } });",
+    `(async () => { const out = {}; ${calls}; process.stdout.write(JSON.stringify(out)); process.exit(0); })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`,
+  ].join('\n');
+  const { stdout } = await run(process.execPath, ['-e', script], { cwd: dir, env, timeout: 60_000 });
+  return JSON.parse(stdout) as Json;
+}
+
+describe('serverless package of an application with runbooks of its own', () => {
+  let base: string;
+  afterAll(async () => {
+    if (base) await rm(base, { recursive: true, force: true });
+  });
+
+  it('bundles the runbook module from the application\'s repository into the functions, and the packaged API serves it', async () => {
+    base = await mkdtemp(join(tmpdir(), 'sls-user-runbooks-'));
+    const repo = await userRepo(join(base, 'repo'));
+    const aws = await readFile(join(ROOT, CONFIG), 'utf8');
+    const withRunbooks = aws.replace('  - name: shop\n', '  - name: shop\n    runbooks: { module: ./runbooks/shop.ts, failover: shop-failover }\n');
+    const configPath = join(repo.dir, 'shop-failover.yaml');
+    await writeFile(configPath, withRunbooks);
+    await slsPackage('eu-west-1', base, configPath);
+    const files = unzip(await readFile(join(base, 'package/api.zip')));
+    const packaged = JSON.parse(files.get('.packaged-config/shop-failover.json')!.toString('utf8')) as Json;
+    expect(packaged['config']['applications'][0]['runbooks']).toMatchObject({ module: repo.modulePath, failover: 'shop-failover' });
+    const code = files.get('src/handlers/api.cjs')!.toString('utf8');
+    // The application's own steps, by their titles: the ECS step, the Lambda step and its own.
+    for (const title of ['Scale the standby web service (ECS) to 4 tasks', 'Drain the order queue into the standby region (Lambda)', 'Point the writes feature flag']) expect(code).toContain(title);
+    await writeFile(join(base, 'api.cjs'), code);
+
+    // The bundle finds the module under the path the packaged configuration names (the build machine's), never on disk.
+    const dynalite = await startDynalite();
+    try {
+      const smoke = join(repo.dir, 'smoke.yaml');
+      await writeFile(smoke, withRunbooks.replace('provider: aws', `provider: aws\nendpoints: { dynamodb: '${dynalite.endpoint}' }`));
+      const packagedPath = join(base, 'smoke.json');
+      await writePackagedConfig(packagedPath, await loadConfig(smoke), smoke);
+      await rm(repo.dir, { recursive: true });
+      const env = { PATH: process.env['PATH'] ?? '', FAILOVER_CONFIG: packagedPath, STATE_TABLE: 'smoke-state', RUNBOOK_FUNCTION: 'failover-controller-prod-runbook', READER_FUNCTION: 'failover-controller-prod-reader', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', LOG_LEVEL: 'silent' };
+      await dynamoStore(dynalite.client, 'smoke-state');
+      const out = await invokeBundle(base, env, 'api', "out.runbooks = await handler(http('GET', '/runbooks', undefined, 'app=shop'), ctx(29000))");
+      expect(out['runbooks']['statusCode'], out['runbooks']['body']).toBe(200);
+      const [shop] = JSON.parse(out['runbooks']['body']).applications as Json[];
+      expect(shop).toMatchObject({ app: 'shop', own: true, failover: { name: 'shop-failover' }, failback: { name: 'failback' }, named: [{ name: 'drain-queues' }] });
+    } finally {
+      await dynalite.close();
+    }
+  }, 240_000);
 });

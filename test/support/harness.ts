@@ -14,7 +14,7 @@ import { FanoutNotifier, MemoryNotifier } from '../../src/adapters/notify/fanout
 import type { Notifier } from '../../src/ports/notifier.js';
 import { testApiConfig } from './auth.js';
 import { swaggerUiDocs } from '../../src/api/openapi/swagger-ui.js';
-import type { RunKind } from '../../src/runbook/run.js';
+import type { MoveKind, RunbookCatalog } from '../../src/runbook/runbook-catalog.js';
 import type { Runbook } from '../../src/runbook/step.js';
 import { heartbeatReadsInFlight } from '../../src/lag/heartbeat-reader.js';
 
@@ -40,7 +40,7 @@ export interface HarnessOptions {
   /** Where notifications go besides `notifier` (the MemoryNotifier every harness has), e.g. one that never answers. */
   extraNotifier?: Notifier;
   /** The runbooks the controller runs (default: the built-in ones). */
-  runbooks?: Record<RunKind, Runbook>;
+  runbooks?: RunbookCatalog | Record<MoveKind, Runbook>;
   /** The application's `fence` section (default: the config's defaults). */
   fence?: { planned?: 'both' | 'compute' | 'epoch'; network?: boolean };
   /** The databases' engine family (`database.engineFamily`); unset by default. */

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunRecord } from '../../src/runbook/run.js';
 import { freeStablePort } from './free-port.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -127,4 +128,15 @@ export async function localApi<T = unknown>(setup: LocalSetup, method: 'GET' | '
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Poll the API until the app's newest run has ended (the process resumes it on its own). */
+export async function endedRun(setup: LocalSetup, proc: NpmStart): Promise<RunRecord> {
+  for (let i = 0; i < 600; i++) {
+    const { body } = await localApi<{ runs: RunRecord[] }>(setup, 'GET', '/runs?limit=1');
+    if (body.runs[0] && body.runs[0].status !== 'running') return body.runs[0];
+    if (proc.child.exitCode !== null) throw new Error(`npm start exited:\n${proc.output()}`);
+    await sleep(100);
+  }
+  throw new Error(`the run did not end within 60 s:\n${proc.output()}`);
 }

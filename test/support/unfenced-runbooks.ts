@@ -1,4 +1,4 @@
-import type { RunKind } from '../../src/runbook/run.js';
+import type { MoveKind } from '../../src/runbook/runbook-catalog.js';
 import { parallel, runbook, type Runbook, sequence } from '../../src/runbook/step.js';
 import { promoteDatabase } from '../../src/runbook/steps/promote-database.js';
 import { createReplica, retireStaleWriter } from '../../src/runbook/steps/replica-steps.js';
@@ -13,7 +13,7 @@ import { waitForReplicaCaughtUp } from '../../src/runbook/steps/wait-replica-cau
  * step: no fencing epoch, no network fence, no write freeze. Kept for the
  * write-loss test, to show what they lose.
  */
-export const unfencedRunbooks: Record<RunKind, Runbook> = {
+export const unfencedRunbooks: Record<MoveKind, Runbook> = {
   failover: runbook(
     'regional-failover',
     'Fail over to the standby region (unfenced)',

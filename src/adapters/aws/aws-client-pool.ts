@@ -1,29 +1,44 @@
 import type { EndpointOverrides } from '../../config/types.js';
 import { CLIENT_TIMEOUTS, type ClientTimeouts, handlerOptions } from './client-timeouts.js';
 
+/**
+ * The services of the step library for user runbooks (ECS, Lambda functions
+ * a runbook invokes, SSM Automation, ElastiCache global datastores). The
+ * config file names no endpoint for them; AWS_ENDPOINT_URL_<SERVICE> works
+ * as the SDK defines it, and tests may pass one here.
+ */
+export type StepLibraryService = 'ecs' | 'lambda' | 'ssm' | 'elasticache';
+
+/** Every service the pool makes clients for: its key for endpoints, deadlines and the cache. */
+export type PooledService = keyof EndpointOverrides | StepLibraryService;
+
 /** Options shared by every client. */
 export interface AwsClientOptions {
   /** Per-service endpoints from the config; AWS_ENDPOINT_URL[_<SERVICE>] work as the SDK defines them. */
-  endpoints?: EndpointOverrides;
+  endpoints?: EndpointOverrides & Partial<Record<StepLibraryService, string>>;
   /** SDK-level attempts per call (standard retry mode); the runbook engine retries on top. */
   maxAttempts?: number;
   /** Tests inject static credentials; production uses the SDK's default chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Deadlines per service instead of {@link CLIENT_TIMEOUTS} (tests of a hanging endpoint). */
-  timeouts?: Partial<Record<keyof EndpointOverrides, ClientTimeouts>>;
+  timeouts?: Partial<Record<PooledService, ClientTimeouts>>;
 }
 
 /**
  * What a client is for. `change`: calls that change something and take no
  * idempotency token (PromoteReadReplica, FailoverGlobalCluster,
  * CreateDBInstanceReadReplica, ModifyDBInstance, ChangeResourceRecordSets,
- * UpdateAutoScalingGroup). The SDK's standard retry mode re-sends a call
- * after a reset connection, a timeout, a 5xx or throttling, all of which can
- * come after AWS accepted it; the repeat is then refused as "already done"
- * and would fail a step whose act took effect. So those calls go out once,
- * through clients with a single attempt, and the runbook engine decides
- * what to do after an error by reading the world (src/runbook/act-once.ts).
- * `read`: everything else, retried by the SDK.
+ * UpdateAutoScalingGroup, UpdateService, FailoverGlobalReplicationGroup,
+ * and the Invoke of a runbook's function). The SDK's standard retry mode
+ * re-sends a call after a reset connection, a timeout, a 5xx or throttling,
+ * all of which can come after AWS accepted it; the repeat is then refused
+ * as "already done" (or, for a function still running the first time, as
+ * "in progress" by its idempotency) and would fail a step whose act took
+ * effect. So those calls go out once, through clients with a single
+ * attempt, and the runbook engine decides what to do after an error by
+ * reading the world (src/runbook/act-once.ts). `read`: everything else,
+ * retried by the SDK (StartAutomationExecution too: its ClientToken makes
+ * a re-send start nothing new).
  */
 export type ClientUse = 'read' | 'change';
 
@@ -45,7 +60,7 @@ export class AwsClientPool {
     this.cache.clear();
   }
 
-  protected client<T>(service: keyof EndpointOverrides, region: string, create: (config: Record<string, unknown>) => T, use: ClientUse = 'read'): T {
+  protected client<T>(service: PooledService, region: string, create: (config: Record<string, unknown>) => T, use: ClientUse = 'read'): T {
     const key = `${service}/${region}/${use}`;
     let client = this.cache.get(key) as T | undefined;
     if (!client) {

@@ -5,6 +5,10 @@ import { AwsClients } from './aws-clients.js';
 import { AutoScalingCompute } from './autoscaling-compute.js';
 import { CloudClients } from './cloud-clients.js';
 import { Ec2NetworkFence } from './ec2-network-fence.js';
+import { EcsServices } from './ecs-services.js';
+import { ElastiCacheGlobalDatastore } from './elasticache-global.js';
+import { LambdaInvoker } from './lambda-invoker.js';
+import { SsmAutomation } from './ssm-automation.js';
 import { RdsDatabase } from './rds-database.js';
 import { Route53Dns, type Route53DnsOptions } from './route53-dns.js';
 import { route53Options } from './route53-options.js';
@@ -21,10 +25,12 @@ export interface AwsProviders extends CloudProviders {
 }
 
 /**
- * Route 53, RDS/Aurora (with CloudWatch lag), Auto Scaling and the EC2
- * security groups of the databases (the network fence) through the
+ * Route 53, RDS/Aurora (with CloudWatch lag), Auto Scaling, the EC2
+ * security groups of the databases (the network fence), and the step
+ * library's ECS, Lambda, SSM Automation and ElastiCache, through the
  * SDK v3 clients: credentials and region from the standard chain; endpoints
  * from the config's `endpoints` or the SDK's AWS_ENDPOINT_URL[_<SERVICE>].
+ * The clients' `destroy` closes them all.
  */
 export function createAwsProviders(config: Config, options: { clock: Clock; credentials?: { accessKeyId: string; secretAccessKey: string } }): AwsProviders {
   const clients = new AwsClients({ endpoints: config.endpoints, ...(options.credentials ? { credentials: options.credentials } : {}) });
@@ -48,6 +54,11 @@ function cloudProviders(clients: CloudClients, config: Config, clock: Clock): Cl
     compute: new AutoScalingCompute(clients),
     fence: new Ec2NetworkFence(clients),
     traffic: trafficProviders(clients, route53),
+    // The step library's services, for user runbooks; their clients are made on first use.
+    ecs: new EcsServices(clients),
+    functions: new LambdaInvoker(clients),
+    automation: new SsmAutomation(clients),
+    cache: new ElastiCacheGlobalDatastore(clients),
   };
 }
 

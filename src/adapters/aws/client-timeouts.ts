@@ -46,6 +46,13 @@ export const CLIENT_TIMEOUTS = {
   lambdaReader: { connectionTimeout: CONNECT_MS, requestTimeout: 27_000 },
   // An asynchronous invocation is queued and answered at once (202).
   lambdaDispatch: { connectionTimeout: CONNECT_MS, requestTimeout: 5_000 },
+  // The step library of user runbooks. ECS, SSM and ElastiCache are control-plane calls like Auto Scaling's.
+  ecs: { connectionTimeout: CONNECT_MS, requestTimeout: 10_000 },
+  ssm: { connectionTimeout: CONNECT_MS, requestTimeout: 10_000 },
+  elasticache: { connectionTimeout: CONNECT_MS, requestTimeout: 10_000 },
+  // A synchronous Invoke waits for the user's function to finish: hooks run in seconds, so two minutes is a function in
+  // trouble, and still far inside the runbook worker's own 900 s. A longer job belongs in SSM Automation (start, then poll).
+  lambda: { connectionTimeout: CONNECT_MS, requestTimeout: 120_000 },
   // One of an ARC cluster's regional data-plane endpoints (arc-routing-controls.ts): a slow one is left for the next,
   // so each gets little; five of them still fit in a Lambda's budget.
   arcCluster: { connectionTimeout: 2_000, requestTimeout: 4_000 },

@@ -33,6 +33,12 @@ export type IamResourceKind =
   | 'fenced-db-instance'
   | 'sns-topic'
   | 'runbook-role'
+  // The step library of user runbooks: the services, functions, documents and datastores their steps name.
+  | 'ecs-service'
+  | 'runbook-function-target'
+  | 'automation-definition'
+  | 'automation-execution'
+  | 'global-datastore'
   | 'any';
 
 /**
@@ -119,7 +125,25 @@ export const IAM_ACTIONS: readonly IamActionSpec[] = [
   { action: 'lambda:InvokeFunction', adapter: 'lambda-dispatcher.ts', access: 'act', resource: 'runbook-function' },
   // Read the world through the reader function of this region (the API: active region, dry-run plans).
   { action: 'lambda:InvokeFunction', adapter: 'lambda-read-transport.ts', access: 'read', resource: 'reader-function' },
+  // The step library of user runbooks (ECS, Lambda, SSM Automation, ElastiCache): granted only on the resources the
+  // configuration names for them (iam-policy.ts), so a deployment whose runbooks use none of these services gets none.
+  { action: 'ecs:DescribeServices', adapter: 'ecs-services.ts', access: 'read', resource: 'ecs-service' },
+  { action: 'ecs:UpdateService', adapter: 'ecs-services.ts', access: 'act', resource: 'ecs-service' },
+  { action: 'lambda:InvokeFunction', adapter: 'lambda-invoker.ts', access: 'act', resource: 'runbook-function-target' },
+  { action: 'ssm:StartAutomationExecution', adapter: 'ssm-automation.ts', access: 'act', resource: 'automation-definition' },
+  // Follows an execution it started, like route53:GetChange.
+  { action: 'ssm:GetAutomationExecution', adapter: 'ssm-automation.ts', access: 'act', resource: 'automation-execution' },
+  { action: 'elasticache:DescribeGlobalReplicationGroups', adapter: 'elasticache-global.ts', access: 'read', resource: 'global-datastore' },
+  { action: 'elasticache:FailoverGlobalReplicationGroup', adapter: 'elasticache-global.ts', access: 'act', resource: 'global-datastore' },
 ];
+
+/** The adapters of the step library's services (IAM_ACTIONS names them by file). */
+export const STEP_LIBRARY_ADAPTERS: ReadonlySet<string> = new Set([
+  'ecs-services.ts',
+  'lambda-invoker.ts',
+  'ssm-automation.ts',
+  'elasticache-global.ts',
+]);
 
 /**
  * Actions an adapter calls only outside Lambda: DynamoStateStore.ensureTable
@@ -201,6 +225,15 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   SimulatePrincipalPolicyCommand: 'iam:SimulatePrincipalPolicy',
   // @aws-sdk/client-lambda
   InvokeCommand: 'lambda:InvokeFunction',
+  // @aws-sdk/client-ecs
+  DescribeServicesCommand: 'ecs:DescribeServices',
+  UpdateServiceCommand: 'ecs:UpdateService',
+  // @aws-sdk/client-ssm
+  StartAutomationExecutionCommand: 'ssm:StartAutomationExecution',
+  GetAutomationExecutionCommand: 'ssm:GetAutomationExecution',
+  // @aws-sdk/client-elasticache
+  DescribeGlobalReplicationGroupsCommand: 'elasticache:DescribeGlobalReplicationGroups',
+  FailoverGlobalReplicationGroupCommand: 'elasticache:FailoverGlobalReplicationGroup',
 };
 
 /** The distinct actions of a list of specs, sorted. */

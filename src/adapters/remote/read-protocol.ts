@@ -1,6 +1,8 @@
 import { ConflictError, FailoverError, NotFoundError, PermanentError, TransientError, UserInputError } from '../../errors/errors.js';
 import type { ComputeRef } from '../../ports/compute-provider.js';
 import type { DatabaseRef } from '../../ports/database-provider.js';
+import type { EcsServiceRef } from '../../ports/ecs-provider.js';
+import type { GlobalCacheRef } from '../../ports/global-cache-provider.js';
 import type { ProbeTarget } from '../../probes/types.js';
 
 /**
@@ -16,10 +18,23 @@ export type ReadCall =
   | { op: 'fence.describe'; ref: DatabaseRef }
   | { op: 'prober.round'; targets: ProbeTarget[] }
   | { op: 'prober.heartbeat'; url: string; expectRole?: 'writer' | 'replica' }
-  | { op: 'traffic.routingControlState'; routingControlArn: string };
+  | { op: 'traffic.routingControlState'; routingControlArn: string }
+  | { op: 'ecs.describeService'; ref: EcsServiceRef }
+  | { op: 'cache.describe'; ref: GlobalCacheRef };
 
 /** The operations of {@link ReadCall}. */
-export const READ_OPS: readonly ReadCall['op'][] = ['dns.listRecords', 'database.describe', 'database.replicaLag', 'compute.describeGroup', 'fence.describe', 'prober.round', 'prober.heartbeat', 'traffic.routingControlState'];
+export const READ_OPS: readonly ReadCall['op'][] = [
+  'dns.listRecords',
+  'database.describe',
+  'database.replicaLag',
+  'compute.describeGroup',
+  'fence.describe',
+  'prober.round',
+  'prober.heartbeat',
+  'traffic.routingControlState',
+  'ecs.describeService',
+  'cache.describe',
+];
 
 /** What the reader function receives: reads made at the same moment, answered together. */
 export interface ReadRequest {

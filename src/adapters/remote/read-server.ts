@@ -57,6 +57,14 @@ export function readServer(world: { cloud: CloudProviders; prober: Prober }, con
         if (!cluster) return refuse(`routing control ${call.routingControlArn}`);
         return world.cloud.traffic.routingControls(cluster.clusterEndpoints).getRoutingControlState(call.routingControlArn);
       }
+      case 'ecs.describeService':
+        if (!known.ecsServices.has(`${call.ref.region}/${call.ref.cluster}/${call.ref.service}`)) return refuse(`ECS service ${call.ref.cluster}/${call.ref.service} in ${call.ref.region}`);
+        if (!world.cloud.ecs) return Promise.reject(new PermanentError('this reader has no ECS provider'));
+        return world.cloud.ecs.describeService(call.ref);
+      case 'cache.describe':
+        if (!known.globalDatastores.has(call.ref.globalReplicationGroupId)) return refuse(`global datastore ${call.ref.globalReplicationGroupId}`);
+        if (!world.cloud.cache) return Promise.reject(new PermanentError('this reader has no ElastiCache provider'));
+        return world.cloud.cache.describe(call.ref);
       default:
         return Promise.reject(new UserInputError(`unknown read ${JSON.stringify((call as { op?: unknown }).op)} (one of ${READ_OPS.join(', ')})`));
     }
@@ -90,9 +98,15 @@ function configured(config: Config): {
   groups: Set<string>;
   probes: Map<string, ProbeTarget>;
   heartbeats: Map<string, { url: string; timeoutMs: number }>;
+  ecsServices: Set<string>;
+  globalDatastores: Set<string>;
 } {
   const regions = config.applications.flatMap((app) => app.regions);
+  // What the applications' own runbooks act on (`runbooks.resources`), by name, in each of the application's regions.
+  const uses = config.applications.flatMap((app) => (app.runbooks ? [{ regions: app.regions.map((r) => r.name), resources: app.runbooks.resources }] : []));
   return {
+    ecsServices: new Set(uses.flatMap((u) => u.regions.flatMap((region) => u.resources.ecsServices.map((s) => `${region}/${s}`)))),
+    globalDatastores: new Set(uses.flatMap((u) => u.resources.globalDatastores)),
     zones: new Set(regions.map((r) => r.dns.hostedZoneId)),
     databases: new Set(regions.map((r) => databaseKey(r.database))),
     groups: new Set(regions.map((r) => groupKey({ region: r.name, groupName: r.compute.autoScalingGroup }))),

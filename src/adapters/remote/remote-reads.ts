@@ -1,3 +1,7 @@
+import type { AutomationProvider } from '../../ports/automation-provider.js';
+import type { EcsProvider, EcsServiceState } from '../../ports/ecs-provider.js';
+import type { FunctionInvoker } from '../../ports/function-invoker.js';
+import type { GlobalCacheProvider, GlobalCacheState } from '../../ports/global-cache-provider.js';
 import { PermanentError } from '../../errors/errors.js';
 import type { ComputeGroupState, ComputeProvider, ComputeRef } from '../../ports/compute-provider.js';
 import type { DatabaseProvider, DatabaseRef, DatabaseState, LagSample } from '../../ports/database-provider.js';
@@ -77,7 +81,12 @@ export class RemoteReads {
       resetConnections: refuse('fence.resetConnections'),
       reopen: refuse('fence.reopen'),
     };
-    this.cloud = { dns, database, compute, fence, traffic: remoteTraffic((call) => this.read(call), refuse) };
+    // The step library's services (user runbooks' plans): their reads, for the resources the configuration names.
+    const ecs: EcsProvider = { describeService: (ref) => this.read<EcsServiceState>({ op: 'ecs.describeService', ref }), setDesiredCount: refuse('ecs.setDesiredCount') };
+    const cache: GlobalCacheProvider = { describe: (ref) => this.read<GlobalCacheState>({ op: 'cache.describe', ref }), failover: refuse('cache.failover') };
+    const functions: FunctionInvoker = { invoke: refuse('functions.invoke') };
+    const automation: AutomationProvider = { start: refuse('automation.start'), describe: refuse('automation.describe') };
+    this.cloud = { dns, database, compute, fence, traffic: remoteTraffic((call) => this.read(call), refuse), ecs, cache, functions, automation };
     this.prober = {
       round: (targets: ProbeTarget[]) => this.read<ProbeResult[]>({ op: 'prober.round', targets }),
       // The deadline is the configured one, applied by the reader: the caller names only the endpoint.

@@ -6,6 +6,10 @@ import type { SimCall, SimDelays } from './sim-cloud.js';
 import type { SimComputeSnapshot } from './sim-compute.js';
 import type { SimDatabaseSnapshot } from './sim-database.js';
 import type { SimDnsSnapshot } from './sim-dns.js';
+import type { SimAutomationSnapshot } from './sim-automation.js';
+import type { SimEcsSnapshot } from './sim-ecs.js';
+import type { SimFunctionsSnapshot } from './sim-functions.js';
+import type { SimGlobalCacheSnapshot } from './sim-global-cache.js';
 import type { SimNetworkFenceSnapshot } from './sim-network-fence.js';
 import type { SimAlarmsSnapshot } from './sim-alarms.js';
 import type { SimHealthChecksSnapshot } from './sim-health-checks.js';
@@ -35,6 +39,14 @@ export interface SimWorldSnapshot {
   fence?: SimNetworkFenceSnapshot;
   /** Route 53 health checks, CloudWatch vote alarms and ARC routing controls; absent in snapshots from before the data-plane switches. */
   traffic?: { alarms: SimAlarmsSnapshot; healthChecks: SimHealthChecksSnapshot; routingControls: SimRoutingControlsSnapshot };
+  /** ECS services with their tasks; absent in snapshots from before the step library's services (none of them). */
+  ecs?: SimEcsSnapshot;
+  /** Lambda functions with their effects and stored responses; absent likewise. */
+  functions?: SimFunctionsSnapshot;
+  /** SSM Automation documents and executions; absent likewise. */
+  automation?: SimAutomationSnapshot;
+  /** ElastiCache global datastores with their roles and a failover under way; absent likewise. */
+  cache?: SimGlobalCacheSnapshot;
   /**
    * The call this snapshot is the result of. The snapshot is written before
    * the call's log line, so a kill between the two writes loses no logged
@@ -52,6 +64,8 @@ export interface PersistentSimOptions {
   random?: () => number;
   /** Lays out a fresh world; runs only when `dir` holds no saved state. */
   seed: (sim: SimProviders) => void;
+  /** Adds to a restored world what it should have and lacks (config, not state); saved with it. */
+  complete?: (sim: SimProviders) => void;
   /** Runs after each call is on disk, before the call returns (see `SimCloud.onCommitted`). */
   onCommitted?: (call: SimCall) => void;
 }
@@ -60,6 +74,10 @@ export interface PersistentSimOptions {
 export function snapshotSimWorld(sim: SimProviders, lastCall?: SimCall): SimWorldSnapshot {
   const snapshot: SimWorldSnapshot = { version: 1, database: sim.database.snapshot(), compute: sim.compute.snapshot(), dns: sim.dns.snapshot(), fence: sim.fence.snapshot(),
     traffic: { alarms: sim.alarms.snapshot(), healthChecks: sim.healthChecks.snapshot(), routingControls: sim.routingControls.snapshot() },
+    ecs: sim.ecs.snapshot(),
+    functions: sim.functions.snapshot(),
+    automation: sim.automation.snapshot(),
+    cache: sim.cache.snapshot(),
   };
   if (lastCall) snapshot.lastCall = lastCall;
   return snapshot;
@@ -74,6 +92,10 @@ export function restoreSimWorld(sim: SimProviders, snapshot: SimWorldSnapshot): 
   sim.alarms.restore(snapshot.traffic?.alarms);
   sim.healthChecks.restore(snapshot.traffic?.healthChecks);
   sim.routingControls.restore(snapshot.traffic?.routingControls);
+  sim.ecs.restore(snapshot.ecs);
+  sim.functions.restore(snapshot.functions);
+  sim.automation.restore(snapshot.automation);
+  sim.cache.restore(snapshot.cache);
 }
 
 /**
@@ -101,6 +123,10 @@ export function createPersistentSimProviders(options: PersistentSimOptions): Sim
   const saved = readState(statePath);
   if (saved) {
     restoreSimWorld(sim, saved);
+    if (options.complete) {
+      options.complete(sim);
+      writeState(statePath, snapshotSimWorld(sim, saved.lastCall));
+    }
     if (saved.lastCall && (calls.at(-1)?.seq ?? 0) < saved.lastCall.seq) {
       appendFileSync(callsPath, `${JSON.stringify(saved.lastCall)}\n`);
       calls.push(saved.lastCall);

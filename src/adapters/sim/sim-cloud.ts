@@ -15,14 +15,28 @@ export interface SimDelays {
   alarmPeriodMs: number;
   /** How long Route 53's health checkers take to see a new alarm or routing-control state and answer by it. */
   healthCheckMs: number;
+  /** An ECS task from PENDING to RUNNING (image pull, container start, health check grace). */
+  taskStartMs: number;
+  /** An ECS task from its stop to gone from runningCount (load balancer deregistration, SIGTERM, exit). */
+  taskStopMs: number;
+  /** An ElastiCache global datastore's failover: `modifying` until its members have swapped roles. */
+  cacheFailoverMs: number;
 }
 
 /** The delays `npm start` uses: promotion ~5 s, boot ~3 s, DNS ~2 s. */
 /**
  * What a call into a hanging region costs before it fails: the longest
- * request deadline of the AWS clients (RDS's, src/adapters/aws/client-timeouts.ts).
+ * request deadline of the AWS control-plane clients (RDS's,
+ * src/adapters/aws/client-timeouts.ts). Invoke and ARC have their own below.
  */
 export const SIM_REQUEST_DEADLINE_MS = 15_000;
+
+/**
+ * The request deadline of the Lambda client that invokes runbooks' functions
+ * (CLIENT_TIMEOUTS.lambda): a synchronous Invoke waits for the function, so
+ * its client waits longer than any control-plane call's.
+ */
+export const SIM_INVOKE_DEADLINE_MS = 120_000;
 
 /** The ARC cluster client's request deadline (CLIENT_TIMEOUTS.arcCluster): a hanging cluster endpoint costs this before the next is tried. */
 export const SIM_ARC_DEADLINE_MS = 4_000;
@@ -35,6 +49,11 @@ export const DEFAULT_SIM_DELAYS: SimDelays = {
   // A tenth of AWS's: the aws-samples pattern saw a vote metric reach ALARM in ~84 s and answers move ~2 min 44 s after it.
   alarmPeriodMs: 6_000,
   healthCheckMs: 3_000,
+  // ECS's own, not scaled down: a Fargate task takes about this from PENDING to RUNNING, and demos can wait 15 s.
+  taskStartMs: 15_000,
+  taskStopMs: 5_000,
+  // A global datastore's failover takes minutes on AWS; a minute keeps `modifying` visible in a demo.
+  cacheFailoverMs: 60_000,
 };
 
 /**
@@ -48,7 +67,7 @@ export const ROUTE53_CONTROL_PLANE = 'route53-control-plane';
 export interface SimCall {
   seq: number;
   at: number;
-  service: 'route53' | 'rds' | 'autoscaling' | 'cloudwatch' | 'ec2' | 'arc';
+  service: 'route53' | 'rds' | 'autoscaling' | 'cloudwatch' | 'ec2' | 'arc' | 'ecs' | 'lambda' | 'ssm' | 'elasticache';
   /** The AWS operation it stands for, e.g. PromoteReadReplica. */
   operation: string;
   region?: string;
@@ -76,7 +95,7 @@ export type CallSink = (call: SimCall) => void;
 /**
  * The shared core of the simulated cloud: its clock and delays, region
  * availability, injected faults and the log of every call. The per-service
- * adapters (sim-dns, sim-database, sim-compute) route every operation
+ * adapters (sim-dns, sim-database, sim-compute, sim-ecs, …) route every operation
  * through `call`, so faults and the log apply to all of them alike.
  */
 export class SimCloud {
@@ -198,7 +217,7 @@ export class SimCloud {
     const gate = region ?? (service === 'route53' ? ROUTE53_CONTROL_PLANE : undefined);
     if (gate !== undefined && this.regionHanging(gate)) {
       // The client gives up at its deadline; the caller's own, shorter deadline may give up first.
-      const deadline = service === 'arc' ? SIM_ARC_DEADLINE_MS : SIM_REQUEST_DEADLINE_MS;
+      const deadline = service === 'arc' ? SIM_ARC_DEADLINE_MS : service === 'lambda' ? SIM_INVOKE_DEADLINE_MS : SIM_REQUEST_DEADLINE_MS;
       await this.clock.sleep(deadline);
       const err = new TransientError(`${operation}: no answer from ${gate} within ${deadline / 1000} s (TimeoutError; simulated hang)`);
       const entry = record('error', err.message);

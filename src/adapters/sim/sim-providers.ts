@@ -4,9 +4,13 @@ import { ownerRecordName, ownerValue } from '../../dns/record-switch.js';
 import type { CloudProviders } from '../../ports/providers.js';
 import type { Clock } from '../../ports/clock.js';
 import { type CallSink, DEFAULT_SIM_DELAYS, type SimCall, SimCloud, type SimDelays } from './sim-cloud.js';
+import { SimAutomation } from './sim-automation.js';
 import { SimCompute } from './sim-compute.js';
 import { SimDatabase } from './sim-database.js';
 import { SimDns } from './sim-dns.js';
+import { SimEcs } from './sim-ecs.js';
+import { SimFunctions } from './sim-functions.js';
+import { SimGlobalCache } from './sim-global-cache.js';
 import { SimNetworkFence } from './sim-network-fence.js';
 import { SimAlarms } from './sim-alarms.js';
 import { SimHealthChecks } from './sim-health-checks.js';
@@ -25,6 +29,11 @@ export interface SimProviders extends CloudProviders {
   healthChecks: SimHealthChecks;
   routingControls: SimRoutingControls;
   traffic: TrafficProviders;
+  /** The step library's services: always there in the simulated cloud, empty until seeded. */
+  ecs: SimEcs;
+  functions: SimFunctions;
+  automation: SimAutomation;
+  cache: SimGlobalCache;
 }
 
 /** Build the simulated cloud's services over one shared core; `onCommitted` becomes `cloud.onCommitted`. */
@@ -52,7 +61,21 @@ export function createSimProviders(options: {
     routingControls: (endpoints) => routingControls.cluster(endpoints),
     authoritativeDns: new UdpAuthoritativeDns(),
   };
-  return { cloud, dns: new SimDns(cloud), database, compute: new SimCompute(cloud), fence, alarms, healthChecks, routingControls, traffic };
+  return {
+    cloud,
+    dns: new SimDns(cloud),
+    database,
+    compute: new SimCompute(cloud),
+    fence,
+    alarms,
+    healthChecks,
+    routingControls,
+    traffic,
+    ecs: new SimEcs(cloud),
+    functions: new SimFunctions(cloud),
+    automation: new SimAutomation(cloud),
+    cache: new SimGlobalCache(cloud),
+  };
 }
 
 /**

@@ -96,7 +96,7 @@ export const STATUS_JS = String.raw`(function () {
     var took = (run.finishedAt !== undefined ? run.finishedAt : now) - run.createdAt;
     return [el('div', { class: 'run run-' + run.status, 'data-run-id': run.id }, [
       el('p', { class: 'run-title' }, [
-        el('strong', null, [run.kind + ' ' + run.from + ' \u2192 ' + run.to]), ' ',
+        el('strong', null, [(run.kind === 'runbook' ? 'runbook ' + run.runbook : run.kind) + ' ' + run.from + ' \u2192 ' + run.to]), ' ',
         el('span', { class: 'status status-' + run.status, 'data-field': 'run-status' }, [run.status]), ' ',
         el('span', { class: 'muted' }, [run.trigger + ', run ', el('code', null, [run.id]), ', started ' + dateTime(run.createdAt) + ', ' + (run.finishedAt !== undefined ? 'took' : 'for') + ' ' + duration(took)])
       ]),

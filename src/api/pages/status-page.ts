@@ -131,7 +131,7 @@ function runBlock(run: RunRecord, now: number): SafeHtml {
   const done = run.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped').length;
   const took = (run.finishedAt ?? now) - run.createdAt;
   return html`<div class="run run-${run.status}" data-run-id="${run.id}">
-<p class="run-title"><strong>${run.kind} ${run.from} → ${run.to}</strong> <span class="status status-${run.status}" data-field="run-status">${run.status}</span> <span class="muted">${run.trigger}, run <code>${run.id}</code>, started ${dateTime(run.createdAt)}, ${run.finishedAt !== undefined ? 'took' : 'for'} ${duration(took)}</span></p>
+<p class="run-title"><strong>${run.kind === 'runbook' ? `runbook ${run.runbook}` : run.kind} ${run.from} → ${run.to}</strong> <span class="status status-${run.status}" data-field="run-status">${run.status}</span> <span class="muted">${run.trigger}, run <code>${run.id}</code>, started ${dateTime(run.createdAt)}, ${run.finishedAt !== undefined ? 'took' : 'for'} ${duration(took)}</span></p>
 <p class="run-reason">${run.reason}</p>
 <p class="run-progress"><progress max="${run.steps.length}" value="${done}"></progress> <span data-field="run-progress">${done} of ${run.steps.length} steps done</span></p>
 <ol class="steps">${run.steps.map((s) => stepItem(s, now, run.rollback))}</ol>

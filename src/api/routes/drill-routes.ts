@@ -20,16 +20,30 @@ export function registerDrillRoutes(app: FastifyInstance, deps: ApiDeps): void {
     '/drills',
     { config: { auth: 'operator' }, schema: { body: DrillBody, description: 'Plan a drill (mode plan: 200 with the plan) or start a game day (mode game-day: 202 with the drill; follow it at /drills/:id).' } },
     async (request, reply) => {
-      const { mode, app: name, kind, to, failback, route53, decision } = request.body;
+      const { mode, app: name, kind, to, failback, route53, decision, runbook, runbooks } = request.body;
       if (mode === 'plan') {
         if (failback !== undefined) throw new UserInputError('body.failback: only for mode game-day; a plan changes nothing and has no failback');
         if (route53 !== undefined) throw new UserInputError('body.route53: only for mode game-day; a plan breaks nothing');
         if (decision !== undefined) throw new UserInputError('body.decision: only for mode game-day; a plan decides nothing');
-        const plan = await deps.controller.plan({ kind: kind ?? 'failover', ...(name !== undefined ? { app: name } : {}), ...(to !== undefined ? { to } : {}) });
+        if (runbooks !== undefined) {
+          throw new UserInputError('body.runbooks: only for mode game-day; to plan one named runbook, give runbook');
+        }
+        if (runbook !== undefined && kind !== undefined) throw new UserInputError('body.kind: give either kind or runbook; runbook plans that named runbook');
+        const what = runbook !== undefined ? { kind: 'runbook' as const, runbook } : { kind: kind ?? 'failover' };
+        const plan = await deps.controller.plan({ ...what, ...(name !== undefined ? { app: name } : {}), ...(to !== undefined ? { to } : {}) });
         return { mode: 'plan', plan };
       }
+      if (runbook !== undefined) throw new UserInputError('body.runbook: only for mode plan; a game day runs named runbooks given as runbooks: ["name", …]');
       if (kind !== undefined) throw new UserInputError('body.kind: only for mode plan; a game day is a failover and, unless failback is false, a failback');
-      const drill = await drills.start({ by: callerName(request), ...(name !== undefined ? { app: name } : {}), ...(to !== undefined ? { to } : {}), ...(failback !== undefined ? { failback } : {}), ...(route53 !== undefined ? { route53 } : {}), ...(decision !== undefined ? { decision } : {}) });
+      const drill = await drills.start({
+        by: callerName(request),
+        ...(name !== undefined ? { app: name } : {}),
+        ...(to !== undefined ? { to } : {}),
+        ...(failback !== undefined ? { failback } : {}),
+        ...(route53 !== undefined ? { route53 } : {}),
+        ...(decision !== undefined ? { decision } : {}),
+        ...(runbooks !== undefined ? { runbooks } : {}),
+      });
       return reply.code(202).send({ drill });
     },
   );

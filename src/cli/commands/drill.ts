@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { DrillReport, DrillView } from '../api-types.js';
 import type { CliContext } from '../context.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode, usageError } from '../exit-codes.js';
 import { formatDrill, formatDrillEvent, formatDrillStart } from '../format.js';
 import { POLL_MS } from '../wait-for-run.js';
 import { showPlan } from './plan.js';
@@ -13,6 +13,8 @@ interface DrillOptions {
   to?: string;
   failback: boolean;
   decision?: 'controller' | 'operator';
+  /** Named runbooks to run once failed over, in order (repeatable `--runbook`). */
+  runbook: string[];
   wait?: boolean;
   id?: string;
 }
@@ -21,9 +23,10 @@ interface DrillOptions {
 type DrillAnswer = DrillView | { drill: DrillView; report?: DrillReport };
 
 /**
- * `failover drill [--mode plan|game-day] [--app] [--to] [--no-failback] [--decision controller|operator] [--wait]`.
+ * `failover drill [--mode plan|game-day] [--app] [--to] [--no-failback] [--decision controller|operator] [--runbook NAME]… [--wait]`.
  * A plan changes nothing; a game day runs a real failover (and failback)
- * and times each phase against the RTO. With --wait the command prints what
+ * and times each phase against the RTO; each `--runbook` is a named runbook
+ * of the application it runs by hand once failed over, before the failback. With --wait the command prints what
  * the drill does as it goes, then its report, and exits 1 when the drill
  * failed or was aborted.
  */
@@ -36,6 +39,7 @@ export function registerDrill(program: Command, ctx: CliContext): void {
     .option('--to <region>', 'the region to fail over to')
     .option('--no-failback', 'game day: stay in the other region (no failback at the end)')
     .addOption(new Option('--decision <who>', 'game day: who decides to fail over once the region is judged down (default: controller when automatic failover is on)').choices(['controller', 'operator']))
+    .option('--runbook <name>', 'game day: a named runbook to run once failed over, before the failback (repeatable; run in order)', collect, [])
     .option('--wait', 'game day: follow the drill to its report; exit 1 if it failed')
     .option('--id <drill-id>', 'show an existing game day (with --wait, follow it) instead of starting one')
     .action(async (options: DrillOptions) => {
@@ -44,12 +48,23 @@ export function registerDrill(program: Command, ctx: CliContext): void {
         return;
       }
       if (options.mode === 'plan') {
+        // A plan of one named runbook is `failover plan --runbook NAME`; this one plans the failover only.
+        if (options.runbook.length > 0) {
+          throw usageError('--runbook: only with --mode game-day; plan a named runbook with `failover plan --runbook NAME`');
+        }
         await showPlan(ctx, { ...(options.app !== undefined ? { app: options.app } : {}), ...(options.to !== undefined ? { to: options.to } : {}) });
         ctx.exitCode = EXIT.ok;
         return;
       }
       const client = await ctx.client();
-      const body = { mode: 'game-day', failback: options.failback, ...(options.app !== undefined ? { app: options.app } : {}), ...(options.to !== undefined ? { to: options.to } : {}), ...(options.decision !== undefined ? { decision: options.decision } : {}) };
+      const body = {
+        mode: 'game-day',
+        failback: options.failback,
+        ...(options.app !== undefined ? { app: options.app } : {}),
+        ...(options.to !== undefined ? { to: options.to } : {}),
+        ...(options.decision !== undefined ? { decision: options.decision } : {}),
+        ...(options.runbook.length > 0 ? { runbooks: options.runbook } : {}),
+      };
       const started = unwrap(await client.post<DrillAnswer>('/drills', body));
       if (!options.wait) {
         ctx.emit(started, () => `${formatDrillStart(started.drill)}\nfollow it with: failover drill --id ${started.drill.id} --wait`);
@@ -85,6 +100,11 @@ async function followDrill(ctx: CliContext, first: { drill: DrillView; report?: 
   // Shown, not followed: like `runs RUN_ID`, showing worked whatever the drill's state.
   if (!wait) return EXIT.ok;
   return drill.status === 'succeeded' ? EXIT.ok : EXIT.failed;
+}
+
+/** Commander's accumulator for a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function unwrap(answer: DrillAnswer): { drill: DrillView; report?: DrillReport } {

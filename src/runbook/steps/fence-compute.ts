@@ -43,6 +43,8 @@ export function freezeCompute(options: { id: string; title: string; side: Side; 
   return step({
     id: options.id,
     title: options.title,
+    // A write freeze by capacity: to the plan lint, a capacity step of its side (the region it empties).
+    role: { kind: 'capacity', side: options.side },
     timeoutMs: options.timeoutMs ?? 10 * 60_000,
     pollMs: 200,
     maxPollMs: 5_000,

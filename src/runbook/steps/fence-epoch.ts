@@ -66,6 +66,7 @@ export function publishWriterEpoch(options: {
   return step({
     id: options.id,
     title: options.title,
+    role: { kind: 'fence' },
     timeoutMs: 60_000,
     async observe(ctx) {
       const region = wanted(ctx, options.writer);

@@ -37,6 +37,7 @@ export function fenceOldWriter(options: { id: string; title: string; side: Side;
   return step({
     id: options.id,
     title: options.title,
+    role: { kind: 'fence', side: options.side },
     timeoutMs: options.mode === 'best-effort' ? 2 * deadlineMs : 10 * 60_000,
     async observe(ctx) {
       const region = regionOf(ctx, options.side);

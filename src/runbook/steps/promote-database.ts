@@ -69,6 +69,7 @@ export function promoteDatabase(options: PromoteDatabaseOptions): RunbookNode {
   const promote = step({
     id: options.id,
     title: options.title,
+    role: { kind: 'promotion', mode: options.mode, side: options.side },
     timeoutMs: options.timeoutMs ?? busyWaitMs + 30 * 60_000,
     pollMs: 200,
     maxPollMs: 10_000,

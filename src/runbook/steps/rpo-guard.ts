@@ -27,6 +27,7 @@ export function rpoGuard(options: { id: string; title: string; side: Side }): Ru
   return step({
     id: options.id,
     title: options.title,
+    role: { kind: 'rpo-gate', side: options.side },
     // The gate's own timeout decides; this only keeps the step from outliving it.
     timeoutMs: 24 * 3600_000,
     async observe(ctx) {

@@ -43,6 +43,7 @@ export function scaleCompute(options: { id: string; title: string; side: Side; c
   return step({
     id: options.id,
     title: options.title,
+    role: { kind: 'capacity', side: options.side },
     timeoutMs,
     pollMs: 200,
     maxPollMs: 10_000,

@@ -61,6 +61,7 @@ export function switchDns(options: { id: string; title: string; side: Side; time
   return step({
     id: options.id,
     title: options.title,
+    role: { kind: 'traffic', side: options.side },
     timeoutMs: options.timeoutMs ?? 10 * 60_000,
     pollMs: 200,
     maxPollMs: 5_000,

@@ -503,11 +503,17 @@ describe('simulation', () => {
   const base = (extra: string) => `${extra}\napplications:\n${readFileSync(new URL('../../../examples/failover.yaml', import.meta.url), 'utf8').split('applications:\n')[1]}`;
 
   it('takes the simulated cloud delays that differ from the defaults, and only with provider sim', () => {
-    expect(parseConfig(base('simulation: { delays: { promoteMs: 400, dnsPropagationMs: 0 } }')).simulation).toEqual({ delays: { promoteMs: 400, dnsPropagationMs: 0 } });
-    expect(parseConfig(base('')).simulation).toEqual({ delays: {} });
+    const none = { ecsServices: [], functions: [], automationDocuments: [], globalDatastores: [] };
+    expect(parseConfig(base('simulation: { delays: { promoteMs: 400, dnsPropagationMs: 0 } }')).simulation).toEqual({ delays: { promoteMs: 400, dnsPropagationMs: 0 }, resources: none });
+    expect(parseConfig(base('')).simulation).toEqual({ delays: {}, resources: none });
     expect(issuesOf(() => parseConfig(base('simulation: { delays: { promoteMs: -1 } }')))).toEqual([
       { path: 'simulation.delays.promoteMs', message: 'must be a whole number of milliseconds from 0 to 3600000' },
     ]);
     expect(issuesOf(() => parseConfig(base('provider: aws\nsimulation: { delays: { promoteMs: 1 } }'))).map((i) => i.path)).toContain('simulation');
+    // The services user runbooks use, for the simulated world: sim only, each a resource of its region.
+    const ecs = 'simulation: { ecsServices: [{ region: eu-west-1, cluster: shop, service: web, desiredCount: 0 }] }';
+    expect(parseConfig(base(ecs)).simulation.resources.ecsServices).toEqual([{ region: 'eu-west-1', cluster: 'shop', service: 'web', desiredCount: 0 }]);
+    expect(issuesOf(() => parseConfig(base(`provider: aws\n${ecs}`))).map((i) => i.path)).toContain('simulation');
+    expect(issuesOf(() => parseConfig(base('simulation: { functions: [{ region: eu-west-1 }] }'))).map((i) => i.path)).toEqual(['simulation.functions[0].name']);
   });
 });

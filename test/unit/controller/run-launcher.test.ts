@@ -1,3 +1,4 @@
+import { RunbookCatalog } from '../../../src/runbook/runbook-catalog.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { runbooks } from '../../../runbooks/index.js';
@@ -18,7 +19,7 @@ function setup(placement: RunPlacement) {
   const store = new MemoryStateStore();
   const log = pino({ level: 'silent' });
   const finished: RunRecord[] = [];
-  const deps = { store, clock, cloud: createSimProviders({ clock }), prober: { round: async () => [] }, log, runbooks, onFinished: async (run: RunRecord) => void finished.push(run) };
+  const deps = { store, clock, cloud: createSimProviders({ clock }), prober: { round: async () => [] }, log, runbooks: RunbookCatalog.of(runbooks), onFinished: async (run: RunRecord) => void finished.push(run) };
   const launcher = new RunLauncher({ ...deps, placement });
   return { clock, store, launcher, finished };
 }
@@ -96,5 +97,20 @@ describe('RunLauncher placement', () => {
       }
       expect(launcher.running()).toEqual([]);
     }
+  });
+});
+
+describe('RunLauncher and a run whose runbook left the configuration', () => {
+  it('ends it as failed with attention and frees the application, instead of running another runbook under its journal', async () => {
+    const { store, launcher, clock, finished } = setup({});
+    const run: RunRecord = { id: 'run-gone', app: 'shop', kind: 'runbook', runbook: 'drain-queues', from: 'us-east-1', to: 'eu-west-1', trigger: 'manual', reason: 'x', status: 'running', createdAt: 0, steps: [] };
+    await store.putRun(run);
+    expect(await launcher.resume(run, app)).toBe(true);
+    await launcher.settled();
+    const after = await store.getRun('run-gone');
+    expect(after).toMatchObject({ status: 'failed', error: expect.stringContaining('drain-queues'), attention: expect.stringContaining("This run's runbook is gone") });
+    expect(finished.map((r) => r.id)).toEqual(['run-gone']);
+    expect((await store.readJournal('run-gone')).map((e) => e.type)).toEqual(['run-failed']);
+    expect((await store.acquireLease(leaseName('shop'), 'next', 60_000, clock.now())).acquired).toBe(true);
   });
 });

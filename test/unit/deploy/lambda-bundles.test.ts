@@ -62,9 +62,13 @@ describe('the Lambda bundles', () => {
     expect(clients('probe')).toEqual(['cloudwatch', 'dynamodb', 'lambda', 'route-53', 'sns']);
     expect(clients('api')).toEqual(['dynamodb', 'lambda']);
     // IAM: the worker's readiness check simulates its own role's calls; SNS: its world watch notifies.
-    expect(clients('runbook')).toEqual(['auto-scaling', 'cloudwatch', 'dynamodb', 'ec2', 'iam', 'rds', 'route-53', 'route53-recovery-cluster', 'sns']);
-    // The reader has no table and invokes nothing.
-    expect(clients('reader')).toEqual(['auto-scaling', 'cloudwatch', 'ec2', 'rds', 'route-53', 'route53-recovery-cluster']);
+    // ECS, ElastiCache, Lambda and SSM: the step library of user runbooks, which the worker runs and the reader plans.
+    const steps = ['ecs', 'elasticache', 'lambda', 'ssm'];
+    const runbook = ['auto-scaling', 'cloudwatch', 'dynamodb', 'ec2', 'iam', 'rds', 'route-53', 'route53-recovery-cluster', 'sns'];
+    expect(clients('runbook')).toEqual([...runbook, ...steps].sort());
+    // The reader has no table, and invokes nothing (its role has no lambda:InvokeFunction: the invoker's client is there, unused).
+    const reader = ['auto-scaling', 'cloudwatch', 'ec2', 'rds', 'route-53', 'route53-recovery-cluster'];
+    expect(clients('reader')).toEqual([...reader, ...steps].sort());
   });
 
   it('keep the prober and the cloud adapters out of the API: it reads through the reader', () => {

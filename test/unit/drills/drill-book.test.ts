@@ -21,6 +21,8 @@ const controls: DrillControls = {
   view: gone,
   failover: gone,
   failback: gone,
+  namedRunbooks: () => [],
+  runNamed: gone,
   startsRunsInto: () => true,
   preflight: async () => undefined,
   forgetFlapEvidence: () => undefined,

@@ -25,6 +25,8 @@ const controls: DrillControls = {
   },
   failover: () => Promise.reject(new Error('not used')),
   failback: () => Promise.reject(new Error('not used')),
+  namedRunbooks: () => [],
+  runNamed: () => Promise.reject(new Error('not used')),
   startsRunsInto: () => true,
   preflight: async () => undefined,
   forgetFlapEvidence: () => undefined,

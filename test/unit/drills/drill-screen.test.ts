@@ -40,6 +40,8 @@ const controls: DrillControls = {
   },
   failover: () => Promise.reject(new Error('not used by screen')),
   failback: () => Promise.reject(new Error('not used by screen')),
+  namedRunbooks: () => [],
+  runNamed: () => Promise.reject(new Error('not used by screen')),
   startsRunsInto: () => true,
   preflight: async () => undefined,
   forgetFlapEvidence: () => undefined,

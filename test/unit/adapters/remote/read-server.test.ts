@@ -61,7 +61,7 @@ describe('readServer: the reads of another function, on this one’s cloud ports
       },
       {
         ok: false,
-        error: { name: 'UserInputError', message: 'unknown read "dns.changeRecords" (one of dns.listRecords, database.describe, database.replicaLag, compute.describeGroup, fence.describe, prober.round, prober.heartbeat, traffic.routingControlState)' },
+        error: { name: 'UserInputError', message: 'unknown read "dns.changeRecords" (one of dns.listRecords, database.describe, database.replicaLag, compute.describeGroup, fence.describe, prober.round, prober.heartbeat, traffic.routingControlState, ecs.describeService, cache.describe)' },
       },
     ]);
     expect(sim.cloud.calls.length).toBe(before);
@@ -107,5 +107,34 @@ describe('readServer: the reads of another function, on this one’s cloud ports
 
   it('refuses an event that is not a read request', async () => {
     await expect(serve({ source: 'aws.events' } as never)).rejects.toThrow('not a read request of the failover-controller');
+  });
+});
+
+describe('readServer: the step library services of an application\'s own runbooks', () => {
+  it('reads the ECS services and global datastores runbooks.resources names, and nothing else of theirs', async () => {
+    const config = await loadConfig(join(ROOT, 'examples/user-runbooks/failover.yaml'));
+    const app = config.applications[0]!;
+    app.runbooks = { ...app.runbooks!, resources: { ecsServices: ['shop/web'], functions: [], automationDocuments: [], globalDatastores: ['ldgr-sessions'] } };
+    const sim = createSimProviders({ clock: new ManualClock(Date.UTC(2026, 10, 24)) });
+    sim.ecs.seed({ region: 'eu-west-1', cluster: 'shop', service: 'web' }, { desiredCount: 0 });
+    sim.ecs.seed({ region: 'eu-west-1', cluster: 'payroll', service: 'web' }, { desiredCount: 3 });
+    sim.cache.seed('ldgr-sessions', [
+      { replicationGroupId: 'sessions-use1', region: 'us-east-1', role: 'primary' },
+      { replicationGroupId: 'sessions-euw1', region: 'eu-west-1', role: 'secondary' },
+    ]);
+    const serve = readServer({ cloud: sim, prober: { round: async () => [] } }, config);
+    const { results } = await serve({
+      source: 'failover-controller',
+      reads: [
+        { op: 'ecs.describeService', ref: { region: 'eu-west-1', cluster: 'shop', service: 'web' } },
+        { op: 'cache.describe', ref: { globalReplicationGroupId: 'ldgr-sessions', region: 'eu-west-1' } },
+        { op: 'ecs.describeService', ref: { region: 'eu-west-1', cluster: 'payroll', service: 'web' } },
+        { op: 'ecs.describeService', ref: { region: 'ap-south-1', cluster: 'shop', service: 'web' } },
+      ],
+    });
+    expect(results.map((r) => r.ok)).toEqual([true, true, false, false]);
+    expect(results[0]).toMatchObject({ value: { desiredCount: 0, status: 'ACTIVE' } });
+    expect(results[1]).toMatchObject({ value: { members: expect.arrayContaining([expect.objectContaining({ region: 'us-east-1', role: 'primary' })]) } });
+    expect(results[2]).toMatchObject({ error: { message: expect.stringContaining("ECS service payroll/web in eu-west-1: not in this stack's configuration") } });
   });
 });
