@@ -1,4 +1,5 @@
-import nock from 'nock';
+import type nock from 'nock';
+import { type FakeAnswer, NockFake } from './nock-fake.js';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 const ACCOUNT = '123456789012';
@@ -69,14 +70,14 @@ function nameOf(nameOrArn: string): string {
  * - A request must be signed for this region and for `ecs` (403 otherwise).
  * - `takeDown` refuses every connection until `bringUp`: a region that does not answer.
  */
-export class FakeEcs {
+export class FakeEcs extends NockFake {
   readonly calls: FakeEcsCall[] = [];
   private readonly services = new Map<string, FakeService>();
-  private interceptor: nock.Interceptor | undefined;
-  private down = false;
   private nextId = 1;
 
-  constructor(private readonly options: { region: string; now: () => number; startMs: number; stopMs: number }) {}
+  constructor(private readonly options: { region: string; now: () => number; startMs: number; stopMs: number }) {
+    super();
+  }
 
   /** The endpoint the SDK calls for this region. */
   get endpoint(): string {
@@ -101,30 +102,12 @@ export class FakeEcs {
     this.reconcile(service, now);
   }
 
-  /** Refuse every connection (the region does not answer) until `bringUp`. */
-  takeDown(): void {
-    this.down = true;
+  protected intercept(scope: nock.Scope): nock.Interceptor {
+    return scope.post('/');
   }
 
-  bringUp(): void {
-    this.down = false;
-  }
-
-  /** Start answering requests to this region's endpoint. */
-  install(): this {
-    const fake = this;
-    const interceptor = nock(this.endpoint).persist().post('/');
-    interceptor.reply(async function (this: nock.ReplyFnContext, _uri, body) {
-      return fake.handle(this.req.headers, body);
-    });
-    this.interceptor = interceptor;
-    return this;
-  }
-
-  /** Stop answering. */
-  close(): void {
-    if (this.interceptor) nock.removeInterceptor(this.interceptor);
-    this.interceptor = undefined;
+  protected answer(_uri: string, headers: Record<string, string | string[] | undefined>, body: nock.Body): FakeAnswer {
+    return this.handle(headers, body);
   }
 
   private handle(headers: Record<string, string | string[] | undefined>, raw: nock.Body): [number, string, Record<string, string>] {

@@ -1,4 +1,5 @@
-import nock from 'nock';
+import type nock from 'nock';
+import { type FakeAnswer, NockFake } from './nock-fake.js';
 
 const ACCOUNT = '123456789012';
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/?]+)\/invocations(\?.*)?$/;
@@ -57,14 +58,14 @@ class LambdaError extends Error {
  * must be signed for this region and `lambda`; `takeDown` refuses every
  * connection until `bringUp`.
  */
-export class FakeLambda {
+export class FakeLambda extends NockFake {
   readonly calls: FakeLambdaCall[] = [];
   private readonly functions = new Map<string, FakeFunction>();
-  private interceptor: nock.Interceptor | undefined;
-  private down = false;
   private nextRequest = 1;
 
-  constructor(private readonly options: { region: string; now: () => number }) {}
+  constructor(private readonly options: { region: string; now: () => number }) {
+    super();
+  }
 
   get endpoint(): string {
     return `https://lambda.${this.options.region}.amazonaws.com`;
@@ -99,29 +100,12 @@ export class FakeLambda {
     else fn.failure = message;
   }
 
-  takeDown(): void {
-    this.down = true;
+  protected intercept(scope: nock.Scope): nock.Interceptor {
+    return scope.post((path) => INVOKE_PATH.test(path));
   }
 
-  bringUp(): void {
-    this.down = false;
-  }
-
-  install(): this {
-    const fake = this;
-    const interceptor = nock(this.endpoint)
-      .persist()
-      .post((path) => INVOKE_PATH.test(path));
-    interceptor.reply(async function (this: nock.ReplyFnContext, uri, body) {
-      return fake.handle(uri, this.req.headers, body);
-    });
-    this.interceptor = interceptor;
-    return this;
-  }
-
-  close(): void {
-    if (this.interceptor) nock.removeInterceptor(this.interceptor);
-    this.interceptor = undefined;
+  protected answer(uri: string, headers: Record<string, string | string[] | undefined>, body: nock.Body): FakeAnswer {
+    return this.handle(uri, headers, body);
   }
 
   private handle(

@@ -1,4 +1,5 @@
-import nock from 'nock';
+import type nock from 'nock';
+import { type FakeAnswer, NockFake } from './nock-fake.js';
 
 const TARGET_PREFIX = 'AmazonSSM.';
 const UUID = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/;
@@ -54,15 +55,15 @@ class SsmError extends Error {
  * - Requests must be signed for this region and `ssm`; `takeDown` refuses
  *   every connection until `bringUp`.
  */
-export class FakeSsm {
+export class FakeSsm extends NockFake {
   readonly calls: FakeSsmCall[] = [];
   private readonly documents = new Map<string, FakeDocumentSeed>();
   private readonly executions: FakeExecution[] = [];
-  private interceptor: nock.Interceptor | undefined;
-  private down = false;
   private nextId = 1;
 
-  constructor(private readonly options: { region: string; now: () => number }) {}
+  constructor(private readonly options: { region: string; now: () => number }) {
+    super();
+  }
 
   get endpoint(): string {
     return `https://ssm.${this.options.region}.amazonaws.com`;
@@ -78,27 +79,12 @@ export class FakeSsm {
     return this.executions.filter((e) => e.document === document).map((e) => e.id);
   }
 
-  takeDown(): void {
-    this.down = true;
+  protected intercept(scope: nock.Scope): nock.Interceptor {
+    return scope.post('/');
   }
 
-  bringUp(): void {
-    this.down = false;
-  }
-
-  install(): this {
-    const fake = this;
-    const interceptor = nock(this.endpoint).persist().post('/');
-    interceptor.reply(async function (this: nock.ReplyFnContext, _uri, body) {
-      return fake.handle(this.req.headers, body);
-    });
-    this.interceptor = interceptor;
-    return this;
-  }
-
-  close(): void {
-    if (this.interceptor) nock.removeInterceptor(this.interceptor);
-    this.interceptor = undefined;
+  protected answer(_uri: string, headers: Record<string, string | string[] | undefined>, body: nock.Body): FakeAnswer {
+    return this.handle(headers, body);
   }
 
   private handle(headers: Record<string, string | string[] | undefined>, raw: nock.Body): [number, string, Record<string, string>] {
