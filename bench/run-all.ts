@@ -22,6 +22,7 @@ const BENCHMARKS = [
   { name: 'readiness-cost', args: [] },
   { name: 'cold-start', args: ['--runs', '21'] },
   { name: 'status-page-memory', args: ['--loads', '10000', '--unfixed-loads', '2000'] },
+  { name: 'metrics-cost', args: ['--turns', '30'] },
 ];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });

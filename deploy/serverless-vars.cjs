@@ -9,6 +9,12 @@
 // - stateTableReplicas: a replica of the state table per region of the configuration;
 // - stateTableHome: the primary region of the first application (--param stateTableHome=… overrides it);
 // - apiAuth: api.auth of the configuration (token or iam), which picks the API route's authorizer;
+// - metricsNamespace: the CloudWatch namespace of the stage's metrics (FailoverController/<stage>),
+//   given to the functions as METRICS_NAMESPACE and read by the alarms and the dashboard;
+// - monitoring: { Resources, Outputs } merged into the template (serverless.yml `resources` is a list):
+//   the alarms on the controller itself, the SNS topic they page through, and the CloudWatch dashboard
+//   (src/deploy/stack-alarms.ts, src/deploy/stack-dashboard.ts). `--param deadMansSwitchMinutes=N`
+//   sets how long the probe function may complete no round before it pages (default 3);
 // - packagedConfig: the path (relative to this service) of the configuration as the functions read
 //   it, written here: the validated failover.yaml, its defaults filled in, as JSON
 //   (src/config/packaged-config.ts), so that the functions need neither the YAML parser nor the
@@ -52,7 +58,16 @@ function checkRunbooks(configFile) {
   if (out.status !== 0) throw new Error((out.stderr || out.stdout || String(out.error)).replace(/^error: /, '').trim());
 }
 
-async function derive(resolveVariable) {
+/**
+ * A `--param name=value` of the command line, as a number (undefined when not given). Read from the
+ * options, not through `${param:…}`: that source resolves only after this file's first use.
+ */
+function cliParam(options, name) {
+  const item = [options.param ?? []].flat().find((p) => p.split('=')[0] === name);
+  return item === undefined ? undefined : Number(item.slice(name.length + 1));
+}
+
+async function derive(resolveVariable, options) {
   const configFile = await resolveVariable('self:custom.configFile');
   const { stackValues, writePackagedConfig } = loadStackValues();
   try {
@@ -61,6 +76,9 @@ async function derive(resolveVariable) {
       stackRegion: await resolveVariable('self:provider.region'),
       tableName: await resolveVariable('self:custom.stateTable'),
       functionNames: await resolveVariable('self:custom.functionNames'),
+      namePrefix: `${await resolveVariable('self:service')}-${await resolveVariable('sls:stage')}`,
+      stage: await resolveVariable('sls:stage'),
+      deadMansSwitchMinutes: cliParam(options, 'deadMansSwitchMinutes'),
     });
     if (config.applications.some((app) => app.runbooks)) checkRunbooks(configFile);
     const packagedConfig = `${PACKAGED_CONFIG_DIR}/${path.basename(configFile).replace(/\.(ya?ml|json)$/i, '')}.json`;
@@ -76,8 +94,8 @@ async function derive(resolveVariable) {
   }
 }
 
-module.exports = async ({ resolveVariable }) => {
-  cached ??= derive(resolveVariable).catch((err) => {
+module.exports = async ({ resolveVariable, options }) => {
+  cached ??= derive(resolveVariable, options).catch((err) => {
     cached = undefined;
     throw err;
   });

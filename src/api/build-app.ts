@@ -28,6 +28,7 @@ import { registerPageRoutes } from './routes/page-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 import { registerSimRoutes } from './routes/sim-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
+import { type MetricsScrape, registerMetricsRoutes } from './routes/metrics-routes.js';
 import { validatorCompiler } from './validator-compiler.js';
 
 /** What the API needs. `world` is present only in simulation mode, and with it the /sim routes. */
@@ -55,6 +56,8 @@ export interface ApiDeps {
    * call to the cloud).
    */
   beforeChange?: () => Promise<void>;
+  /** Serves GET /metrics (local mode's Prometheus registry); without it there is no such route. */
+  metrics?: MetricsScrape;
 }
 
 /** Largest request body accepted: operator requests are small. */
@@ -101,6 +104,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerTrafficRoutes(app, deps);
   registerPageRoutes(app, deps, sessions);
   if (deps.world) registerSimRoutes(app, deps.world);
+  if (deps.metrics) registerMetricsRoutes(app, deps.metrics);
   await app.ready();
   return app;
 }

@@ -42,6 +42,8 @@ import type { WorldReadDeps } from '../readiness/evaluate-world.js';
 import { appAttention, type AppReadiness } from './app-attention.js';
 import { drillAttentionItem } from '../drills/drill-attention-item.js';
 import type { RunbookPermissions } from '../readiness/permission-readiness.js';
+import { type AppGaugeView, ControllerMetrics } from '../metrics/controller-metrics.js';
+import { NO_METRICS, type MetricsSink } from '../ports/metrics-sink.js';
 
 /** How often a process retries resuming a run nobody executes. */
 const RESUME_RETRY_MS = 30_000;
@@ -64,6 +66,14 @@ export interface ControllerDeps {
   faults?: FaultInjector;
   /** On AWS, the runbook worker's role and its runbooks' calls, for the readiness check of its permissions. */
   permissions?: RunbookPermissions;
+  /** Where the controller's metrics go (Prometheus locally, EMF on Lambda); none by default. */
+  metrics?: MetricsSink;
+  /**
+   * The availability ledger, when it outlives the controller: a Lambda
+   * container's warm invocations share its cache of settled hours, so that
+   * the error budget gauge does not read 30 days of the ledger every minute.
+   */
+  availability?: AvailabilityLedger;
 }
 
 interface AppRuntime {
@@ -112,9 +122,14 @@ export class Controller {
   private readonly operator: OperatorRuns;
   /** Which runbook each application runs. */
   readonly runbooks: RunbookCatalog;
+  private readonly metrics: ControllerMetrics;
 
   constructor(private readonly deps: ControllerDeps) {
     this.runbooks = RunbookCatalog.of(deps.runbooks);
+    this.metrics = new ControllerMetrics(deps.metrics ?? NO_METRICS, deps.config.vantage);
+    this.metrics.declare(deps.config.applications.map((a) => a.name));
+    // Read when the metrics are collected (a scrape, the end of a Lambda invocation), not every round.
+    if (deps.metrics) this.metrics.collect(() => this.gaugeViews());
     this.launcher = new RunLauncher({
       store: deps.store,
       clock: deps.clock,
@@ -124,10 +139,10 @@ export class Controller {
       runbooks: this.runbooks,
       ...(deps.placement ? { placement: deps.placement } : {}),
       voterRegions: voterRegions(deps.config),
-      onFinished: (run) => this.afterRun(run),
+      onFinished: (run, how) => this.afterRun(run, how),
       onRunSaved: () => this.changed(),
     });
-    this.availability = new AvailabilityLedger({ store: deps.store, clock: deps.clock });
+    this.availability = deps.availability ?? new AvailabilityLedger({ store: deps.store, clock: deps.clock });
     this.signals = new RunSignals({ ...deps, runbooks: this.runbooks });
     this.reads = retryingProviders(deps.cloud, { clock: deps.clock, random: Math.random });
     this.fences = new PendingFences({ config: deps.config, store: deps.store, cloud: this.reads, clock: deps.clock, log: deps.log, ...(deps.placement?.region ? { region: deps.placement.region } : {}) });
@@ -386,8 +401,14 @@ export class Controller {
     const due = [...this.apps.values()].filter((a) => a.nextDueAt <= now);
     this.voter.maybeVote();
     if (due.length === 0) return;
+    const dueAt = Math.min(...due.map((a) => a.nextDueAt));
     try {
       await this.round(due, now);
+      // Completed rounds only: the dead man's switch must page for a controller whose rounds all fail (store gone, role broken).
+      this.metrics.round({ dueAt, startedAt: now, endedAt: this.deps.clock.now() });
+    } catch (err) {
+      this.metrics.roundFailed();
+      throw err;
     } finally {
       // Even a round that failed half way may have moved health or decisions on.
       this.changed();
@@ -401,6 +422,7 @@ export class Controller {
     const witness = this.deps.config.witness;
     const all = await this.deps.prober.round([...targets.map((t) => t.target), ...witness]);
     const results = all.slice(0, targets.length);
+    this.metrics.probes(targets.map((t, i) => ({ app: t.app.app.name, region: t.region, result: results[i]! })));
     // Cut off: nothing answers, not the applications and not the witness outside them.
     const observerCutOff = witness.length > 0 && all.every((r) => !r.ok);
     const byRegion = new Map<string, ProbeResult[]>();
@@ -519,6 +541,7 @@ export class Controller {
     const { entry, changed } = nextDecisionEntry(await this.lastRecordedDecision(app.app.name), decision, inputs, held);
     await this.deps.store.putDecision(entry);
     this.recordedDecisions.set(app.app.name, entry);
+    this.metrics.decision(decision);
     // Notified and logged on a change of mind only: a held decision was announced when it was taken.
     if (changed) {
       this.deps.log.info({ app: decision.app, action: decision.action }, decision.reason);
@@ -533,9 +556,12 @@ export class Controller {
       const request = { app: app.app, kind: decision.action, from: decision.from, to: decision.to, trigger: 'automatic' as const, reason: decision.reason };
       // A failover on the injected outage of a game day that is detecting it is the drill's run: it must not disarm the failover of a real outage after it.
       const drillId = decision.action === 'failover' ? await this.drills.detectingDrillOf(app.app.name, decision.from) : undefined;
-      await this.launch(decision.action === 'failover' ? { ...request, outageStartedAt: decision.outageStartedAt, ...(drillId !== undefined ? { drillId } : {}) } : request).catch((err: unknown) => {
-        this.deps.log.warn({ app: app.app.name, err: String(err) }, `automatic ${decision.action} not started`);
-      });
+      const launched = await this.launch(decision.action === 'failover' ? { ...request, outageStartedAt: decision.outageStartedAt, ...(drillId !== undefined ? { drillId } : {}) } : request).catch(
+        (err: unknown) => void this.deps.log.warn({ app: app.app.name, err: String(err) }, `automatic ${decision.action} not started`),
+      );
+      // Detection is measured once per outage, by the controller that starts its failover: not again for a retry after a failed run.
+      const retry = runs.some((r) => r.kind === 'failover' && decision.action === 'failover' && r.outageStartedAt === decision.outageStartedAt);
+      if (launched && decision.action === 'failover' && !retry) this.metrics.detected(decision);
     }
   }
 
@@ -673,9 +699,11 @@ export class Controller {
   }
 
   /** After a run, DNS is the truth about which region is active, whatever the run's outcome. */
-  private async afterRun(run: RunRecord): Promise<void> {
+  private async afterRun(run: RunRecord, how: { followed: boolean }): Promise<void> {
     const runtime = this.runtime(run.app);
     runtime.lastSeenRunId = run.id;
+    // Counted where it was executed: the probe function that handed it off and followed it must not count it twice.
+    if (!how.followed) this.metrics.runEnded(run, this.runbookOf(run)?.root, runtime.app.traffic.mode);
     const fromDns = await this.activeFromDns(runtime.app).catch(() => undefined);
     // A named runbook's `to` is where it acted, not necessarily where traffic went: only DNS moves the active region then.
     runtime.activeRegion = fromDns ?? (run.status === 'succeeded' && run.kind !== 'runbook' ? run.to : runtime.activeRegion);
@@ -691,6 +719,37 @@ export class Controller {
       updatedAt: this.deps.clock.now(),
       ...(runtime.lastFailoverAt !== undefined ? { lastFailoverAt: runtime.lastFailoverAt } : {}),
     });
+  }
+
+  /** The runbook a run executed, if the configuration still has it. */
+  private runbookOf(run: RunRecord): Runbook | undefined {
+    try {
+      return this.runbooks.forRun(run);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What the gauges are read from: each application's health and active region, its readiness and error budget. */
+  private async gaugeViews(): Promise<AppGaugeView[]> {
+    const readiness = await this.readiness().catch((err: unknown) => {
+      this.deps.log.warn({ err: String(err) }, 'metrics: readiness not read');
+      return [];
+    });
+    return Promise.all(
+      [...this.apps.values()].map(async (runtime) => {
+        const { name, policy } = runtime.app;
+        const availability = await this.availability.report(name, policy.availabilityTargetPercent).catch(() => undefined);
+        const ready = readiness.find((r) => r.app === name);
+        return {
+          app: name,
+          activeRegion: runtime.activeRegion,
+          health: runtime.health,
+          ...(ready && ready.readinessAt !== undefined ? { readiness: ready } : {}),
+          ...(availability ? { availability } : {}),
+        };
+      }),
+    );
   }
 
   private async activeFromDns(app: AppConfig): Promise<string | undefined> {

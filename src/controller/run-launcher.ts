@@ -45,8 +45,12 @@ export interface RunLauncherDeps {
   runbooks: RunbookCatalog;
   /** How long a run may hold its application before another worker may take over. */
   leaseTtlMs?: number;
-  /** Called when a run ends, whatever its outcome. */
-  onFinished?: (run: RunRecord) => Promise<void>;
+  /**
+   * Called when a run ends, whatever its outcome: one executed here, or one
+   * handed off and followed in the store (`followed`), whose executor
+   * reports it too.
+   */
+  onFinished?: (run: RunRecord, how: { followed: boolean }) => Promise<void>;
   /** Called when a run is created, and after every save of a run record executing here (the engine's `onRunSaved`). */
   onRunSaved?: (run: RunRecord) => void;
   /** Where runs execute; default: every run, in this process. */
@@ -189,7 +193,7 @@ export class RunLauncher {
         // A paused run keeps its lease: it is not over, and nothing else may start meanwhile.
         if (after.status !== 'running') {
           // Record the outcome (active region, cooldown) before anyone else may start a run on stale facts.
-          await this.deps.onFinished?.(after);
+          await this.deps.onFinished?.(after, { followed: false });
           await this.deps.store.releaseLease(lease);
         }
         return after;
@@ -222,7 +226,7 @@ export class RunLauncher {
     const follow = handoff.follow;
     const watching = this.follow(run, follow)
       .then(async (after) => {
-        if (after.status !== 'running') await this.deps.onFinished?.(after);
+        if (after.status !== 'running') await this.deps.onFinished?.(after, { followed: true });
         return after;
       })
       .finally(() => this.inflight.delete(run.id));

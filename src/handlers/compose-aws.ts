@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { runbooks } from '../../runbooks/index.js';
 import { loadRunbookCatalog } from '../runbook/load-runbooks.js';
 import { createDynamoStateStore } from '../adapters/aws/state-store-factory.js';
+import type { FlushingMetricsSink } from '../ports/metrics-sink.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { logConfigWarnings } from '../config/config-warnings.js';
 import type { Config } from '../config/types.js';
@@ -20,7 +21,8 @@ import { composedOnFirstUse, type Handler, requireEnvironment, stackConfig, stac
  *   (src/config/packaged-config.ts);
  * - STATE_TABLE: the DynamoDB table of this regional stack;
  * - RUNBOOK_FUNCTION: name of this stack's runbook worker (the probe and API hand runs to it);
- * - AWS_REGION: set by Lambda; the stack's region and the vantage point of its probes.
+ * - AWS_REGION: set by Lambda; the stack's region and the vantage point of its probes;
+ * - METRICS_NAMESPACE (optional): the CloudWatch namespace of the stage's metrics, which its alarms read.
  * The reader function uses FAILOVER_CONFIG and AWS_REGION alone (READER_ENVIRONMENT,
  * src/handlers/reader.ts); the API also gets READER_FUNCTION (src/handlers/api.ts).
  */
@@ -58,6 +60,11 @@ export interface FunctionParts {
   dispatcher: (runbookFunction: string, options: { region: string }) => RunDispatcher;
   /** Where this function's decisions are notified (only the probe decides). */
   notifier?: (config: Config, log: Logger) => Notifier | undefined;
+  /**
+   * A metrics sink for one invocation, for the functions that record (the
+   * probe and the worker): only their bundles carry the EMF writer.
+   */
+  metrics?: (options: { log: Logger; clock: Clock; namespace?: string }) => FlushingMetricsSink;
 }
 
 /**
@@ -84,6 +91,7 @@ export async function composeAws(parts: FunctionParts, env: Record<string, strin
     // The application's own runbooks are in the bundle (deploy/esbuild.config.cjs), checked again as at packaging.
     runbooks: await loadRunbookCatalog(config, runbooks),
     dispatcher: parts.dispatcher(runbookFunction, { region }),
+    ...withMetrics(parts, { log, clock, ...(env['METRICS_NAMESPACE'] ? { namespace: env['METRICS_NAMESPACE'] } : {}) }),
     ...withNotifier(parts.notifier?.(config, log)),
   };
 }
@@ -96,6 +104,12 @@ export async function composeAws(parts: FunctionParts, env: Record<string, strin
  */
 export function awsHandler<E, R>(parts: FunctionParts, create: (deps: HandlerDeps) => Handler<E, R>): Handler<E, R> {
   return composedOnFirstUse(() => composeAws(parts), create);
+}
+
+/** CloudWatch Embedded Metric Format on standard output, one sink per invocation, for the functions that record. */
+function withMetrics(parts: FunctionParts, options: Parameters<NonNullable<FunctionParts['metrics']>>[0]): Pick<HandlerDeps, 'metrics'> {
+  const create = parts.metrics;
+  return create ? { metrics: () => create(options) } : {};
 }
 
 function withNotifier(notifier: Notifier | undefined): { notifier?: Notifier } {

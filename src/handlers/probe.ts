@@ -7,6 +7,8 @@ import { SnsClients } from '../adapters/aws/sns-clients.js';
 import { type HandlerDeps, type InvocationContext, invocationController, pause } from './handler-deps.js';
 import { directWorld } from './direct-world.js';
 import { probeProviders } from './probe-providers.js';
+import { EmfMetrics } from '../adapters/metrics/emf-metrics.js';
+import { AvailabilityLedger } from '../availability/ledger.js';
 
 /** Tuning of the probe handler. */
 export interface ProbeHandlerOptions {
@@ -46,6 +48,8 @@ export interface ProbeSummary {
 export function createProbeHandler(deps: HandlerDeps, options: ProbeHandlerOptions = {}) {
   const stopMarginMs = options.stopMarginMs ?? defaultStopMargin(deps);
   const followPollMs = options.followPollMs ?? 2_000;
+  // One per container: warm invocations share its cache of the ledger's settled hours (the error budget gauge).
+  const availability = new AvailabilityLedger({ store: deps.store, clock: deps.clock });
   return async (event: unknown, context: InvocationContext): Promise<ProbeSummary> => {
     const { clock } = deps;
     const log = deps.log.child({ fn: 'probe', invocation: context.awsRequestId });
@@ -56,15 +60,23 @@ export function createProbeHandler(deps: HandlerDeps, options: ProbeHandlerOptio
     const prober: Prober = { round: (targets) => (rounds++, deps.prober.round(targets)), ...(heartbeat ? { heartbeat } : {}) };
     const dispatcher = { dispatch: async (run: RunRecord) => (handedOff.push(run), deps.dispatcher.dispatch(run)) };
     const follow = new AbortController();
-    const controller = invocationController({ ...deps, prober }, { region: deps.region, handoff: { dispatcher, follow: { signal: follow.signal, pollMs: followPollMs } } }, log);
+    const metrics = deps.metrics?.();
+    const placement = { region: deps.region, handoff: { dispatcher, follow: { signal: follow.signal, pollMs: followPollMs } } };
+    const controller = invocationController({ ...deps, prober }, placement, log, metrics ? { metrics, availability } : {});
     log.debug({ event }, 'probe invocation');
-    await controller.init();
-    controller.start();
-    await pause(clock, context.getRemainingTimeInMillis() - stopMarginMs);
-    follow.abort();
-    await controller.stop();
-    await controller.drainVotes();
-    await controller.settled();
+    try {
+      await controller.init();
+      controller.start();
+      await pause(clock, context.getRemainingTimeInMillis() - stopMarginMs);
+      follow.abort();
+      await controller.stop();
+      await controller.drainVotes();
+      await controller.settled();
+    } finally {
+      // The rounds' metrics, then the gauges of the present (region states, readiness, error budget), as EMF,
+      // the gauges' store reads within what is left of the invocation.
+      await metrics?.flush({ deadlineMs: Math.min(5_000, context.getRemainingTimeInMillis() - 1_000) });
+    }
     const summary: ProbeSummary = { startedAt: iso(startedAt), endedAt: iso(clock.now()), rounds, runsHandedOff: handedOff.map((r) => r.id) };
     log.info(summary, 'probe invocation done');
     return summary;
@@ -87,6 +99,8 @@ export const probeParts: FunctionParts = {
   dispatcher: (runbookFunction, options) => new LambdaRunDispatcher(runbookFunction, options),
   // The probe decides: decisions that act or page go to the configured webhook and/or SNS topic.
   notifier: (config, log) => createNotifier(config, log, new SnsClients({ endpoints: config.endpoints })),
+  // Its rounds, probes and decisions, and the gauges of the present, as CloudWatch EMF.
+  metrics: (options) => new EmfMetrics(options),
 };
 
 /** The Lambda entry point (serverless.yml: src/handlers/probe.handler), composed from the environment on first use. */

@@ -5,6 +5,9 @@ import { IamClients, IamPermissions } from '../adapters/aws/iam-permissions.js';
 import { simulationBatches, type StackNames } from '../deploy/iam-policy.js';
 import type { RunbookPermissions } from '../readiness/permission-readiness.js';
 import { PermanentError } from '../errors/errors.js';
+import { EmfMetrics } from '../adapters/metrics/emf-metrics.js';
+import type { Logger } from 'pino';
+import type { Controller } from '../controller/controller.js';
 import type { RunRecord, RunStatus } from '../runbook/run.js';
 import { awsHandler, type FunctionParts } from './compose-aws.js';
 import { directWorld } from './direct-world.js';
@@ -54,9 +57,21 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
   const pollForRunsMs = options.pollForRunsMs ?? 5_000;
   return async (event: unknown, context: InvocationContext): Promise<RunbookSummary> => {
     const log = deps.log.child({ fn: 'runbook', invocation: context.awsRequestId });
-    const shouldPause = () => context.getRemainingTimeInMillis() <= pauseMarginMs;
-    const controller = invocationController(deps, { region: deps.region }, log, options.permissions ? { permissions: options.permissions } : {});
+    const metrics = deps.metrics?.();
+    const extra = { ...(options.permissions ? { permissions: options.permissions } : {}), ...(metrics ? { metrics } : {}) };
+    const controller = invocationController(deps, { region: deps.region }, log, extra);
     log.debug({ event }, 'runbook invocation');
+    try {
+      return await work(controller, log, context, () => void metrics?.flush({ gauges: false }));
+    } finally {
+      // The runs' and steps' metrics; the gauges are the probe function's (it judges the regions every round).
+      await metrics?.flush({ gauges: false });
+    }
+  };
+
+  /** `flush` prints the metrics recorded so far: a run that ended is counted then, not when the whole invocation ends. */
+  async function work(controller: Controller, log: Logger, context: InvocationContext, flush: () => void): Promise<RunbookSummary> {
+    const shouldPause = () => context.getRemainingTimeInMillis() <= pauseMarginMs;
     await controller.init();
     const outcomes = new Map<string, RunRecord | undefined>();
     const active = new Map<string, Promise<void>>();
@@ -65,7 +80,10 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
       for (const id of await controller.resumeRuns({ shouldPause })) {
         const done = controller
           .waitForRun(id)
-          .then((run) => void outcomes.set(id, run))
+          .then((run) => {
+            outcomes.set(id, run);
+            flush();
+          })
           .catch((err: unknown) => {
             outcomes.set(id, undefined);
             log.error({ runId: id, err }, 'run execution failed');
@@ -88,7 +106,7 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
     const summary: RunbookSummary = { runs: [...outcomes].map(([id, run]) => ({ id, status: run?.status ?? 'unknown' })) };
     if (summary.runs.length > 0) log.info(summary, 'runbook invocation done');
     return summary;
-  };
+  }
 }
 
 /**
@@ -98,6 +116,8 @@ export function createRunbookHandler(deps: HandlerDeps, options: RunbookHandlerO
  */
 export const runbookParts: FunctionParts = {
   world: directWorld(createCloudProviders),
+  // Its runs' and steps' metrics, as CloudWatch EMF.
+  metrics: (options) => new EmfMetrics(options),
   // Its world watch notifies a readiness check that starts failing and a drift that appears.
   notifier: (config, log) => createNotifier(config, log, new SnsClients({ endpoints: config.endpoints })),
   dispatcher: () => ({

@@ -18,6 +18,7 @@ import { ensureDirectory, stateDirLayout } from './state-dir.js';
 import { openLocalState } from './local-state.js';
 import { freezeCallAt, freezeJournalAt } from './freeze-points.js';
 import { listenOrExplain } from './listen.js';
+import { PromMetrics } from '../adapters/metrics/prom-metrics.js';
 
 /** A running controller in one process: the controller loop, the API and, in simulation, the world. */
 export interface LocalController {
@@ -92,9 +93,11 @@ export async function startLocal(config: Config, options: LocalOptions): Promise
     closing.push(() => prober.close());
     const store = freezeAt ? freezeJournalAt(dynamo.store, freezeAt) : dynamo.store;
     const notifier = await localNotifier(config, log, aws?.clients);
-    const controller = new Controller({ config, clock, store, cloud, prober, log, runbooks: catalog, ...(notifier ? { notifier } : {}), ...(world ? { faults: world } : {}) });
+    const metrics = new PromMetrics(log);
+    const controller = new Controller({ config, clock, store, cloud, prober, log, runbooks: catalog, metrics, ...(notifier ? { notifier } : {}), ...(world ? { faults: world } : {}) });
     await controller.init();
-    const api = await buildApp({ controller, store, log, auth, docsUi: swaggerUiDocs, ...(world ? { world } : {}) });
+    const scrape = () => metrics.scrape();
+    const api = await buildApp({ controller, store, log, auth, docsUi: swaggerUiDocs, metrics: scrape, ...(world ? { world } : {}) });
     closing.push(() => api.close());
     const address = await listenOrExplain(api, options.port, options.host ?? '127.0.0.1');
     await controller.resumeRuns();

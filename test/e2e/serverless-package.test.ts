@@ -11,6 +11,9 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { packagedConfig } from '../../src/config/packaged-config.js';
 import { writePackagedConfig } from '../../src/deploy/packaged-config.js';
 import { type FunctionName, functionActions, LOG_ACTIONS } from '../../src/deploy/iam-policy.js';
+import { stackAlarms } from '../../src/deploy/stack-alarms.js';
+import { stackDashboard } from '../../src/deploy/stack-dashboard.js';
+import { ALL_METRICS, METRICS, stageNamespace } from '../../src/metrics/catalog.js';
 import { dynamoStore, startDynalite } from '../support/dynalite.js';
 import { userRepo } from '../support/user-repo.js';
 
@@ -19,6 +22,8 @@ const ROOT = join(import.meta.dirname, '../..');
 const CONFIG = 'examples/failover.aws.yaml';
 /** What the functions are packaged with and read: CONFIG validated, as JSON (deploy/serverless-vars.cjs). */
 const PACKAGED_CONFIG = '.packaged-config/failover.aws.json';
+/** The CloudWatch namespace of the default stage's metrics: the functions write in it, the alarms read it. */
+const NAMESPACE = stageNamespace('prod');
 const FUNCTIONS: Record<FunctionName, string> = { probe: 'ProbeLambdaFunction', api: 'ApiLambdaFunction', runbook: 'RunbookLambdaFunction', reader: 'ReaderLambdaFunction' };
 
 type Json = Record<string, any>;
@@ -96,7 +101,9 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         FunctionName: `failover-controller-prod-${fn}`,
-        Environment: { Variables: { FAILOVER_CONFIG: PACKAGED_CONFIG, STATE_TABLE: 'failover-controller-prod-state', RUNBOOK_FUNCTION: 'failover-controller-prod-runbook' } },
+        Environment: {
+          Variables: { FAILOVER_CONFIG: PACKAGED_CONFIG, STATE_TABLE: 'failover-controller-prod-state', RUNBOOK_FUNCTION: 'failover-controller-prod-runbook', METRICS_NAMESPACE: NAMESPACE },
+        },
       });
     }
     expect(resources['ProbeLambdaFunction']['Properties']['Timeout']).toBe(60);
@@ -204,6 +211,53 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
     }
   });
 
+  it("raises alarms on the controller itself, paging through a topic in the stack's region, and has a dashboard (issue 17)", async () => {
+    const config = await loadConfig(join(ROOT, CONFIG));
+    const alarms = Object.entries(resources).filter(([, r]: [string, Json]) => r['Type'] === 'AWS::CloudWatch::Alarm') as [string, Json][];
+    const dims = (p: Json) => Object.fromEntries((p['Dimensions'] as Json[]).map((d) => [d['Name'], d['Value']]));
+    const alarm = (metric: string, d: Record<string, string>) =>
+      alarms.filter(([, r]) => r['Properties']['MetricName'] === metric && JSON.stringify(dims(r['Properties'])) === JSON.stringify(d));
+    // The dead man's switch of this region's probe function: no round for 3 minutes pages, and no data at all is no round.
+    const [[, deadMan]] = alarm(METRICS.roundDuration.name, { vantage: 'eu-west-1' }) as [[string, Json]];
+    expect(deadMan['Properties']).toMatchObject({ Namespace: NAMESPACE, Statistic: 'SampleCount', Period: 60, EvaluationPeriods: 3 });
+    expect(deadMan['Properties']).toMatchObject({ Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    // Per application: a run that failed, readiness that fails.
+    for (const { name: app } of config.applications) {
+      expect(alarm(METRICS.runs.name, { app, outcome: 'failed' }), app).toHaveLength(1);
+      expect(alarm(METRICS.readinessFailing.name, { app }), app).toHaveLength(1);
+    }
+    expect(alarms).toHaveLength(1 + 2 * config.applications.length);
+    for (const [id, r] of alarms) {
+      const metric = ALL_METRICS.find((m) => m.name === r['Properties']['MetricName'])!;
+      expect([metric.labels, ...(metric.rollups ?? [])].map((s) => [...s].sort().join()), id).toContain(Object.keys(dims(r['Properties'])).sort().join());
+    }
+    // The example's topic is in us-east-1, where an alarm in eu-west-1 cannot notify: the stack has its own, and names it in its outputs.
+    expect(config.notifications.snsTopicArn).toMatch(/^arn:aws:sns:us-east-1:/);
+    expect(resources['AlarmTopic']).toMatchObject({ Type: 'AWS::SNS::Topic', Properties: { TopicName: 'failover-controller-prod-alarms' } });
+    for (const [id, r] of alarms) expect(r['Properties']['AlarmActions'], id).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(deadMan['Properties']['OKActions']).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(template['Outputs']['AlarmTopicArn']['Value']).toEqual({ Ref: 'AlarmTopic' });
+
+    // The dashboard of this region, its body as CloudWatch gets it (the alarms' ARNs joined in).
+    const dashboard = resources['Dashboard'] as Json;
+    expect(dashboard['Properties']['DashboardName']).toBe('failover-controller-prod-eu-west-1');
+    const [, parts] = dashboard['Properties']['DashboardBody']['Fn::Join'] as [string, (string | Json)[]];
+    const arn = (p: Json) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${p['Fn::GetAtt'][0]}`;
+    const body = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : arn(p))).join('')) as Json;
+    const lines = (body['widgets'] as Json[]).flatMap((w) => (w['type'] === 'metric' ? (w['properties']['metrics'] as Json[][]) : []));
+    const searches = lines.flatMap((l) => (l[0]?.['expression'] ? [l[0]['expression']] : []));
+    expect(searches).toContain(`SEARCH('{${NAMESPACE},app,region,vantage} MetricName="${METRICS.probeLatency.name}"', 'p99', 60)`);
+    const alarmWidget = (body['widgets'] as Json[]).find((w) => w['type'] === 'alarm')!;
+    expect(alarmWidget['properties']['alarms']).toHaveLength(alarms.length);
+    expect(template['Outputs']['DashboardUrl']['Value']).toContain('#dashboards:name=failover-controller-prod-eu-west-1');
+
+    // Exactly what src/deploy generates from the configuration: serverless.yml adds nothing and drops nothing.
+    const own = stackAlarms({ config, stackRegion: 'eu-west-1', namePrefix: 'failover-controller-prod', namespace: NAMESPACE });
+    const board = stackDashboard({ config, stackRegion: 'eu-west-1', namePrefix: 'failover-controller-prod', namespace: NAMESPACE, alarmIds: own.alarmIds });
+    const generated = { ...own.Resources, ...board.Resources };
+    for (const [id, r] of Object.entries(generated)) expect(resources[id], id).toEqual(r);
+  });
+
   it('packages one bundle per function with the configuration, and each bundle loads', async () => {
     // The configuration as validated at packaging time, defaults filled in, as JSON: the functions parse and check nothing more.
     const expected = packagedConfig(await loadConfig(join(ROOT, CONFIG)), CONFIG);
@@ -245,6 +299,7 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
         RUNBOOK_FUNCTION: 'failover-controller-prod-runbook',
         READER_FUNCTION: 'failover-controller-prod-reader',
         AWS_REGION: 'eu-west-1',
+        METRICS_NAMESPACE: NAMESPACE,
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_EC2_METADATA_DISABLED: 'true',
@@ -295,6 +350,11 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
       // 5.3 s of margin (longest probe timeout + 5 s): two seconds of probing, one round.
       const probe = await invoke('probe', 'out.summary = await handler({}, ctx(7300))');
       expect(probe['summary']).toMatchObject({ rounds: 1, runsHandedOff: [] });
+      // What this stack's dead man's switch reads (ProbeRoundsAlarm): a value of the round duration per round, its dimensions exactly {vantage}.
+      const roundDocs = (probe['emf'] as Json[]).filter((d) => METRICS.roundDuration.name in d);
+      const directive = (d: Json) => (d['_aws']['CloudWatchMetrics'] as Json[])[0]!;
+      const written = roundDocs.map((d) => [directive(d)['Namespace'], directive(d)['Dimensions'], d['vantage']]);
+      expect(written).toEqual([[NAMESPACE, [['vantage']], 'eu-west-1']]);
       const rounds = await store.listObservations({ app: 'shop', region: 'us-east-1', since });
       expect(rounds.map((o) => [o.vantage, o.ok, o.probes[0]?.error])).toEqual([['eu-west-1', false, 'refused']]);
 
@@ -317,17 +377,22 @@ describe('serverless package (osls + serverless-esbuild), offline', () => {
 /**
  * Run `calls` against the handler of the packaged bundle `<dir>/<fn>.cjs` in a
  * node process of its own, with `env` as its whole environment; `ctx(ms)`
- * makes a Lambda context, `http(...)` an API Gateway event; `out` is returned.
+ * makes a Lambda context, `http(...)` an API Gateway event; `out` is returned,
+ * with `emf`: the Embedded Metric Format documents the bundle printed to
+ * standard output (what CloudWatch Logs turns into metrics on Lambda).
  */
 async function invokeBundle(dir: string, env: Record<string, string>, fn: string, calls: string): Promise<Json> {
+  const marker = '\n@@out@@';
   const script = [
     `const { handler } = require(${JSON.stringify(join(dir, `${fn}.cjs`))});`,
     "const ctx = (ms) => { const end = Date.now() + ms; return { awsRequestId: 'smoke', getRemainingTimeInMillis: () => end - Date.now() }; };",
     "const http = (method, path, body, query = '') => ({ version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: query, headers: body === undefined ? { host: 'x' } : { host: 'x', 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}), isBase64Encoded: false, requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' }, stage: '$default', authorizer: { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/SRE-OnCall/smoke' } } } });",
-    `(async () => { const out = {}; ${calls}; process.stdout.write(JSON.stringify(out)); process.exit(0); })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`,
+    `(async () => { const out = {}; ${calls}; process.stdout.write(${JSON.stringify(marker)} + JSON.stringify(out)); process.exit(0); })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`,
   ].join('\n');
   const { stdout } = await run(process.execPath, ['-e', script], { cwd: dir, env, timeout: 60_000 });
-  return JSON.parse(stdout) as Json;
+  const at = stdout.lastIndexOf(marker);
+  const emf = stdout.slice(0, at).split('\n').filter((line) => line.startsWith('{') && line.includes('"_aws"')).map((line) => JSON.parse(line) as Json);
+  return { ...(JSON.parse(stdout.slice(at + marker.length)) as Json), emf };
 }
 
 describe('serverless package of an application with runbooks of its own', () => {

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { runbooks } from '../../runbooks/index.js';
 import { MemoryStateStore } from '../../src/adapters/memory/memory-state-store.js';
 import { buildApp } from '../../src/api/build-app.js';
+import { PromMetrics } from '../../src/adapters/metrics/prom-metrics.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { AppPolicy, Config } from '../../src/config/types.js';
 import { Controller } from '../../src/controller/controller.js';
@@ -51,6 +52,8 @@ export interface HarnessOptions {
   traffic?: Record<string, unknown>;
   /** Serve the zone over real DNS from the world's embedded authoritative server (on with `traffic`). */
   nameServer?: boolean;
+  /** Record metrics in a Prometheus registry (`h.metrics`), served by the API at GET /metrics. */
+  metrics?: boolean;
 }
 
 /** The controller wired to the simulated world, in simulated time, with the real prober on loopback. */
@@ -66,6 +69,8 @@ export interface Harness {
   /** Every notification the controller sent. */
   notifier: MemoryNotifier;
   prober: HttpProber;
+  /** The controller's metrics, when asked for. */
+  metrics?: PromMetrics;
   /** Build the API over the same controller (for tests that drive it over HTTP), auth on with the tokens of test/support/auth.ts. */
   api(): ReturnType<typeof buildApp>;
   close(): Promise<void>;
@@ -118,7 +123,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const log = pino({ level: 'silent' });
   const notifier = new MemoryNotifier();
   const notifiers = options.extraNotifier ? new FanoutNotifier([notifier, options.extraNotifier], log) : notifier;
-  const controller = new Controller({ config, clock, store, cloud: world.providers, prober, log, runbooks: options.runbooks ?? runbooks, notifier: notifiers, faults: world });
+  const metrics = options.metrics ? new PromMetrics() : undefined;
+  const controller = new Controller({
+    config, clock, store, cloud: world.providers, prober, log, runbooks: options.runbooks ?? runbooks, notifier: notifiers, faults: world, ...(metrics ? { metrics } : {}),
+  });
   await controller.init();
   const proberRef = prober;
   return {
@@ -131,7 +139,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(witness ? { witness } : {}),
     notifier,
     prober: proberRef,
-    api: () => buildApp({ controller, store, log, world, auth: config.api, clock, docsUi: swaggerUiDocs }),
+    ...(metrics ? { metrics } : {}),
+    api: () => buildApp({ controller, store, log, world, auth: config.api, clock, docsUi: swaggerUiDocs, ...(metrics ? { metrics: () => metrics.scrape() } : {}) }),
     async close() {
       await controller.stop().catch(() => undefined);
       await proberRef.close();

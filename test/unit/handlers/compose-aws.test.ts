@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmfMetrics } from '../../../src/adapters/metrics/emf-metrics.js';
 import { LambdaRunDispatcher } from '../../../src/adapters/aws/lambda-dispatcher.js';
 import { Route53Dns } from '../../../src/adapters/aws/route53-dns.js';
 import { loadConfig } from '../../../src/config/load-config.js';
@@ -59,6 +60,9 @@ describe('composeAws: the handlers’ dependencies from the Lambda environment',
     expect(deps.config).toEqual({ ...(await loadConfig(join(ROOT, 'examples/failover.aws.yaml'))), vantage: 'eu-west-1' });
     expect(deps.config.provider).toBe('aws');
     expect(deps.config.applications.map((a) => a.name)).toEqual(['shop', 'ledger']);
+    // Each invocation gets a fresh sink of CloudWatch EMF, flushed as it ends.
+    expect(deps.metrics?.()).toBeInstanceOf(EmfMetrics);
+    expect(deps.metrics?.()).not.toBe(deps.metrics?.());
     await (deps.prober as unknown as { close(): Promise<void> }).close();
   });
 
@@ -91,6 +95,8 @@ describe('composeAws: the handlers’ dependencies from the Lambda environment',
     const env = { FAILOVER_CONFIG: await packaged('examples/failover.aws.yaml'), STATE_TABLE: 'state', RUNBOOK_FUNCTION: 'runbook', AWS_REGION: 'eu-west-1' };
     await expect(composeAws(apiParts, env)).rejects.toThrow('missing environment: READER_FUNCTION (serverless.yml sets them for the api function)');
     const api = await composeAws(apiParts, { ...env, READER_FUNCTION: 'reader' });
+    // The API records no metrics: its bundle carries no EMF writer.
+    expect(api.metrics).toBeUndefined();
     expect(api.dispatcher).toBeInstanceOf(LambdaRunDispatcher);
     expect(api.cloud.dns).not.toBeInstanceOf(Route53Dns);
     expect(api.prober).not.toBeInstanceOf(HttpProber);
