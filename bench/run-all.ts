@@ -23,6 +23,7 @@ const BENCHMARKS = [
   { name: 'cold-start', args: ['--runs', '21'] },
   { name: 'status-page-memory', args: ['--loads', '10000', '--unfixed-loads', '2000'] },
   { name: 'metrics-cost', args: ['--turns', '30'] },
+  { name: 'cli-startup', args: ['--runs', '21'] },
 ];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent } from 'undici';
 import { CliError, EXIT, exitCodeForHttpStatus } from './exit-codes.js';
 
 /** How long one request may take to connect and to answer. */
@@ -50,10 +51,13 @@ export class ApiClient {
   readonly idempotencyKey = randomUUID();
   private readonly agent: Agent;
   private readonly timeoutMs: number;
+  private readonly undici: typeof import('undici');
 
   constructor(private readonly options: ApiClientOptions) {
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
-    this.agent = new Agent({ connectTimeout: this.timeoutMs, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+    // Loaded when a command talks to the API, not with the CLI: --help, validate and iam-policy never do.
+    this.undici = createRequire(import.meta.url)('undici') as typeof import('undici');
+    this.agent = new this.undici.Agent({ connectTimeout: this.timeoutMs, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
   }
 
   /** The API's base URL, for messages. */
@@ -93,7 +97,7 @@ export class ApiClient {
     let inProgressWaits = 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await request(url, { method, headers, dispatcher: this.agent, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+        const res = await this.undici.request(url, { method, headers, dispatcher: this.agent, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
         const text = await res.body.text();
         // A retry can meet its own first attempt still running (the API's 409 with Retry-After for
         // an Idempotency-Key in use): that attempt's answer is the one to wait for, not an error.
@@ -170,7 +174,7 @@ function errorCode(err: unknown): string | undefined {
 function networkReason(code: string | undefined, err: unknown, timeoutMs: number): string {
   switch (code) {
     case 'ECONNREFUSED':
-      return 'connection refused (is the controller running? `npm start` serves it on http://127.0.0.1:8080; otherwise set --url or FAILOVER_URL)';
+      return 'connection refused (is the controller running? `npm start` records its address in .failover/api-url, which this command reads; otherwise set --url or FAILOVER_URL)';
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'host not found (check --url or FAILOVER_URL)';

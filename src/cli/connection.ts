@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { API_URL_FILE } from '../local/api-url-file.js';
 import type { TokenSource } from './api-client.js';
 import { usageError } from './exit-codes.js';
 import type { ResolvedIo } from './io.js';
@@ -24,13 +25,15 @@ export interface Connection {
  * controller must never be sent to another host.
  */
 export async function resolveConnection(options: { url?: string; token?: string }, io: ResolvedIo): Promise<Connection> {
-  const raw = options.url ?? io.env['FAILOVER_URL'] ?? DEFAULT_URL;
-  const url = parseUrl(raw, options.url !== undefined ? '--url' : 'FAILOVER_URL');
+  const stateDir = resolve(io.cwd, io.env['FAILOVER_STATE_DIR'] || '.failover');
+  const recorded = options.url === undefined && !io.env['FAILOVER_URL'] ? await readApiUrl(join(stateDir, API_URL_FILE)) : undefined;
+  const raw = options.url ?? io.env['FAILOVER_URL'] ?? recorded ?? DEFAULT_URL;
+  const url = parseUrl(raw, options.url !== undefined ? '--url' : recorded !== undefined ? join(stateDir, API_URL_FILE) : 'FAILOVER_URL');
   const warnings: string[] = [];
   const explicit = options.token !== undefined ? { token: checkToken(options.token, '--token'), tokenSource: '--token' as const } : io.env['FAILOVER_TOKEN'] ? { token: checkToken(io.env['FAILOVER_TOKEN'], 'FAILOVER_TOKEN'), tokenSource: 'FAILOVER_TOKEN' as const } : undefined;
   let found: { token?: string; tokenSource: TokenSource } = explicit ?? { tokenSource: 'none' };
   if (!explicit && isLoopback(url)) {
-    const file = resolve(io.cwd, io.env['FAILOVER_STATE_DIR'] || '.failover', 'api-token');
+    const file = join(stateDir, 'api-token');
     const token = await readToken(file);
     if (token) found = { token: checkToken(token, file), tokenSource: { file } };
   }
@@ -79,4 +82,16 @@ async function readToken(file: string): Promise<string | undefined> {
     // No local token: the API answers 401 if it wants one, and the message says where tokens come from.
     return undefined;
   }
+}
+
+/**
+ * Where the local controller of this state directory said its API listens
+ * (src/local/api-url-file.ts), when it did: a controller started with another
+ * PORT is found without --url. A loopback http(s) URL only.
+ */
+async function readApiUrl(file: string): Promise<string | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const url = text?.trim();
+  if (!url || !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(url)) return undefined;
+  return url;
 }

@@ -43,5 +43,21 @@ export function resolveIo(io: CliIo): ResolvedIo {
 
 /** The real process: its streams, environment and working directory. */
 export function processIo(): CliIo {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/**
+ * A reader that stopped reading (`failover runs | head -1`) is not the CLI's
+ * failure: on EPIPE the process ends at once, quietly, with the exit code it
+ * had, as `cat` and `grep` do, instead of Node's unhandled 'error' with a
+ * stack trace. Any other write error still surfaces.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error') > 0) return;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
 }

@@ -1,9 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
-import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/types.js';
-import { runbooks } from '../../runbooks/index.js';
-import { loadRunbookCatalog } from '../runbook/load-runbooks.js';
 import type { RunbookCatalog } from '../runbook/runbook-catalog.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -15,6 +12,8 @@ import { CliError, EXIT } from './exit-codes.js';
  * (the loader names the absolute path). `details` go into the --json error.
  */
 export async function loadLocalConfig(ctx: CliContext, file: string, details: Record<string, unknown> = {}): Promise<Config> {
+  // Loaded here, not with the CLI: the schema and the YAML parser take a good part of a second, which the commands that talk to the API never need.
+  const { loadConfig } = await import('../config/load-config.js');
   try {
     return await loadConfig(resolve(ctx.io.cwd, file));
   } catch (err) {
@@ -30,6 +29,7 @@ export async function loadLocalConfig(ctx: CliContext, file: string, details: Re
  * plan lint refuses is a usage error (exit 2) naming the field.
  */
 export async function loadLocalRunbooks(ctx: CliContext, file: string, config: Config): Promise<RunbookCatalog> {
+  const [{ runbooks }, { loadRunbookCatalog }] = await Promise.all([import('../../runbooks/index.js'), import('../runbook/load-runbooks.js')]);
   try {
     return await loadRunbookCatalog(config, runbooks);
   } catch (err) {

@@ -12,6 +12,9 @@ import { registerRunbooks } from './commands/runbooks.js';
 import { registerRuns } from './commands/runs.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
+import { registerDecisions } from './commands/decisions.js';
+import { registerAudit } from './commands/audit.js';
+import { registerSim } from './commands/sim.js';
 import type { CliContext } from './context.js';
 import { DEFAULT_URL } from './connection.js';
 
@@ -38,7 +41,7 @@ export function buildProgram(program: Command, ctx: CliContext): Command {
       'after',
       '\nExit codes: 0 success; 1 the operation failed (a run failed or was cancelled, a run is already in progress, the API is unreachable); 2 usage or config error (bad option or input, bad config, token missing or lacking the role).',
     );
-  for (const register of [registerStatus, registerPlan, registerDrill, registerFailover, registerFailback, registerApprove, registerCancel, registerRuns, registerRunbooks, registerValidate, registerIamPolicy, registerProvision, registerReadiness]) {
+  for (const register of [registerStatus, registerPlan, registerDrill, registerFailover, registerFailback, registerApprove, registerCancel, registerRuns, registerRunbooks, registerValidate, registerIamPolicy, registerProvision, registerReadiness, registerDecisions, registerAudit, registerSim]) {
     register(program, ctx);
   }
   return program;

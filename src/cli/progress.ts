@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 import type { RunRecord, StepStatus } from '../runbook/run.js';
 import { currentStep, formatDuration, formatStepTransition, stepCounts } from './format.js';
 import { formatObservation } from './format-run.js';
@@ -72,7 +73,9 @@ export class BarReporter implements RunReporter {
     const { done, total } = stepCounts(run);
     const payload = this.payload(run);
     if (!this.bar) {
-      this.bar = new cliProgress.SingleBar(
+      // Loaded on the first bar, not with the CLI: most commands never draw one.
+      const { SingleBar, Presets } = createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
+      this.bar = new SingleBar(
         {
           stream: this.stream as NodeJS.WritableStream,
           format: '{bar} {value}/{total} steps | {step} | {elapsed}',
@@ -81,7 +84,7 @@ export class BarReporter implements RunReporter {
           // Restores the cursor if the operator presses Ctrl-C; the run goes on in the controller.
           gracefulExit: true,
         },
-        cliProgress.Presets.shades_classic,
+        Presets.shades_classic,
       );
       this.bar.start(total, done, payload);
     } else {

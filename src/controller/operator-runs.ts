@@ -162,6 +162,10 @@ export class OperatorRuns {
     const from = view.activeRegion;
     const to = request.kind === 'failback' ? app.regions[0]!.name : (request.to ?? app.regions.find((r) => r.name !== from)!.name);
     findRegion(app, to);
+    if (to === from && request.kind === 'failback') {
+      // No `to` was given: a failback's target is always the primary.
+      throw new UserInputError(`kind: failback returns ${app.name} to its primary region ${to}, which is already the active region: there is nothing to fail back`);
+    }
     if (to === from && request.kind !== 'runbook') throw new UserInputError(`to: ${to} is already the active region of ${app.name}`);
     const book = request.kind === 'runbook' ? this.deps.runbooks.named(app.name, request.runbook ?? '') : this.deps.runbooks.forKind(app.name, request.kind);
     const history = await controller.store.listRuns({ app: app.name, limit: 20 });

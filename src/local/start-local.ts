@@ -19,6 +19,7 @@ import { openLocalState } from './local-state.js';
 import { freezeCallAt, freezeJournalAt } from './freeze-points.js';
 import { listenOrExplain } from './listen.js';
 import { PromMetrics } from '../adapters/metrics/prom-metrics.js';
+import { removeApiUrl, writeApiUrl } from './api-url-file.js';
 
 /** A running controller in one process: the controller loop, the API and, in simulation, the world. */
 export interface LocalController {
@@ -100,6 +101,9 @@ export async function startLocal(config: Config, options: LocalOptions): Promise
     const api = await buildApp({ controller, store, log, auth, docsUi: swaggerUiDocs, metrics: scrape, ...(world ? { world } : {}) });
     closing.push(() => api.close());
     const address = await listenOrExplain(api, options.port, options.host ?? '127.0.0.1');
+    // For the CLI: it finds this API without being told the PORT.
+    await writeApiUrl(layout.dir, address);
+    closing.push(() => removeApiUrl(layout.dir));
     await controller.resumeRuns();
     controller.start();
     closing.push(() => controller.stop());

@@ -160,7 +160,8 @@ describe('the API over the simulated world', () => {
     expect(step('switch-dns-to-standby')).toMatchObject({ current: 'shop-us-east-1.example.com', desired: 'shop-eu-west-1.example.com', action: 'act' });
     expect(step('verify-application-in-standby')).toMatchObject({ action: 'none' });
     const failbackPlan = (await post('/drills', { mode: 'plan', kind: 'failback' })).json();
-    expect(failbackPlan.message).toMatch(/to: us-east-1 is already the active region/);
+    // No `to` was asked for: the message names the failback's own target, the primary.
+    expect(failbackPlan.message).toMatch(/^kind: failback returns shop to its primary region us-east-1, which is already the active region: there is nothing to fail back/);
     expect(mutations()).toEqual([]);
     expect(await runsOldestFirst(h)).toEqual([]);
     // A game day has no `kind` (test/component/game-day.test.ts runs real ones).

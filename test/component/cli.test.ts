@@ -106,6 +106,31 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     expect(stdout).toContain('  run: none in progress');
   });
 
+  it('status --watch: the status again every few seconds, redrawn in place on a terminal; not with --json', async () => {
+    const running = start(['status', '--watch', '5', '--count', '3']);
+    await drive(running);
+    const { code, stdout } = await running.done;
+    expect(code).toBe(0);
+    expect(stdout.match(/^shop: active region us-east-1/gm)).toHaveLength(3);
+    expect(stdout.match(/\(every 5 s; Ctrl-C to stop\)/g)).toHaveLength(3);
+    expect(stdout).not.toContain('\u001b[2J');
+    const tty = await (async () => {
+      let out = '';
+      const code = await main(['status', '--watch', '--count', '2'], {
+        stdout: { write: (s: string) => ((out += s), true), isTTY: true },
+        stderr: { write: () => true },
+        env: { FAILOVER_URL: url, FAILOVER_TOKEN: TEST_TOKENS.viewer },
+        cwd,
+        sleep: async () => undefined,
+      });
+      return { code, out };
+    })();
+    expect(tty.code).toBe(0);
+    expect(tty.out.split('\u001b[H\u001b[2J')).toHaveLength(3);
+    expect(await cli(['--json', 'status', '--watch'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--watch: not with --json') });
+    expect(await cli(['status', '--watch', '0'])).toMatchObject({ code: 2, stderr: expect.stringContaining('seconds from 1 to 3600') });
+  });
+
   it('status --json is the API answer, parseable; --app filters and names an unknown app (exit 2)', async () => {
     const { code, stdout } = await cli(['status', '--json', '--app', 'shop']);
     expect(code).toBe(0);
@@ -125,7 +150,7 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     expect(JSON.parse(json.stdout).plan.steps).toHaveLength(8);
     const bad = await cli(['plan', '--kind', 'failback']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/to: us-east-1 is already the active region of shop.*\(400\)/);
+    expect(bad.stderr).toMatch(/kind: failback returns shop to its primary region us-east-1, which is already the active region: there is nothing to fail back.*\(400\)/);
   });
 
   it('failover --wait: a line per step transition, then success (exit 0), and the world moved', async () => {
@@ -193,6 +218,43 @@ describe('the failover CLI against the API over loopback (simulated time)', () =
     const shown = await cli(['--json', 'drill', '--id', drillId!]);
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout)).toMatchObject({ drill: { id: drillId, status: 'succeeded' }, report: { drillId, phases: expect.any(Array) } });
+  });
+
+  it('sim outage and heal, decisions and audit: the region breaks and heals, each change of mind is a line, each change asked for is audited', async () => {
+    const broken = await cli(['sim', 'outage', 'us-east-1', '--mode', 'http503']);
+    expect(broken).toEqual({ code: 0, stdout: 'us-east-1: outage (http503); heal it with: failover sim heal us-east-1\n', stderr: '' });
+    await h.clock.advance(20_000);
+    expect((await cli(['status', '--json'])).stdout).toContain('"unhealthy"');
+    const healed = await cli(['sim', 'heal', 'us-east-1']);
+    expect(healed).toMatchObject({ code: 0, stdout: 'us-east-1: healed\n' });
+    const unknown = await cli(['sim', 'outage', 'mars-1']);
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('unknown region "mars-1"')]);
+    const decisions = await cli(['decisions', '--limit', '5']);
+    expect(decisions.code).toBe(0);
+    expect(decisions.stdout.split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}shop {2}(hold|failover)/);
+    expect(decisions.stdout).toMatch(/hold \(\d+ rounds, until [^)]+\): us-east-1 \(active\) is healthy/);
+    expect(JSON.parse((await cli(['--json', 'decisions', '--limit', '1'])).stdout).decisions).toHaveLength(1);
+    const audit = await cli(['audit', '--limit', '3']);
+    expect(audit.stdout.split('\n').slice(0, 3)).toEqual([
+      expect.stringMatching(/ {2}test-admin {2}POST \/sim\/regions\/mars-1\/outage {2}400/),
+      expect.stringMatching(/ {2}test-admin {2}POST \/sim\/regions\/us-east-1\/heal {2}200$/),
+      expect.stringMatching(/ {2}test-admin {2}POST \/sim\/regions\/us-east-1\/outage {2}200 {2}\{"mode":"http503"\}$/),
+    ]);
+    const bad = await cli(['audit', '--limit', '0']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("'--limit <n>' argument '0' is invalid")]);
+  });
+
+  it('drill abort: a game day in progress is aborted (its fault healed); an unknown drill is exit 2', async () => {
+    const started = await cli(['--json', 'drill', '--mode', 'game-day']);
+    const drillId = (JSON.parse(started.stdout) as { drill: { id: string } }).drill.id;
+    await h.clock.advance(2_000);
+    const aborted = await cli(['drill', 'abort', drillId, '--reason', 'pager went off']);
+    expect(aborted.code).toBe(0);
+    expect(aborted.stdout).toContain(`drill ${drillId} of shop`);
+    await h.clock.advance(60_000);
+    expect(JSON.parse((await cli(['--json', 'drill', '--id', drillId])).stdout)).toMatchObject({ drill: { status: 'aborted' } });
+    const unknown = await cli(['drill', 'abort', 'nope']);
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('no drill with id nope')]);
   });
 
   it('a run that fails (a permanent cloud fault) is exit 1 with the reason', async () => {

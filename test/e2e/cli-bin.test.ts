@@ -50,4 +50,19 @@ describe('bin/failover.js', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe(`error: ${bad}: 1 problem:\n  applications[0].regions[1].probes[0].url: must be an http(s) URL\n`);
   });
+
+  it('answers --version with the package version, before loading the CLI', async () => {
+    const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(await failover(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('into a closed pipe (`| head -1`): ends quietly with its exit code, no EPIPE stack trace', async () => {
+    const bin = join(root, 'bin/failover.js');
+    for (const [args, code] of [['--help', 0], ['validate examples/failover.yaml', 0]] as const) {
+      // `true` reads nothing and exits at once: every write of the CLI meets a closed pipe.
+      const { stderr } = await promisify(execFile)('bash', ['-c', `${bin} ${args} | true; echo " exit=\${PIPESTATUS[0]}" >&2`], { cwd: root });
+      expect(stderr).not.toMatch(/EPIPE|node:events|at /);
+      expect(stderr).toContain(`exit=${code}`);
+    }
+  });
 });

@@ -31,7 +31,7 @@ type DrillAnswer = DrillView | { drill: DrillView; report?: DrillReport };
  * failed or was aborted.
  */
 export function registerDrill(program: Command, ctx: CliContext): void {
-  program
+  const drill = program
     .command('drill')
     .description('a drill: a plan (changes nothing) or a game day (a real failover and failback, each phase timed against the RTO)')
     .addOption(new Option('--mode <mode>', 'plan or game-day').choices(['plan', 'game-day']).default('plan'))
@@ -73,6 +73,16 @@ export function registerDrill(program: Command, ctx: CliContext): void {
       }
       ctx.say(formatDrillStart(started.drill));
       ctx.exitCode = await followDrill(ctx, started, true);
+    });
+  drill
+    .command('abort <drill-id>')
+    .description('abort a game day: heal the fault it injected and start nothing more (a run in flight finishes)')
+    .option('--reason <text>', 'why, for the report and the audit trail')
+    .action(async (id: string, options: { reason?: string }) => {
+      const answer = await (await ctx.client()).post<DrillAnswer>(`/drills/${encodeURIComponent(id)}/abort`, options.reason !== undefined ? { reason: options.reason } : {});
+      const view = unwrap(answer).drill;
+      ctx.emit(answer, () => `${formatDrill(view)}\nfollow it with: failover drill --id ${view.id} --wait`);
+      ctx.exitCode = EXIT.ok;
     });
 }
 

@@ -33,7 +33,7 @@ export function registerIamPolicy(program: Command, ctx: CliContext): void {
     .description("print the least-privilege IAM policy of each function's role for a configuration (no API needed)")
     .option('--config <file>', 'the configuration (default: FAILOVER_CONFIG, else failover.yaml)')
     .option('--service <name>', 'service name in serverless.yml', 'failover-controller')
-    .option('--stage <stage>', 'the stack stage', 'dev')
+    .option('--stage <stage>', "the stack stage (serverless.yml's default, prod, unless you deploy with --stage)", 'prod')
     .addOption(new Option('--function <name>', 'only this function').choices(FUNCTION_NAMES))
     .option('--region <region>', 'write out the ARNs for this region (with --account)')
     .option('--account <id>', 'write out the ARNs for this account (with --region)')

@@ -33,6 +33,17 @@ describe('where the CLI finds the API and its token', () => {
     expect(remote.token).toBeUndefined();
   });
 
+  it('finds the local controller where it recorded its address, whatever PORT it was started with; --url and FAILOVER_URL win', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'failover-cli-state-'));
+    await writeFile(join(state, 'api-url'), 'http://127.0.0.1:8093\n');
+    expect((await resolveConnection({}, io({ FAILOVER_STATE_DIR: state }))).baseUrl).toBe('http://127.0.0.1:8093');
+    expect((await resolveConnection({}, io({ FAILOVER_STATE_DIR: state, FAILOVER_URL: 'http://127.0.0.1:9000' }))).baseUrl).toBe('http://127.0.0.1:9000');
+    expect((await resolveConnection({ url: 'http://127.0.0.1:9001' }, io({ FAILOVER_STATE_DIR: state }))).baseUrl).toBe('http://127.0.0.1:9001');
+    // Only a loopback address: a file that points elsewhere is not followed (the token it would carry is for this machine).
+    await writeFile(join(state, 'api-url'), 'http://attacker.example.com:80\n');
+    expect((await resolveConnection({}, io({ FAILOVER_STATE_DIR: state }))).baseUrl).toBe(DEFAULT_URL);
+  });
+
   it('warns before a token goes to another host over plain http', async () => {
     const c = await resolveConnection({ url: 'http://10.0.0.5:8080', token: 't' }, io({}));
     expect(c.warnings).toEqual([expect.stringContaining('plain http to 10.0.0.5:8080')]);

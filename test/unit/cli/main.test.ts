@@ -84,7 +84,8 @@ describe('failover iam-policy', () => {
     expect(stdout).not.toContain('Fn::Sub');
     expect(stdout).not.toContain('${AWS::');
     const doc = JSON.parse(stdout) as { Statement: { Sid: string; Resource: string[] }[] };
-    expect(doc.Statement.find((s) => s.Sid === 'StateTable')?.Resource).toContain('arn:aws:dynamodb:eu-west-1:123456789012:table/failover-controller-dev-state');
+    // The stage serverless.yml deploys by default (prod), so that the printed policy names the deployed table.
+    expect(doc.Statement.find((s) => s.Sid === 'StateTable')?.Resource).toContain('arn:aws:dynamodb:eu-west-1:123456789012:table/failover-controller-prod-state');
   });
 
   it('takes FAILOVER_CONFIG, and refuses a bad config or half an account with exit 2', async () => {
