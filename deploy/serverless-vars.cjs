@@ -94,10 +94,24 @@ async function derive(resolveVariable, options) {
   }
 }
 
+/** The message of the last failure, already thrown once: osls lists every variable that failed, and each would repeat it. */
+let reported;
+
 module.exports = async ({ resolveVariable, options }) => {
   cached ??= derive(resolveVariable, options).catch((err) => {
     cached = undefined;
     throw err;
   });
-  return cached;
+  try {
+    return await cached;
+  } catch (err) {
+    if (err.message !== reported) {
+      reported = err.message;
+      throw err;
+    }
+    // The same problem for the next variable: said once, in full, at the first variable osls lists.
+    const same = new Error('the same problem as above');
+    same.stack = same.message;
+    throw same;
+  }
 };
