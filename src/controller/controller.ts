@@ -560,8 +560,9 @@ export class Controller {
         (err: unknown) => void this.deps.log.warn({ app: app.app.name, err: String(err) }, `automatic ${decision.action} not started`),
       );
       // Detection is measured once per outage, by the controller that starts its failover: not again for a retry after a failed run.
-      const retry = runs.some((r) => r.kind === 'failover' && decision.action === 'failover' && r.outageStartedAt === decision.outageStartedAt);
-      if (launched && decision.action === 'failover' && !retry) this.metrics.detected(decision);
+      if (launched && decision.action === 'failover' && !runs.some((r) => r.kind === 'failover' && r.outageStartedAt === decision.outageStartedAt)) {
+        this.metrics.detected(decision);
+      }
     }
   }
 
